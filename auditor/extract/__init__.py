@@ -1,0 +1,93 @@
+"""Extraction: every reference in a document, with where it is written and the document's date.
+
+One extractor per format (:mod:`.text`, :mod:`.markdown`, :mod:`.html`, :mod:`.pdf`),
+all built on the same address scanner (:mod:`.scan`), phone finder (:mod:`.phones`)
+and link resolution (:mod:`.links`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from auditor.defaults import DEFAULT_REGIONS
+from auditor.errors import UnreadableInput
+from auditor.extract.dates import DocumentDate, html_date, stated_date
+from auditor.extract.found import finish
+from auditor.extract.html import extract_html
+from auditor.extract.links import LinkBase
+from auditor.extract.markdown import extract_markdown
+from auditor.extract.pdf import extract_pdf
+from auditor.extract.text import extract_text
+from auditor.reference import Reference, merge
+from auditor.sources import Document, Format, Source, read
+
+__all__ = ["DocumentDate", "Extraction", "SourceInfo", "extract_document", "extract_sources"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    name: str
+    format: Format
+    document_date: DocumentDate | None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    sources: tuple[SourceInfo, ...]
+    references: tuple[Reference, ...]
+    problems: tuple[UnreadableInput, ...]  # inputs skipped, each with why
+
+
+def _base(source: Source) -> LinkBase:
+    document = source.path if source.path is not None else Path.cwd() / "stdin"
+    return LinkBase.for_document(document, source.root)
+
+
+def extract_document(doc: Document, regions: Sequence[str] = DEFAULT_REGIONS) -> tuple[SourceInfo, list[Reference]]:
+    """The references in one document and what it says about its own date."""
+    name = doc.source.name
+    base = _base(doc.source)
+    if doc.format is Format.PDF:
+        content = extract_pdf(doc.data, name, base, regions)
+        return SourceInfo(name, doc.format, content.date), finish(content.found, name)
+    if doc.format is Format.HTML:
+        found = extract_html(doc.text, base, regions)
+        refs = finish(found, name)
+        date = html_date(doc.text) or stated_date(_visible(doc.text))
+        return SourceInfo(name, doc.format, date), refs
+    if doc.format is Format.MARKDOWN:
+        refs = finish(extract_markdown(doc.text, base, regions), name)
+    else:
+        refs = finish(extract_text(doc.text, regions), name)
+    return SourceInfo(name, doc.format, stated_date(doc.text)), refs
+
+
+def _visible(markup: str) -> str:
+    from auditor.extract.html import parse, visible_text
+
+    root = parse(markup)
+    return visible_text(root) if root is not None else ""
+
+
+def extract_sources(
+    sources: Iterable[Source],
+    regions: Sequence[str] = DEFAULT_REGIONS,
+    *,
+    stdin: BinaryIO | None = None,
+) -> Extraction:
+    """Read and extract every source; unreadable ones are skipped and listed in ``problems``."""
+    infos: list[SourceInfo] = []
+    references: list[Reference] = []
+    problems: list[UnreadableInput] = []
+    for source in sources:
+        try:
+            info, refs = extract_document(read(source, stdin=stdin), regions)
+        except UnreadableInput as problem:
+            problems.append(problem)
+            continue
+        infos.append(info)
+        references.extend(refs)
+    return Extraction(tuple(infos), tuple(merge(references)), tuple(problems))

@@ -1,0 +1,183 @@
+"""Is this word a web address? The policy for host names written without a scheme.
+
+``www.`` anything with a public suffix is an address. A bare ``name.suffix`` is one
+only when a reader would take it for one, because prose is full of dotted words:
+file names (``setup.py``, ``README.md``), run-together sentences from PDFs
+(``plan.It``), ``ASP.NET``. The public suffix list is tldextract's bundled snapshot:
+it is never fetched at run time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import tldextract
+
+# No network, no cache directory: the snapshot shipped inside tldextract.
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=False)
+
+#: Generic top-level domains old and common enough to be read as addresses bare.
+#: Newer ones (``.help``, ``.care``) are mostly English words, so bare ``word.help``
+#: counts only with a path after it (``sarcoma.help/about``) or ``www.`` before it.
+BARE_GENERIC_TLDS = frozenset(
+    [
+        "com",
+        "org",
+        "net",
+        "edu",
+        "gov",
+        "mil",
+        "int",
+        "info",
+        "biz",
+        "name",
+        "pro",
+        "aero",
+        "coop",
+        "museum",
+        "mobi",
+        "asia",
+        "jobs",
+        "travel",
+        "app",
+        "dev",
+        "xyz",
+        "online",
+        "site",
+        "website",
+        "blog",
+        "shop",
+        "store",
+        "tech",
+        "cloud",
+        "charity",
+        "foundation",
+        "ngo",
+        "ong",
+    ]
+)
+
+#: Country-code domains that are also common file extensions: bare ``setup.py`` or
+#: ``notes.md`` is a file, not a site in Paraguay or Moldova.
+FILE_EXTENSION_TLDS = frozenset(
+    [
+        "py",
+        "md",
+        "sh",
+        "rs",
+        "pl",
+        "pm",
+        "ps",
+        "so",
+        "cc",
+        "ml",
+        "ai",
+        "sc",
+        "ac",
+        "am",
+        "in",
+        "ws",
+        "zip",
+        "mov",
+        "gz",
+        "bz",
+    ]
+)
+
+#: Short English words that are also top-level domains: ``it.is`` or ``go.to`` in
+#: running text are words that lost a space, not addresses.
+_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "do",
+        "go",
+        "he",
+        "if",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "no",
+        "of",
+        "on",
+        "or",
+        "so",
+        "the",
+        "to",
+        "up",
+        "us",
+        "we",
+        "am",
+        "was",
+        "has",
+        "had",
+        "not",
+        "all",
+        "can",
+        "its",
+        "our",
+        "you",
+        "this",
+        "that",
+    ]
+)
+
+
+@lru_cache(maxsize=65536)
+def split_host(host: str) -> tuple[str, str, str]:
+    """(subdomain, registrable label, public suffix) by the public suffix list."""
+    ext = _EXTRACT(host)
+    return ext.subdomain, ext.domain, ext.suffix
+
+
+def registrable_domain(host: str) -> str:
+    """``www.cancer.gov`` -> ``cancer.gov``; empty when the host has no public suffix."""
+    _, domain, suffix = split_host(host)
+    return f"{domain}.{suffix}" if domain and suffix else ""
+
+
+def has_public_suffix(host: str) -> bool:
+    """True when ``host`` ends in a public suffix with a name before it."""
+    _, domain, suffix = split_host(host)
+    return bool(domain and suffix)
+
+
+def is_bare_domain(host: str, *, has_path: bool) -> bool:
+    """Would a reader take ``host`` (written without ``www.`` or a scheme) for a site?"""
+    _, domain, suffix = split_host(host)
+    if not (domain and suffix):
+        return False
+    if suffix != suffix.lower():
+        return False  # ASP.NET, Patients.It
+    tld = suffix.rsplit(".", 1)[-1]
+    if domain.lower() in _WORDS and tld in _WORDS:
+        return False
+    if has_path:
+        return True
+    if tld in FILE_EXTENSION_TLDS:
+        return False
+    return tld in BARE_GENERIC_TLDS or (len(tld) == 2 and tld.isascii())
+
+
+#: Countries of top-level domains that are not their ISO code.
+_TLD_REGIONS = {"uk": "GB", "gov": "US", "mil": "US", "edu": "US"}
+
+
+def region_of(host: str) -> str | None:
+    """The country a host's domain points to (``.uk`` -> GB, ``.gov`` -> US), if any."""
+    _, _, suffix = split_host(host)
+    tld = suffix.rsplit(".", 1)[-1].lower()
+    if tld in _TLD_REGIONS:
+        return _TLD_REGIONS[tld]
+    if len(tld) == 2 and tld.isascii() and tld.isalpha():
+        return tld.upper()
+    return None

@@ -1,0 +1,73 @@
+"""From matches to references: what every format's extractor hands in, and how it is finished.
+
+Each extractor yields :class:`Found` records in document order. :func:`finish` then
+decides each ambiguous phone's country from the references near it and merges
+repeated references into one with several locations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from auditor.extract.domains import region_of
+from auditor.extract.phones import PhoneChoice, PhoneMatch, choose, find_phones
+from auditor.extract.scan import Match, find_addresses
+from auditor.reference import Email, Location, Reference, Url, merge
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    target: Url | Email | PhoneChoice
+    text: str  # as written
+    line: int
+    column: int | None
+    block: int  # paragraph, table row or page: references in one block are neighbours
+    context: str
+    order: int  # position in the document, for "nearest"
+
+
+def scan(
+    text: str,
+    regions: Sequence[str],
+    *,
+    markdown: bool = False,
+    masked: Sequence[tuple[int, int]] = (),
+) -> list[Match | PhoneMatch]:
+    """Addresses and phones in a piece of running text, in order; ``masked`` spans skipped."""
+
+    def free(m: Match) -> bool:
+        return not any(s < m.end and m.start < e for s, e in masked)
+
+    addresses = [m for m in find_addresses(text, markdown=markdown) if free(m)]
+    phones = find_phones(text, regions, [*masked, *((m.start, m.end) for m in addresses)])
+    found: list[Match | PhoneMatch] = [*addresses, *phones]
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def target_of(m: Match | PhoneMatch) -> Url | Email | PhoneChoice:
+    return m.target if isinstance(m, Match) else m.choice
+
+
+def finish(found: Iterable[Found], source: str) -> list[Reference]:
+    """References of one document, with phones' countries decided and repeats merged."""
+    found = list(found)
+    regional = [
+        (f, region) for f in found if isinstance(f.target, Url) and (region := _url_region(f.target.url)) is not None
+    ]
+    refs: list[Reference] = []
+    for f in found:
+        target = f.target
+        if isinstance(target, PhoneChoice):
+            nearby = sorted(regional, key=lambda fr: (fr[0].block != f.block, abs(fr[0].order - f.order)))
+            target = choose(target, [region for _, region in nearby])
+        location = Location(source, f.line, f.column, f.context, f.text, f.block)
+        refs.append(Reference(target, f.text, (location,)))
+    return merge(refs)
+
+
+def _url_region(url: str) -> str | None:
+    host = urlsplit(url).hostname
+    return region_of(host) if host else None

@@ -1,0 +1,272 @@
+"""HTML: link attributes, ``tel:``/``mailto:``, and addresses and phones in the visible text.
+
+lxml parses (libxml2: fast and forgiving of broken markup) and gives each element
+the line its start tag ends on. Exact columns come from walking the raw source
+alongside the tree with a cursor: each start tag is found at or before the line
+lxml reports, never before the previous one, so commented-out markup and tags the
+parser invented (``<tbody>``, ``<body>``) do not throw positions off.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from auditor.extract.context import LineIndex, first_sentence_with
+from auditor.extract.found import Found, scan, target_of
+from auditor.extract.links import LinkBase, Resolved, resolve
+from auditor.extract.phones import PhoneChoice
+
+#: Attributes that hold a reference, per element.
+LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "script": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "blockquote": ("cite",),
+    "q": ("cite",),
+}
+#: ``<link rel=...>`` values that are hints, not references.
+_HINT_RELS = {"preconnect", "dns-prefetch"}
+#: Elements whose text is not prose: code, scripts, styles.
+_NOT_PROSE = {"script", "style", "template", "code", "pre", "kbd", "samp", "textarea", "noscript", "title"}
+#: Elements whose text is read as a whole; table cells belong to their row.
+_BLOCKS = {
+    "p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "caption", "figcaption",
+    "address", "blockquote", "div", "section", "article", "header", "footer", "nav", "main",
+    "aside", "body", "html", "legend", "summary", "td", "th",
+}  # fmt: skip
+_BLOCK_PARENTS = (_BLOCKS - {"td", "th", "html"}) | {"head"}
+_RAW_TEXT = {"script", "style", "textarea", "title"}
+_ATTRIBUTE = re.compile(r"""\s*([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"\s]+)", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+@dataclass(slots=True)
+class _Tag:
+    """Where a start tag is in the raw source, and where each attribute value starts."""
+
+    start: int
+    values: dict[str, int] = field(default_factory=dict)
+
+
+class _Cursor:
+    """Walks the raw source in step with the parsed tree."""
+
+    def __init__(self, text: str, index: LineIndex) -> None:
+        self.text = text
+        self.index = index
+        self.pos = 0
+
+    def tag(self, name: str, sourceline: int | None) -> _Tag | None:
+        pattern = re.compile(rf"<{re.escape(name)}(?=[\s/>])", re.IGNORECASE)
+        m = pattern.search(self.text, self.pos)
+        if m is None or (sourceline is not None and self.index.position(m.start())[0] > sourceline):
+            return None  # implied by the parser: not in the source
+        tag = _Tag(m.start())
+        pos = m.end()
+        while True:
+            a = _ATTRIBUTE.match(self.text, pos)
+            if a is None or a.end() == pos:
+                break
+            name_ = a.group(1).lower()
+            for group in (2, 3, 4):
+                if a.group(group) is not None:
+                    tag.values.setdefault(name_, a.start(group))
+            pos = a.end()
+        close = self.text.find(">", pos)
+        self.pos = close + 1 if close >= 0 else len(self.text)
+        return tag
+
+    def skip_past(self, marker: str) -> None:
+        at = self.text.lower().find(marker, self.pos)
+        self.pos = at + len(marker) if at >= 0 else self.pos
+
+    def find(self, needle: str) -> int | None:
+        """Where ``needle`` (or, if entities hide it, its start up to ``&``) is next written."""
+        for candidate in (needle, needle.split("&", 1)[0]):
+            if len(candidate) >= 4:
+                at = self.text.find(candidate, self.pos)
+                if at >= 0:
+                    self.pos = at + len(candidate)
+                    return at
+        return None
+
+
+def parse(text: str) -> etree._Element | None:
+    # An XML declaration in a str is refused by lxml; blank it, keeping positions.
+    text = _XML_DECLARATION.sub(lambda m: " " * len(m.group()), text)
+    if not text.strip():
+        return None
+    parser = etree.HTMLParser(remove_comments=False, remove_pis=False, recover=True, huge_tree=True)
+    return etree.fromstring(text, parser)
+
+
+def extract_html(
+    text: str,
+    base: LinkBase,
+    regions: Sequence[str],
+    *,
+    line_offset: int = 0,
+    blocks: Iterator[int] | None = None,
+) -> Iterator[Found]:
+    """References in an HTML document (or a fragment whose first line is ``line_offset + 1``)."""
+    root = parse(text)
+    if root is None:
+        return
+    blocks = blocks if blocks is not None else itertools.count()
+    index = LineIndex(text)
+    cursor = _Cursor(text, index)
+    base_el = root.find(".//base[@href]")
+    if base_el is not None:
+        base = base.with_base_href(base_el.get("href", ""))
+    block_ids: dict[etree._Element, int] = {}
+    block_texts: dict[etree._Element, str] = {}
+
+    def block_of(el: etree._Element) -> etree._Element:
+        node: etree._Element | None = el
+        while node is not None:
+            if isinstance(node.tag, str) and node.tag.lower() in _BLOCK_PARENTS:
+                return node
+            node = node.getparent()
+        return el
+
+    def block_id(block: etree._Element) -> int:
+        if block not in block_ids:
+            block_ids[block] = next(blocks)
+        return block_ids[block]
+
+    def block_text(block: etree._Element) -> str:
+        if block not in block_texts:
+            block_texts[block] = visible_text(block)
+        return block_texts[block]
+
+    def found(target, written: str, offset: int, block: etree._Element, context: str) -> Found:  # type: ignore[no-untyped-def]
+        line, column = index.position(offset)
+        return Found(target, written, line + line_offset, column, block_id(block), context, offset)
+
+    def prose(el: etree._Element, chunk: str | None, label: frozenset[str]) -> Iterator[Found]:
+        if not chunk or not chunk.strip():
+            return
+        block = block_of(el)
+        whole = block_text(block)
+        for m in scan(chunk, regions):
+            if label and (_loose(m.text) in label or not label.isdisjoint(_keys(target_of(m)))):
+                continue  # a link's visible text repeating its own target
+            at = cursor.find(m.text)
+            offset = at if at is not None else cursor.pos
+            yield found(target_of(m), m.text, offset, block, first_sentence_with(whole, m.text))
+
+    # (element, its end reached, inside code, what the enclosing link points to)
+    stack: list[tuple[etree._Element, bool, bool, frozenset[str]]] = [(root, False, False, frozenset())]
+    while stack:
+        el, ended, in_code, label = stack.pop()
+        tag = el.tag
+        if ended:  # the text after an element belongs to its parent
+            parent = el.getparent()
+            if parent is not None and not in_code:
+                yield from prose(parent, el.tail, label)
+            continue
+        if not isinstance(tag, str):  # comment or processing instruction
+            cursor.skip_past("-->" if tag is etree.Comment else "?>")
+            stack.append((el, True, in_code, label))
+            continue
+        name = tag.lower()
+        located = cursor.tag(name, el.sourceline)
+        inner_label = label
+        for attr, value in _references_of(el, name):
+            written = value.strip()
+            value_at = located.values.get(attr) if located else None
+            if value_at is not None:
+                offset = _value_offset(text, written, value_at)
+            else:
+                offset = located.start if located else cursor.pos
+            block = block_of(el)
+            if block.tag in ("head", "html"):
+                context = f'<{name} {attr}="{written}">'
+            else:
+                needle = visible_text(el).strip() or el.get("alt", "") or written
+                context = first_sentence_with(block_text(block), needle)
+            targets = resolve(written, base, regions)
+            for target in targets:
+                yield found(target, written, offset, block, context)
+            if name == "a" and attr == "href":
+                inner_label = frozenset({_loose(written), *(k for t in targets for k in _keys(t))})
+        code = in_code or name in _NOT_PROSE
+        if name in _RAW_TEXT and located is not None:
+            cursor.skip_past(f"</{name}")
+        elif not code:
+            yield from prose(el, el.text, inner_label)
+        stack.append((el, True, in_code, label))
+        for child in reversed(el):
+            stack.append((child, False, code, inner_label))
+
+
+def _references_of(el: etree._Element, name: str) -> Iterator[tuple[str, str]]:
+    """(attribute, value) pairs of ``el`` that are references, one per URL in a srcset."""
+    if name == "link" and _HINT_RELS & set((el.get("rel") or "").lower().split()):
+        return
+    if name == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
+        m = _REFRESH_URL.search(el.get("content") or "")
+        if m:
+            yield "content", m.group(1)
+        return
+    for attr in LINK_ATTRIBUTES.get(name, ()):
+        value = el.get(attr)
+        if value is None:
+            continue
+        if attr == "srcset":
+            for candidate in re.split(r",\s+", value.strip()):
+                url = candidate.strip().split(" ", 1)[0]
+                if url:
+                    yield attr, url
+        else:
+            yield attr, value
+
+
+def _value_offset(text: str, written: str, value_at: int) -> int:
+    """Where ``written`` starts inside the raw attribute value that starts at ``value_at``."""
+    probe = written.split("&", 1)[0] or written  # entities may follow; the start is as written
+    at = text.find(probe, value_at, value_at + 2 * len(written) + 16)
+    return at if at >= 0 else value_at
+
+
+def _keys(target: Resolved) -> set[str]:
+    if isinstance(target, PhoneChoice):
+        return {option.e164 for option in target.options}
+    return {target.key}
+
+
+def _loose(url: str) -> str:
+    """A URL reduced to what a reader compares: no scheme, no www., no trailing slash."""
+    url = url.lower().split("://", 1)[-1]
+    if url.startswith("mailto:"):
+        url = url[7:]
+    url = url.removeprefix("www.")
+    return url.rstrip("/")
+
+
+_VISIBLE_TEXT = etree.XPath(
+    "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template)]"
+)
+
+
+def visible_text(el: etree._Element) -> str:
+    """The text a reader sees in ``el``: no scripts, styles or comments; cells split by ``|``."""
+    if isinstance(el.tag, str) and el.tag.lower() == "tr":
+        return " | ".join(visible_text(cell).strip() for cell in el if isinstance(cell.tag, str))
+    return "".join(str(t) for t in _VISIBLE_TEXT(el))

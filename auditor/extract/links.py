@@ -1,0 +1,107 @@
+"""Link targets (``href``, ``src``, Markdown destinations, PDF link actions) as references.
+
+Shared by the HTML, Markdown and PDF extractors so that a link means the same thing
+in each: ``mailto:`` is an e-mail reference, ``tel:`` a phone, ``javascript:`` and
+``data:`` nothing, a relative link in a local file a ``file://`` reference (resolved
+against ``<base href>`` when there is one), ``#section`` the document itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from auditor.extract.domains import has_public_suffix
+from auditor.extract.phones import PhoneChoice, parse_number
+from auditor.reference import Email, Url
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_IGNORED_SCHEMES = ("javascript:", "data:", "about:", "blob:", "vbscript:", "cid:")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkBase:
+    """What relative links are resolved against.
+
+    ``document``: the local file the link is in; ``root``: the folder that
+    ``/absolute`` links mean (the directory given on the command line, else the
+    document's folder); ``url``: an absolute ``<base href>``, which wins when set;
+    ``directory``: the folder relative paths start from (``<base href>`` may move it).
+    """
+
+    document: Path
+    root: Path
+    directory: Path
+    url: str | None = None
+
+    @classmethod
+    def for_document(cls, document: Path, root: Path | None = None) -> LinkBase:
+        document = Path(_absolute(document))
+        return cls(document, Path(_absolute(root)) if root else document.parent, document.parent)
+
+    def with_base_href(self, href: str) -> LinkBase:
+        """The base after ``<base href=...>``."""
+        href = href.strip()
+        if not href:
+            return self
+        if href.lower().startswith(("http:", "https:", "//")):
+            return LinkBase(self.document, self.root, self.directory, urljoin("https:", href))
+        if self.url:
+            return LinkBase(self.document, self.root, self.directory, urljoin(self.url, href))
+        path = Path(unquote(urlsplit(href).path))
+        target = self.root / str(path).lstrip("/") if href.startswith("/") else self.directory / path
+        directory = target if href.endswith("/") else target.parent
+        return LinkBase(self.document, self.root, Path(_absolute(directory)))
+
+
+Resolved = Url | Email | PhoneChoice
+
+
+def resolve(raw: str, base: LinkBase, regions: Sequence[str]) -> list[Resolved]:
+    """The references a link target names (several for ``mailto:a@x,b@y``; none for ``#``)."""
+    value = raw.strip()
+    lower = value.lower()
+    if not value or value == "#" or lower.startswith(_IGNORED_SCHEMES):
+        return []
+    if lower.startswith("mailto:"):
+        addresses = unquote(value[7:].split("?", 1)[0])
+        found: list[Resolved] = []
+        for address in addresses.split(","):
+            local, at, host = address.strip().rpartition("@")
+            if at and local and has_public_suffix(host):
+                found.append(Email(f"{local}@{host.lower()}"))
+        return found
+    if lower.startswith(("tel:", "callto:")):
+        number = unquote(value.split(":", 1)[1]).split(";", 1)[0]
+        choice = parse_number(number, regions)
+        return [choice] if choice else []
+    if value.startswith("//"):
+        scheme = urlsplit(base.url).scheme if base.url else "https"
+        return [Url(f"{scheme}:{value}")]
+    if _SCHEME.match(value):
+        scheme, rest = value.split(":", 1)
+        return [Url(f"{scheme.lower()}:{rest}")]
+    if base.url:
+        return [Url(urljoin(base.url, value))]
+    return [Url(_local_uri(value, base))]
+
+
+def _local_uri(value: str, base: LinkBase) -> str:
+    parts = urlsplit(value)
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    if not parts.path:  # "#section" or "?q": this very document
+        return base.document.as_uri() + fragment
+    path = unquote(parts.path)
+    target = base.root / path.lstrip("/") if path.startswith("/") else base.directory / path
+    uri = Path(_absolute(target)).as_uri()
+    if path.endswith("/") and not uri.endswith("/"):
+        uri += "/"
+    return uri + fragment
+
+
+def _absolute(path: Path | str) -> str:
+    return os.path.normpath(os.path.abspath(path))

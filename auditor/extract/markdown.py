@@ -1,0 +1,245 @@
+"""Markdown: links, images, autolinks, reference definitions, and addresses in the prose.
+
+markdown-it-py parses (CommonMark plus tables and front matter) and gives every
+block its lines. Inline tokens carry no positions, so the inline rules for links,
+images, autolinks, code spans and inline HTML are wrapped to note the span of
+source each one consumed; destinations are then read from the source exactly as
+written, and the prose is scanned with those spans masked. Nothing inside code
+spans, fenced or indented code is read.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkDestination, parseLinkLabel
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from auditor.extract import html
+from auditor.extract.context import LineIndex, sentence_around, window
+from auditor.extract.found import Found, scan, target_of
+from auditor.extract.links import LinkBase, resolve
+
+_NOTED_RULES = ("link", "image", "autolink", "backticks", "html_inline")
+
+
+def _noting(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """Wrap an inline rule so the tokens it makes remember the source span it consumed."""
+
+    def noted(state: StateInline, silent: bool) -> bool:
+        start, first = state.pos, len(state.tokens)
+        if not rule(state, silent):
+            return False
+        if silent:
+            return True
+        meta: dict[str, Any] = {"span": (start, state.pos)}
+        if name in ("link", "image"):
+            meta.update(_destination(state, start + (1 if name == "image" else 0), name == "link"))
+        elif name == "autolink":
+            meta["dest"] = (start + 1, state.pos - 1)
+        for token in state.tokens[first:]:
+            # Inner rules noted their own; a flushed run of text before the link has none.
+            if token.meta.get("span") is None and token.type != "text":
+                token.meta = {**token.meta, **meta}
+                meta = {"span": meta["span"]}  # the destination belongs to the opening token
+        return True
+
+    return noted
+
+
+def _destination(state: StateInline, label_start: int, is_link: bool) -> dict[str, Any]:
+    """Label and raw destination spans of the link or image that starts at ``label_start``."""
+    label_end = parseLinkLabel(state, label_start, is_link)
+    if label_end < 0:
+        return {}
+    found: dict[str, Any] = {"label": (label_start + 1, label_end)}
+    src, pos = state.src, label_end + 1
+    if pos < len(src) and src[pos] == "(":
+        pos += 1
+        while pos < len(src) and src[pos] in " \t\n":
+            pos += 1
+        result = parseLinkDestination(src, pos, state.posMax)
+        if result.ok:
+            if src[pos : pos + 1] == "<":
+                found["dest"] = (pos + 1, result.pos - 1)
+            else:
+                found["dest"] = (pos, result.pos)
+    return found  # no "dest": a reference link, read at its definition
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"linkify": False}).enable("table").use(front_matter_plugin)
+    for rule in md.inline.ruler.__rules__:
+        if rule.name in _NOTED_RULES:
+            md.inline.ruler.at(rule.name, _noting(rule.name, rule.fn))
+    return md
+
+
+class _Lines:
+    """Maps offsets in an inline token's content back to source lines and columns."""
+
+    def __init__(self, source_lines: list[str]) -> None:
+        self.source = source_lines
+        self.used: dict[int, int] = {}  # per line: columns taken by earlier cells
+
+    def mapper(self, token: Token) -> Callable[[int], tuple[int, int]]:
+        first = token.map[0] if token.map else 0
+        starts: list[tuple[int, int, int]] = []  # (content offset, line index, column offset)
+        offset = 0
+        for k, piece in enumerate(token.content.split("\n")):
+            index = min(first + k, len(self.source) - 1)
+            line = self.source[index] if self.source else ""
+            column = line.find(piece, self.used.get(index, 0)) if piece else 0
+            if column < 0:
+                column = max(0, line.find(piece.strip()[:20])) if piece.strip() else 0
+            self.used[index] = column + len(piece)
+            starts.append((offset, index, column))
+            offset += len(piece) + 1
+
+        def position(at: int) -> tuple[int, int]:
+            for start, index, column in reversed(starts):
+                if at >= start:
+                    return index + 1, column + (at - start) + 1
+            return first + 1, 1
+
+        return position
+
+
+def extract_markdown(text: str, base: LinkBase, regions: Sequence[str]) -> Iterator[Found]:
+    env: dict[str, Any] = {}
+    tokens = _parser().parse(text, env)
+    source_lines = text.split("\n")
+    lines = _Lines(source_lines)
+    index = LineIndex(text)
+
+    def located(f: Found) -> Found:
+        """``order`` as an offset in the whole document, so that nearness compares across blocks."""
+        return replace(f, order=index.line_start(f.line) + (f.column or 1) - 1)
+
+    blocks = itertools.count()
+    row: tuple[int, str, list[int]] | None = None  # (block, row text, offset of each cell in it)
+    cell = 0
+    for i, token in enumerate(tokens):
+        if token.type == "tr_open":
+            cells = [
+                t.content for t in itertools.takewhile(lambda t: t.type != "tr_close", tokens[i:]) if t.type == "inline"
+            ]
+            offsets = list(itertools.accumulate((len(c) + 3 for c in cells[:-1]), initial=0))
+            row, cell = (next(blocks), " | ".join(cells), offsets), 0
+        elif token.type == "tr_close":
+            row = None
+        elif token.type == "inline":
+            if row is not None:
+                block, row_text, offsets = row
+                shift = offsets[min(cell, len(offsets) - 1)]
+                cell += 1
+
+                def context(start: int, end: int, row_text: str = row_text, shift: int = shift) -> str:
+                    return window(
+                        row_text[: shift + start], row_text[shift + start : shift + end], row_text[shift + end :]
+                    )
+
+            else:
+                block = next(blocks)
+
+                def context(start: int, end: int, content: str = token.content) -> str:
+                    return sentence_around(content, start, end)
+
+            found = _inline(token, lines.mapper(token), block, context, base, regions)
+            yield from map(located, found)
+        elif token.type == "html_block" and token.map:
+            found = html.extract_html(token.content, base, regions, line_offset=token.map[0], blocks=blocks)
+            yield from map(located, found)
+    yield from map(located, _definitions(env, source_lines, blocks, base, regions))
+
+
+def _inline(
+    token: Token,
+    position: Callable[[int], tuple[int, int]],
+    block: int,
+    context: Callable[[int, int], str],
+    base: LinkBase,
+    regions: Sequence[str],
+) -> Iterator[Found]:
+    content = token.content
+    masked: list[tuple[int, int]] = []
+    found: list[Found] = []
+
+    def add(target: Any, written: str, start: int, end: int) -> None:
+        line, column = position(start)
+        found.append(Found(target, written, line, column, block, context(start, end), start))
+
+    for child in token.children or ():
+        span = child.meta.get("span")
+        if span is None:
+            continue
+        if child.type in ("code_inline", "html_inline", "link_open", "image"):
+            masked.append(span)
+        if child.type in ("link_open", "image"):
+            keys: set[str] = set()
+            if "dest" in child.meta:
+                start, end = child.meta["dest"]
+                written = content[start:end]
+                href = written
+                if child.markup == "autolink" and child.attrs.get("href", "").startswith("mailto:"):
+                    href = f"mailto:{written}"  # <info@example.org>
+                for target in resolve(href, base, regions):
+                    add(target, written, start, end)
+                    keys.add(_loose(written))
+            if "label" in child.meta and child.type == "link_open":
+                start, end = child.meta["label"]
+                for m in scan(content[start:end], regions, markdown=True):
+                    if _loose(m.text) not in keys and not _same_target(target_of(m), found):
+                        add(target_of(m), m.text, start + m.start, start + m.end)
+        elif child.type == "html_inline":
+            start, _ = span
+            for f in html.extract_html(content[span[0] : span[1]], base, regions):
+                add(f.target, f.text, start + f.order, start + f.order + len(f.text))
+    for m in scan(content, regions, markdown=True, masked=masked):
+        add(target_of(m), m.text, m.start, m.end)
+    found.sort(key=lambda f: f.order)
+    yield from found
+
+
+def _definitions(
+    env: dict[str, Any], source_lines: list[str], blocks: Iterator[int], base: LinkBase, regions: Sequence[str]
+) -> Iterator[Found]:
+    """Reference-style definitions (``[label]: https://...``), where the URL is written."""
+    for definition in env.get("references", {}).values():
+        first, last = definition.get("map") or (None, None)
+        if first is None:
+            continue
+        chunk = "\n".join(source_lines[first:last])
+        colon = chunk.find("]:")
+        if colon < 0:
+            continue
+        pos = colon + 2
+        while pos < len(chunk) and chunk[pos] in " \t\n":
+            pos += 1
+        result = parseLinkDestination(chunk, pos, len(chunk))
+        if not result.ok:
+            continue
+        start, end = (pos + 1, result.pos - 1) if chunk[pos] == "<" else (pos, result.pos)
+        written = chunk[start:end]
+        line = first + 1 + chunk.count("\n", 0, start)
+        column = start - (chunk.rfind("\n", 0, start) + 1) + 1
+        block = next(blocks)
+        context = " ".join(chunk.split())
+        for target in resolve(written, base, regions):
+            yield Found(target, written, line, column, block, context, 0)
+
+
+def _loose(url: str) -> str:
+    return html._loose(url)
+
+
+def _same_target(target: Any, found: list[Found]) -> bool:
+    return any(f.target == target for f in found)

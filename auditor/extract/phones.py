@@ -1,0 +1,183 @@
+"""Phone numbers in running text: digit forms through phonenumbers, vanity forms too.
+
+``phonenumbers.PhoneNumberMatcher`` finds written numbers that are valid for a
+region, and rejects most dates and times; it does not find vanity numbers
+(``1-800-4-CANCER``), so those have a candidate pattern of their own and are
+converted with phonenumbers' letter mapping. A number written without a country
+code may be valid in several of the configured regions: each match keeps every
+reading, in region order, and the document decides (see :func:`choose`).
+
+What is not a phone: a ZIP+4 code, a mail stop (``MSC 2580``), a price, a page,
+an ISBN, a registration number, a long run of digits with no phone word near it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumber, PhoneNumberFormat, PhoneNumberMatcher
+
+from auditor.reference import Phone
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneChoice:
+    """The readings of one written number, first preferred; one if it says its country."""
+
+    options: tuple[Phone, ...]
+
+    @property
+    def key(self) -> str:
+        return self.options[0].e164
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneMatch:
+    start: int
+    end: int
+    text: str
+    choice: PhoneChoice
+
+
+_SEP = r"[-. ]"
+# A toll-free or national prefix, then groups of digits or capital words, e.g.
+# 1-800-4-CANCER, 0800-HELP-NOW, +1 800 GOT-JUNK. Lower-case words are not taken:
+# "0800 and ..." is prose.
+_VANITY = re.compile(
+    rf"(?<![\w+-])(?:\+?\d{{1,3}}{_SEP}?)?\(?\d{{3,4}}\)?(?:{_SEP}(?:\d{{1,4}}|[A-Z]{{2,10}})){{1,4}}(?![\w-])"
+)
+_LETTERS = re.compile(r"[A-Z]")
+
+# Words right before a number that say it is something else.
+_NOT_A_PHONE_BEFORE = re.compile(
+    r"(?:[£$€¥]|\b(?:isbn(?:-1[03])?|issn|doi|msc|zip|p\.?\s?o\.?\s?box|box|page|pages|pp?\.|"
+    r"nos?\.|nr\.?|ref\.?|reference|invoice|order|account|a/c|acct\.?|sort code|"
+    r"(?:charity|company|registration|registered|reg\.?)(?:\s+(?:number|no\.?))?))"
+    r"[\s:#.]*$",
+    re.IGNORECASE,
+)
+_PHONE_WORD_BEFORE = re.compile(
+    r"\b(?:tel|telephone|phone|ph|call|ring|fax|helpline|hotline|freephone|free phone|"
+    r"toll[- ]free|mobile|cell|text|sms|contact|number|dial)\b[^\n]{0,24}$|[\u260e\U0001f4de]\s*$",
+    re.IGNORECASE,
+)
+_INTERNATIONAL = re.compile(r"^\s*(?:\+|00|011)")
+
+
+def _phone(number: PhoneNumber) -> Phone:
+    region = phonenumbers.region_code_for_number(number) or ""
+    return Phone(
+        e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
+        national=phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL),
+        region=region if region != "ZZ" else "",
+    )
+
+
+def _plausible(text: str, start: int, end: int) -> bool:
+    raw = text[start:end]
+    before = text[max(0, start - 30) : start]
+    if _NOT_A_PHONE_BEFORE.search(before):
+        return False
+    after = text[end : end + 2]
+    if after[:1] in ("%", "/") or re.match(r"[.,]\d", after):
+        return False
+    # A long unbroken run of digits is an identifier unless a phone word leads in.
+    digits_only = raw.strip().isdigit()
+    return not (digits_only and not raw.startswith("0") and not _PHONE_WORD_BEFORE.search(before))
+
+
+def find_phones(text: str, regions: Sequence[str], masked: Iterable[tuple[int, int]] = ()) -> list[PhoneMatch]:
+    """Phone numbers in ``text``; spans in ``masked`` (addresses already found) are skipped."""
+    chars = list(text)
+    for start, end in masked:
+        chars[start:end] = " " * (end - start)
+    scan = "".join(chars)
+    readings: dict[tuple[int, int], dict[str, Phone]] = {}
+
+    def add(start: int, end: int, region: str, number: PhoneNumber) -> None:
+        if not _plausible(scan, start, end):
+            return
+        explicit = bool(_INTERNATIONAL.match(scan[start:end]))
+        slot = readings.setdefault((start, end), {})
+        slot["*" if explicit else region] = _phone(number)
+
+    if any(c.isdigit() for c in scan):
+        for region in regions:
+            for m in PhoneNumberMatcher(scan, region, leniency=Leniency.VALID):
+                add(m.start, m.end, region, m.number)
+        for m in _VANITY.finditer(scan):
+            if len(_LETTERS.findall(m.group())) < 3:
+                continue
+            for region in regions:
+                number = _parse_vanity(m.group(), region)
+                if number is not None:
+                    add(m.start(), m.end(), region, number)
+
+    matches: list[PhoneMatch] = []
+    for (start, end), by_region in sorted(readings.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        if matches and start < matches[-1].end:
+            continue  # inside a longer match already taken
+        options = [by_region["*"]] if "*" in by_region else [by_region[r] for r in regions if r in by_region]
+        matches.append(PhoneMatch(start, end, text[start:end], PhoneChoice(_distinct(options))))
+    return matches
+
+
+def _distinct(options: Iterable[Phone]) -> tuple[Phone, ...]:
+    seen: dict[str, Phone] = {}
+    for option in options:
+        seen.setdefault(option.e164, option)
+    return tuple(seen.values())
+
+
+def _parse_vanity(raw: str, region: str) -> PhoneNumber | None:
+    """A vanity number, dropping trailing letters a reader need not dial (1-800-FLOWERS-NOW)."""
+    groups = re.split(_SEP, raw)
+    while groups:
+        candidate = "-".join(groups)
+        digits = phonenumbers.convert_alpha_characters_in_number(candidate)
+        try:
+            number = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is not None and phonenumbers.is_valid_number(number):
+            return number
+        if not groups[-1].isalpha():
+            return None
+        groups.pop()
+    return None
+
+
+def parse_number(raw: str, regions: Sequence[str]) -> PhoneChoice | None:
+    """A number given on its own (a ``tel:`` link, a configured phone): every valid reading.
+
+    A number that is valid nowhere is still returned (as written in its first region)
+    when it parses at all, so that it can be reported as invalid rather than lost.
+    """
+    if _INTERNATIONAL.match(raw):
+        regions = regions[:1] or ["ZZ"]
+    valid: list[Phone] = []
+    fallback: Phone | None = None
+    for region in regions:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            valid.append(_phone(number))
+        elif fallback is None:
+            fallback = _phone(number)
+    if valid:
+        return PhoneChoice(_distinct(valid))
+    return PhoneChoice((fallback,)) if fallback else None
+
+
+def choose(choice: PhoneChoice, nearby_regions: Sequence[str]) -> Phone:
+    """The reading whose region the nearest references point to, else the first."""
+    for region in nearby_regions:
+        for option in choice.options:
+            if option.region == region:
+                return option
+    return choice.options[0]

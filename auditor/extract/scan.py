@@ -1,0 +1,107 @@
+"""Web and e-mail addresses in running text, exactly as a reader would see them.
+
+Three shapes are found in one left-to-right pass: URLs with a scheme, e-mail
+addresses, and addresses without a scheme (``www.`` anything, or a bare registrable
+domain that :mod:`auditor.extract.domains` accepts). The end of an address follows
+the rules of GitHub's autolinker and lychee: trailing punctuation is not part of it,
+nor is a closing bracket or quote that it did not open.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from auditor.extract.domains import has_public_suffix, is_bare_domain
+from auditor.reference import Email, Url
+
+# Characters that end an address: space, angle brackets, quotes, pipes (Markdown
+# tables), backticks, and the CJK / typographic punctuation that PDFs are full of.
+_STOP = (
+    '\\s<>"`{}|\\\\^'
+    "\u00a0\u2000-\u200b\u2028\u2029\u3000"  # spaces
+    "\u201c\u201d\u2018\u2019\u00ab\u00bb\u2039\u203a"  # typographic quotes
+    "\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f"  # CJK punctuation
+)
+_BODY = f"[^{_STOP}]"
+_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
+_TLD = r"(?:[^\W\d_]{2,63}|xn--[a-zA-Z0-9-]{1,59})"
+_HOST = rf"(?:{_LABEL}\.)+{_TLD}(?![\w-])"
+_PORT = r"(?::\d{1,5}(?![\w]))?"
+_PATH = rf"(?:[/?#]{_BODY}*)?"
+
+_PATTERN = re.compile(
+    rf"""
+    (?P<scheme>(?<![\w.+-])[A-Za-z][A-Za-z0-9+.-]{{1,15}}://{_BODY}+)
+  | (?P<email>(?<![\w.%+-])(?:mailto:)?(?P<local>[\w%+-]+(?:\.[\w%+-]+)*)@(?P<mailhost>{_HOST}))
+  | (?P<www>(?<![\w.@/\\-])(?P<wwwhost>[Ww][Ww][Ww]\d{{0,3}}\.{_HOST}){_PORT}(?P<wwwpath>{_PATH}))
+  | (?P<bare>(?<![\w.@/\\:-])(?P<barehost>{_HOST}){_PORT}(?P<barepath>{_PATH}))(?!@)
+    """,
+    re.VERBOSE,
+)
+
+# Emphasis markers: opening after space or an opening bracket, closing before space
+# or punctuation. Inside an address (``/a_(b)``, ``/_private``) they are part of it.
+_EMPHASIS = re.compile(r"(?:(?<=[\s(\[\"'])|^)[_*~]+(?=\w)|(?<=\w)[_*~]+(?=[\s.,;:!?)\]\"']|$)", re.MULTILINE)
+_TRAILING = ".,:;!?'\"*\u2026"
+_PAIRS = {")": "(", "]": "["}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int
+    end: int
+    text: str
+    target: Url | Email
+
+
+def trim(candidate: str, extra: str = "") -> str:
+    """Drop trailing punctuation and closing brackets the address did not open."""
+    strip = _TRAILING + extra
+    while candidate:
+        last = candidate[-1]
+        if last in strip or (last in _PAIRS and candidate.count(last) > candidate.count(_PAIRS[last])):
+            candidate = candidate[:-1]
+        else:
+            break
+    return candidate
+
+
+def find_addresses(text: str, *, markdown: bool = False) -> Iterator[Match]:
+    """Every URL, scheme-less address and e-mail address in ``text``, in order.
+
+    ``markdown`` also drops trailing ``_`` and ``~`` (emphasis and strikethrough
+    markers written around a bare address).
+    """
+    extra = "_~" if markdown else ""
+    if markdown:  # emphasis and strikethrough markers around an address are not part of it
+        text = _EMPHASIS.sub(lambda d: " " * len(d.group()), text)
+    for m in _PATTERN.finditer(text):
+        kind = m.lastgroup
+        start = m.start()
+        if m.group("scheme") is not None:
+            raw = trim(m.group("scheme"), extra)
+            scheme, _, rest = raw.partition("://")
+            if not rest.strip("/"):
+                continue
+            yield Match(start, start + len(raw), raw, Url(f"{scheme.lower()}://{rest}"))
+        elif m.group("email") is not None:
+            host = m.group("mailhost")
+            if not has_public_suffix(host):
+                continue
+            raw = m.group("email")
+            yield Match(start, m.end("email"), raw, Email(f"{m.group('local')}@{host.lower()}"))
+        elif m.group("www") is not None:
+            if not has_public_suffix(m.group("wwwhost")):
+                continue
+            raw = trim(m.group("www"), extra) if m.group("wwwpath") else m.group("www")
+            yield Match(start, start + len(raw), raw, Url(f"https://{raw}"))
+        else:
+            assert kind == "bare"
+            path = m.group("barepath")
+            raw = trim(m.group("bare"), extra) if path else m.group("bare")
+            host = m.group("barehost")
+            if not is_bare_domain(host, has_path=any(c in raw[len(host) :] for c in "/?#")):
+                continue
+            yield Match(start, start + len(raw), raw, Url(f"https://{raw}"))

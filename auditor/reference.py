@@ -1,0 +1,114 @@
+"""What a document refers to: typed references and where they are written.
+
+A :class:`Reference` is one thing a reader is sent to (a web address, an e-mail
+address or a phone number) together with every :class:`Location` that writes it.
+Its target is one of three small value types, so later stages can dispatch on the
+type instead of on strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    URL = "url"
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+@dataclass(frozen=True, slots=True)
+class Url:
+    """A web address (``https://...``) or a local file (``file:///...``)."""
+
+    url: str
+
+    kind = Kind.URL
+
+    @property
+    def key(self) -> str:
+        return self.url
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    address: str
+
+    kind = Kind.EMAIL
+
+    @property
+    def key(self) -> str:
+        return self.address
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """A phone number in E.164 with its national form and the region it was read in."""
+
+    e164: str
+    national: str
+    region: str
+
+    kind = Kind.PHONE
+
+    @property
+    def key(self) -> str:
+        return self.e164
+
+
+Target = Url | Email | Phone
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """One place that writes a reference.
+
+    ``line`` and ``column`` are 1-based; in a PDF ``line`` is the page number and
+    ``column`` is ``None``. ``text`` is the reference as written at this place.
+    ``block`` numbers the paragraph, table row or page within the source, so that
+    references can be related to their neighbours (a phone to the URL beside it).
+    """
+
+    source: str
+    line: int
+    column: int | None
+    context: str
+    text: str
+    block: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    target: Target
+    text: str
+    locations: tuple[Location, ...]
+
+    @property
+    def kind(self) -> Kind:
+        return self.target.kind
+
+
+def merge(references: Iterable[Reference]) -> list[Reference]:
+    """One reference per target, with all its locations, in order of first appearance.
+
+    A location is kept once: the same place reached twice (a PDF link annotation
+    over the text that shows the same address) is one location.
+    """
+    merged: dict[tuple[Kind, str], Reference] = {}
+    for ref in references:
+        key = (ref.kind, ref.target.key)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = replace(ref, locations=_unique(ref.locations))
+        else:
+            merged[key] = replace(seen, locations=_unique(seen.locations + ref.locations))
+    return list(merged.values())
+
+
+def _unique(locations: tuple[Location, ...]) -> tuple[Location, ...]:
+    places: dict[tuple[str, int, int | None], Location] = {}
+    for loc in locations:
+        places.setdefault((loc.source, loc.line, loc.column), loc)
+    return tuple(places.values())

@@ -1,0 +1,213 @@
+"""Inputs: turn what the user names (files, directories, globs, ``-``) into documents.
+
+Resolving is done for every input before anything is read, so a typo in the last
+argument is reported at once and nothing is half done. Reading one file can fail on
+its own (binary, undecodable, too large): that raises :class:`UnreadableInput`, and
+the caller goes on with the other files.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob
+import os
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import BinaryIO
+
+import charset_normalizer
+
+from auditor.defaults import MAX_INPUT_BYTES
+from auditor.errors import InputError, UnreadableInput
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    PDF = "pdf"
+
+
+#: File name endings read when a directory or glob is expanded.
+EXTENSIONS: dict[str, Format] = {
+    ".txt": Format.TEXT,
+    ".text": Format.TEXT,
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".mdown": Format.MARKDOWN,
+    ".mkd": Format.MARKDOWN,
+    ".mkdn": Format.MARKDOWN,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
+    ".xhtml": Format.HTML,
+    ".pdf": Format.PDF,
+}
+
+STDIN_NAME = "<stdin>"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A document to read: ``name`` is how reports show it (the path as given)."""
+
+    name: str
+    path: Path | None  # None for standard input
+    format: Format | None  # None: decided from the content
+    root: Path | None = None  # what "/..." links mean: the directory given, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    source: Source
+    format: Format
+    text: str  # decoded text, newlines normalised to "\n"; empty for a PDF
+    data: bytes  # the raw bytes (what a PDF is parsed from)
+
+
+def format_for(path: Path) -> Format | None:
+    return EXTENSIONS.get(path.suffix.lower())
+
+
+def resolve_inputs(inputs: Sequence[str]) -> list[Source]:
+    """Every source the inputs name, in order, each once.
+
+    Raises :class:`InputError` listing every input that names nothing.
+    """
+    sources: list[Source] = []
+    problems: list[str] = []
+    for given in inputs:
+        try:
+            sources.extend(_resolve(given))
+        except InputError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise InputError("\n".join(problems))
+    unique: dict[str, Source] = {}
+    for src in sources:
+        key = str(src.path.resolve()) if src.path else src.name
+        unique.setdefault(key, src)
+    return list(unique.values())
+
+
+def _resolve(given: str) -> Iterator[Source]:
+    if given == "-":
+        yield Source(STDIN_NAME, None, None)
+        return
+    path = Path(given)
+    if path.is_file():
+        yield Source(given, path, format_for(path))
+    elif path.is_dir():
+        found = list(_walk(path))
+        if not found:
+            raise InputError(f"no supported document (.txt, .md, .html, .pdf) in directory: {given}")
+        yield from found
+    elif glob.has_magic(given):
+        matches = sorted(glob.glob(given, recursive=True))
+        if not matches:
+            raise InputError(f"no file matches glob: {given}")
+        found = []
+        for match in matches:
+            p = Path(match)
+            if p.is_dir():
+                found.extend(_walk(p))
+            elif format_for(p) is not None:
+                found.append(Source(match, p, format_for(p)))
+        if not found:
+            raise InputError(f"glob matches no supported document (.txt, .md, .html, .pdf): {given}")
+        yield from found
+    else:
+        raise InputError(f"no such file: {given}")
+
+
+def _walk(root: Path) -> Iterator[Source]:
+    """Supported documents under ``root``, sorted, skipping hidden files and folders."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            p = Path(dirpath, name)
+            fmt = format_for(p)
+            if fmt is not None:
+                yield Source(str(p), p, fmt, root)
+
+
+def read(source: Source, *, stdin: BinaryIO | None = None, max_bytes: int = MAX_INPUT_BYTES) -> Document:
+    """Read and decode one source; raises :class:`UnreadableInput` if it is no document."""
+    data = _read_bytes(source, stdin, max_bytes)
+    fmt = source.format or sniff(data)
+    if fmt is Format.PDF:
+        return Document(source, fmt, "", data)
+    text = decode(data, source.name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Document(source, fmt, text, data)
+
+
+def _read_bytes(source: Source, stdin: BinaryIO | None, max_bytes: int) -> bytes:
+    too_large = f"larger than the {max_bytes // (1024 * 1024)} MB limit; split it or leave it out"
+    try:
+        if source.path is None:
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            data = stream.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise UnreadableInput(source.name, too_large)
+            return data
+        if source.path.stat().st_size > max_bytes:
+            raise UnreadableInput(source.name, too_large)
+        return source.path.read_bytes()
+    except OSError as exc:
+        raise UnreadableInput(source.name, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def sniff(data: bytes) -> Format:
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF-"):
+        return Format.PDF
+    lowered = head.lower()
+    if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered:
+        return Format.HTML
+    return Format.TEXT
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
+    re.IGNORECASE,
+)
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 first, then the encoding the document declares, then a detected one."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    if b"\x00" in data[:8192]:
+        raise UnreadableInput(name, "binary file, not a text document; skipped")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _DECLARED.search(data[:4096])
+    if declared:
+        encoding = (declared.group(1) or declared.group(2)).decode("ascii")
+        try:
+            return data.decode(codecs.lookup(encoding).name)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise UnreadableInput(name, "cannot decode as UTF-8 or any detected encoding; skipped")
+    return str(best)

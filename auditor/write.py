@@ -1,0 +1,30 @@
+"""Writing files so that a reader never sees half of one: temporary file, then rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from auditor.errors import AuditorError
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write ``content`` to ``path`` whole or not at all (the old file stays on failure)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise AuditorError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        os.unlink(tmp)
+        raise AuditorError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        os.unlink(tmp)
+        raise
