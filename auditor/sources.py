@@ -148,7 +148,8 @@ def read(source: Source, *, stdin: BinaryIO | None = None, max_bytes: int = MAX_
 
 
 def _read_bytes(source: Source, stdin: BinaryIO | None, max_bytes: int) -> bytes:
-    too_large = f"larger than the {max_bytes // (1024 * 1024)} MB limit; split it or leave it out"
+    limit = f"{max_bytes // (1024 * 1024)} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes} bytes"
+    too_large = f"larger than the {limit} limit; split it or leave it out"
     try:
         if source.path is None:
             stream = stdin if stdin is not None else sys.stdin.buffer

@@ -36,7 +36,7 @@ _PATTERN = re.compile(
     (?P<scheme>(?<![\w.+-])[A-Za-z][A-Za-z0-9+.-]{{1,15}}://{_BODY}+)
   | (?P<email>(?<![\w.%+-])(?:mailto:)?(?P<local>[\w%+-]+(?:\.[\w%+-]+)*)@(?P<mailhost>{_HOST}))
   | (?P<www>(?<![\w.@/\\-])(?P<wwwhost>[Ww][Ww][Ww]\d{{0,3}}\.{_HOST}){_PORT}(?P<wwwpath>{_PATH}))
-  | (?P<bare>(?<![\w.@/\\:-])(?P<barehost>{_HOST}){_PORT}(?P<barepath>{_PATH}))(?!@)
+  | (?P<bare>(?<![\w.@/\\-])(?P<barehost>{_HOST}){_PORT}(?P<barepath>{_PATH}))(?!@)
     """,
     re.VERBOSE,
 )

@@ -1,0 +1,49 @@
+"""Shared helpers: extract references from a document written inline in a test."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from auditor.extract import extract_document
+from auditor.reference import Email, Phone, Reference, Url
+from auditor.sources import Document, Format, Source
+
+FORMAT_NAMES = {Format.TEXT: "doc.txt", Format.MARKDOWN: "doc.md", Format.HTML: "doc.html"}
+
+
+def extract(
+    text: str, fmt: Format = Format.TEXT, regions: Sequence[str] = ("GB", "US"), folder: Path | None = None
+) -> list[Reference]:
+    """The references of ``text`` read as a document of format ``fmt``."""
+    folder = folder or Path("/docs")
+    name = FORMAT_NAMES[fmt]
+    source = Source(name, folder / name, fmt)
+    _, refs = extract_document(Document(source, fmt, text, text.encode()), regions)
+    return refs
+
+
+def value(ref: Reference) -> str:
+    target = ref.target
+    if isinstance(target, Url):
+        return target.url
+    if isinstance(target, Email):
+        return target.address
+    assert isinstance(target, Phone)
+    return target.e164
+
+
+def summary(refs: Sequence[Reference]) -> list[tuple[str, str, str, int]]:
+    """(kind, text as written, normalised value, first line) of each reference."""
+    return [(ref.kind.value, ref.text, value(ref), ref.locations[0].line) for ref in refs]
+
+
+@pytest.fixture
+def samples() -> Path:
+    """The project's shared sample inputs, when this checkout has them beside it."""
+    path = Path(__file__).resolve().parents[2] / "shared" / "samples"
+    if not path.is_dir():
+        pytest.skip("../shared/samples is not beside this checkout")
+    return path
