@@ -96,19 +96,12 @@ def merge(references: Iterable[Reference]) -> list[Reference]:
     A location is kept once: the same place reached twice (a PDF link annotation
     over the text that shows the same address) is one location.
     """
-    merged: dict[tuple[Kind, str], Reference] = {}
+    first: dict[tuple[Kind, str], Reference] = {}
+    places: dict[tuple[Kind, str], dict[tuple[str, int, int | None], Location]] = {}
     for ref in references:
         key = (ref.kind, ref.target.key)
-        seen = merged.get(key)
-        if seen is None:
-            merged[key] = replace(ref, locations=_unique(ref.locations))
-        else:
-            merged[key] = replace(seen, locations=_unique(seen.locations + ref.locations))
-    return list(merged.values())
-
-
-def _unique(locations: tuple[Location, ...]) -> tuple[Location, ...]:
-    places: dict[tuple[str, int, int | None], Location] = {}
-    for loc in locations:
-        places.setdefault((loc.source, loc.line, loc.column), loc)
-    return tuple(places.values())
+        first.setdefault(key, ref)
+        seen = places.setdefault(key, {})
+        for loc in ref.locations:
+            seen.setdefault((loc.source, loc.line, loc.column), loc)
+    return [replace(ref, locations=tuple(places[key].values())) for key, ref in first.items()]

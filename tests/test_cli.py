@@ -187,3 +187,23 @@ def test_the_module_and_the_console_script_run_without_a_traceback(tmp_path: Pat
     )
     assert done.returncode == 2
     assert done.stderr.strip() == f"auditor: error: no such file: {tmp_path / 'absent.txt'}"
+
+
+def test_a_bug_on_one_document_is_reported_for_it_and_the_others_are_still_read(
+    tmp_path: Path, leaflet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import auditor.extract as extract_module
+
+    real = extract_module.extract_document
+
+    def flaky(doc, regions):  # type: ignore[no-untyped-def]
+        if doc.source.name.endswith("bad.txt"):
+            raise RuntimeError("boom")
+        return real(doc, regions)
+
+    monkeypatch.setattr(extract_module, "extract_document", flaky)
+    (tmp_path / "bad.txt").write_text("www.bad.org")
+    code, out, err = run("extract", str(tmp_path / "bad.txt"), str(leaflet), "--format", "json")
+    assert code == 2
+    assert len(json.loads(out)["references"]) == 3
+    assert f"{tmp_path / 'bad.txt'}: could not be read because of a bug (RuntimeError: boom)" in err

@@ -87,6 +87,16 @@ CASES = [
         ],
     ),
     (
+        "label on the same site as its link",
+        "[readthedocs.io](https://docs.readthedocs.io/en/)",
+        [("url", "https://docs.readthedocs.io/en/", "https://docs.readthedocs.io/en/", 1)],
+    ),
+    (
+        "escaped destination",
+        "[v8](https://en.wikipedia.org/wiki/V8_\\(engine\\))",
+        [("url", "https://en.wikipedia.org/wiki/V8_\\(engine\\)", "https://en.wikipedia.org/wiki/V8_(engine)", 1)],
+    ),
+    (
         "reference definitions",
         'Use [the NCI][nci] and [UK][].\n\n[nci]: https://www.cancer.gov/\n[uk]: <https://www.sarcoma-uk.org/a b> "UK"',
         [

@@ -32,6 +32,7 @@ PHONES = [
     ("us vanity", "call 1-800-4-CANCER. The call is free", "1-800-4-CANCER", "+18004226237", "(800) 422-6237", "US"),
     ("uk vanity", "ring 0800-HELP-NOW for advice", "0800-HELP-NOW", "+448004357669", "0800 435 7669", "GB"),
     ("vanity with spaces", "Order on 1 800 FLOWERS today", "1 800 FLOWERS", "+18003569377", "(800) 356-9377", "US"),
+    ("us with dots", "call 1.800.422.6237", "1.800.422.6237", "+18004226237", "(800) 422-6237", "US"),
     ("unbroken digits after a phone word", "Tel: 02079460018", "02079460018", "+442079460018", "020 7946 0018", "GB"),
 ]
 
@@ -51,6 +52,10 @@ NOT_PHONES = [
     ("lower-case words after a prefix", "call 0800 and ask"),
     ("letters that spell nothing dialable", "L-M-SARCOMA ListServ"),
     ("number inside a url", "http://example.org/records/02079460018"),
+    ("object identifier", "(OID 1.3.101.110)"),
+    ("clause number", "DFARS 252.227-7013"),
+    ("version range", "(4.10.2-0 - 22.9.0-3"),
+    ("bug number and a capitalised word", "bug 541335 HTML parser, 123456 CRASH"),
 ]
 
 

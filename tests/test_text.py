@@ -130,6 +130,49 @@ FOUND = [
         [("url", "sarcoma.help/about", "https://sarcoma.help/about", 1)],
     ),
     ("file-like ccTLD with www", "www.moldova.md", [("url", "www.moldova.md", "https://www.moldova.md", 1)]),
+    (
+        "public suffix that is a site, with a path",
+        "see nhs.uk/conditions/cancer.",
+        [("url", "nhs.uk/conditions/cancer", "https://nhs.uk/conditions/cancer", 1)],
+    ),
+    (
+        "well-known bare sites",
+        "gov.uk and who.int",
+        [("url", "gov.uk", "https://gov.uk", 1), ("url", "who.int", "https://who.int", 1)],
+    ),
+    ("at before a real address", "Find us at cancer.gov today", [("url", "cancer.gov", "https://cancer.gov", 1)]),
+    ("e-mail at a public-suffix site", "x@nhs.uk", [("email", "x@nhs.uk", "x@nhs.uk", 1)]),
+    (
+        "markdown badge in plain text",
+        "[![v](https://img.shields.io/pypi/v/ruff.svg)](https://pypi.org/project/ruff)",
+        [
+            ("url", "https://img.shields.io/pypi/v/ruff.svg", "https://img.shields.io/pypi/v/ruff.svg", 1),
+            ("url", "https://pypi.org/project/ruff", "https://pypi.org/project/ruff", 1),
+        ],
+    ),
+    (
+        "unbalanced bracket mid-address",
+        "by https://github.com/dependabot)[bot]",
+        [("url", "https://github.com/dependabot", "https://github.com/dependabot", 1)],
+    ),
+    (
+        "closing parenthesis then a suffix",
+        "(http://docs.python.org/library/pyexpat.html)-based",
+        [("url", "http://docs.python.org/library/pyexpat.html", "http://docs.python.org/library/pyexpat.html", 1)],
+    ),
+    (
+        "typographic hyphen ends it",
+        "https://gnu.org/li\u2010\ncenses",
+        [("url", "https://gnu.org/li", "https://gnu.org/li", 1)],
+    ),
+    (
+        "malformed url does not stop extraction",
+        "ssh://[user@]hostname[:port] and www.ok.org",
+        [
+            ("url", "ssh://[user@]hostname[:port]", "ssh://[user@]hostname[:port]", 1),
+            ("url", "www.ok.org", "https://www.ok.org", 1),
+        ],
+    ),
 ]
 
 NOTHING = [
@@ -155,6 +198,19 @@ NOTHING = [
     ("e-mail without suffix", "root@localhost"),
     ("abbreviations", "St. Mary's, No. 5, fig.3, etc."),
     ("decimal", "a 3.5mm tumour, 12.5% of cases"),
+    ("e-mail with its @ spelt out", "Simon <jas at josefsson.org>, <anty.sk+git at gmail.com>"),
+    ("e-mail with (at)", "write to name (at) host.org"),
+    ("local part like a domain", "gitlab.com at s.traiectum.net"),
+    ("-at- in a label", "colin.harrison-at-virgin.net"),
+    ("attribute names", "set user.name and builtins.int"),
+    ("method call", "logger.info(message)"),
+    ("module names", "np.ma and java.io"),
+    ("package written backwards", "org.apache.commons.io"),
+    ("makefile and libtool files", "architecture.mk and libyaml.la"),
+    ("part of a longer file name", "savelog.fr.8"),
+    ("file path after an extension-like suffix", "configure.in/pam.h.in"),
+    ("a fragment is no path", "see CONTRIBUTING.md#install"),
+    ("hash-like labels", "8bcccbcc18b95.bb125.bb"),
 ]
 
 

@@ -88,6 +88,10 @@ def extract_sources(
         except UnreadableInput as problem:
             problems.append(problem)
             continue
+        except Exception as exc:  # a bug in an extractor must not lose the other documents
+            why = f"could not be read because of a bug ({exc.__class__.__name__}: {exc}); please report it"
+            problems.append(UnreadableInput(source.name, why))
+            continue
         infos.append(info)
         references.extend(refs)
     return Extraction(tuple(infos), tuple(merge(references)), tuple(problems))

@@ -66,12 +66,14 @@ def sentence_around(text: str, start: int, end: int, limit: int = MAX_CONTEXT_CH
     A sentence longer than ``limit`` is cut to a window around the match, at word
     boundaries, with an ellipsis where it was cut.
     """
-    begin = 0
-    for m in _END.finditer(text, 0, start):
+    # Only a few windows' worth of text either side can show: look no further.
+    reach = 4 * limit
+    begin = max(0, start - reach)
+    for m in _END.finditer(text, begin, start):
         if m.end() <= start and _is_end(text, m):
             begin = m.end()
-    finish = len(text)
-    for m in _END.finditer(text, end):
+    finish = min(len(text), end + reach)
+    for m in _END.finditer(text, end, finish):
         if _is_end(text, m):
             finish = m.end()
             break

@@ -9,6 +9,7 @@ it is never fetched at run time.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import tldextract
@@ -19,117 +20,34 @@ _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_ps
 #: Generic top-level domains old and common enough to be read as addresses bare.
 #: Newer ones (``.help``, ``.care``) are mostly English words, so bare ``word.help``
 #: counts only with a path after it (``sarcoma.help/about``) or ``www.`` before it.
+#: ``.name`` and ``.int`` are left out: ``user.name`` and ``builtins.int`` are code far
+#: more often than sites.
 BARE_GENERIC_TLDS = frozenset(
-    [
-        "com",
-        "org",
-        "net",
-        "edu",
-        "gov",
-        "mil",
-        "int",
-        "info",
-        "biz",
-        "name",
-        "pro",
-        "aero",
-        "coop",
-        "museum",
-        "mobi",
-        "asia",
-        "jobs",
-        "travel",
-        "app",
-        "dev",
-        "xyz",
-        "online",
-        "site",
-        "website",
-        "blog",
-        "shop",
-        "store",
-        "tech",
-        "cloud",
-        "charity",
-        "foundation",
-        "ngo",
-        "ong",
-    ]
+    "com org net edu gov mil info biz pro aero coop museum mobi asia jobs travel app dev xyz "
+    "online site website blog shop store tech cloud charity foundation ngo ong".split()
 )
 
+#: Sites people write bare that the rules above would miss: under ``.int``, and public
+#: suffixes that are sites themselves (``nhs.uk`` is a suffix *and* the NHS).
+BARE_SITES = frozenset(("who.int", "nato.int", "gov.uk", "nhs.uk", "police.uk", "gov.scot", "gov.wales"))
+
 #: Country-code domains that are also common file extensions: bare ``setup.py`` or
-#: ``notes.md`` is a file, not a site in Paraguay or Moldova.
-FILE_EXTENSION_TLDS = frozenset(
-    [
-        "py",
-        "md",
-        "sh",
-        "rs",
-        "pl",
-        "pm",
-        "ps",
-        "so",
-        "cc",
-        "ml",
-        "ai",
-        "sc",
-        "ac",
-        "am",
-        "in",
-        "ws",
-        "zip",
-        "mov",
-        "gz",
-        "bz",
-    ]
-)
+#: ``notes.md`` is a file, not a site in Paraguay or Moldova, even with a folder
+#: after it (``configure.in/foo.h.in``).
+FILE_EXTENSION_TLDS = frozenset("py md sh rs pl pm ps so cc ml ai sc ac am in ws mk la cd zip mov".split())
 
 #: Short English words that are also top-level domains: ``it.is`` or ``go.to`` in
 #: running text are words that lost a space, not addresses.
 _WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "do",
-        "go",
-        "he",
-        "if",
-        "in",
-        "is",
-        "it",
-        "me",
-        "my",
-        "no",
-        "of",
-        "on",
-        "or",
-        "so",
-        "the",
-        "to",
-        "up",
-        "us",
-        "we",
-        "am",
-        "was",
-        "has",
-        "had",
-        "not",
-        "all",
-        "can",
-        "its",
-        "our",
-        "you",
-        "this",
-        "that",
-    ]
+    "a an and are as at be but by do go he if in is it me my no of on or so the to up us we "
+    "am was has had not all can its our you this that".split()
 )
+
+#: First labels that make ``x.io`` or ``x.ma`` an expression in code, not a site.
+_CODE_NAMES = frozenset("java javax np numpy pd os sys self this builtins logger logging distro".split())
+#: First labels of package names written backwards (org.apache.commons.io).
+_PACKAGE_ROOTS = frozenset("com org net edu gov io".split())
+_HEX_LABEL = re.compile(r"^(?=.*\d)(?=.*[a-f])[0-9a-f]{10,}$")  # a commit hash, not a name
 
 
 @lru_cache(maxsize=65536)
@@ -146,25 +64,34 @@ def registrable_domain(host: str) -> str:
 
 
 def has_public_suffix(host: str) -> bool:
-    """True when ``host`` ends in a public suffix with a name before it."""
+    """True when ``host`` ends in a public suffix with a name before it (or is ``nhs.uk``)."""
     _, domain, suffix = split_host(host)
-    return bool(domain and suffix)
+    return bool(domain and suffix) or host.lower() in BARE_SITES
 
 
 def is_bare_domain(host: str, *, has_path: bool) -> bool:
     """Would a reader take ``host`` (written without ``www.`` or a scheme) for a site?"""
-    _, domain, suffix = split_host(host)
-    if not (domain and suffix):
-        return False
-    if suffix != suffix.lower():
-        return False  # ASP.NET, Patients.It
+    subdomain, domain, suffix = split_host(host)
+    if host.lower() in BARE_SITES:
+        return suffix == suffix.lower()
+    if not suffix or suffix != suffix.lower():
+        return False  # no suffix, or ASP.NET, Patients.It
+    if not domain:
+        return has_path and "." in suffix  # nhs.uk/conditions: a suffix that is a site
+    labels = host.lower().split(".")
     tld = suffix.rsplit(".", 1)[-1]
     if domain.lower() in _WORDS and tld in _WORDS:
-        return False
+        return False  # it.is
+    if len(labels) >= 3 and labels[0] in _PACKAGE_ROOTS:
+        return False  # org.apache.commons.io, com.google.gson: package names, written backwards
+    if any(_HEX_LABEL.match(label) or "-at-" in label for label in labels):
+        return False  # a hash, or an e-mail address with its @ spelt out
+    if tld in FILE_EXTENSION_TLDS and "." not in suffix:
+        return False  # setup.py, configure.in/foo.h.in
     if has_path:
         return True
-    if tld in FILE_EXTENSION_TLDS:
-        return False
+    if len(tld) == 2 and "." not in suffix and labels[0] in _CODE_NAMES and not subdomain:
+        return False  # java.io, np.ma
     return tld in BARE_GENERIC_TLDS or (len(tld) == 2 and tld.isascii())
 
 

@@ -7,7 +7,8 @@ repeated references into one with several locations.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import bisect
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -54,20 +55,38 @@ def target_of(m: Match | PhoneMatch) -> Url | Email | PhoneChoice:
 def finish(found: Iterable[Found], source: str) -> list[Reference]:
     """References of one document, with phones' countries decided and repeats merged."""
     found = list(found)
-    regional = [
-        (f, region) for f in found if isinstance(f.target, Url) and (region := _url_region(f.target.url)) is not None
+    hints = [
+        (f.order, f.block, region) for f in found if isinstance(f.target, Url) and (region := _url_region(f.target.url))
     ]
+    hints.sort()
     refs: list[Reference] = []
     for f in found:
         target = f.target
         if isinstance(target, PhoneChoice):
-            nearby = sorted(regional, key=lambda fr: (fr[0].block != f.block, abs(fr[0].order - f.order)))
-            target = choose(target, [region for _, region in nearby])
+            target = choose(target, _nearest_regions(hints, f)) if len(target.options) > 1 else target.options[0]
         location = Location(source, f.line, f.column, f.context, f.text, f.block)
         refs.append(Reference(target, f.text, (location,)))
     return merge(refs)
 
 
+def _nearest_regions(hints: list[tuple[int, int, str]], f: Found) -> Iterator[str]:
+    """Countries of the web addresses near ``f``: its own block first, then outwards."""
+    same = sorted((abs(order - f.order), region) for order, block, region in hints if block == f.block)
+    yield from (region for _, region in same)
+    at = bisect.bisect_left(hints, (f.order,))
+    before, after = at - 1, at
+    while before >= 0 or after < len(hints):
+        if after >= len(hints) or (before >= 0 and f.order - hints[before][0] <= hints[after][0] - f.order):
+            yield hints[before][2]
+            before -= 1
+        else:
+            yield hints[after][2]
+            after += 1
+
+
 def _url_region(url: str) -> str | None:
-    host = urlsplit(url).hostname
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # "ssh://[user@]host": not a URL a parser accepts, so no country
+        return None
     return region_of(host) if host else None

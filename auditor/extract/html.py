@@ -18,8 +18,7 @@ from lxml import etree
 
 from auditor.extract.context import LineIndex, first_sentence_with
 from auditor.extract.found import Found, scan, target_of
-from auditor.extract.links import LinkBase, Resolved, resolve
-from auditor.extract.phones import PhoneChoice
+from auditor.extract.links import LinkBase, Resolved, repeats_link, resolve
 
 #: Attributes that hold a reference, per element.
 LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -93,8 +92,9 @@ class _Cursor:
         return tag
 
     def skip_past(self, marker: str) -> None:
-        at = self.text.lower().find(marker, self.pos)
-        self.pos = at + len(marker) if at >= 0 else self.pos
+        m = re.compile(re.escape(marker), re.IGNORECASE).search(self.text, self.pos)
+        if m is not None:
+            self.pos = m.end()
 
     def find(self, needle: str) -> int | None:
         """Where ``needle`` (or, if entities hide it, its start up to ``&``) is next written."""
@@ -159,35 +159,35 @@ def extract_html(
         line, column = index.position(offset)
         return Found(target, written, line + line_offset, column, block_id(block), context, offset)
 
-    def prose(el: etree._Element, chunk: str | None, label: frozenset[str]) -> Iterator[Found]:
+    def prose(el: etree._Element, chunk: str | None, link: tuple[Resolved, ...]) -> Iterator[Found]:
         if not chunk or not chunk.strip():
             return
         block = block_of(el)
         whole = block_text(block)
         for m in scan(chunk, regions):
-            if label and (_loose(m.text) in label or not label.isdisjoint(_keys(target_of(m)))):
-                continue  # a link's visible text repeating its own target
+            if link and repeats_link(target_of(m), link):
+                continue  # a link's visible text naming its own target
             at = cursor.find(m.text)
             offset = at if at is not None else cursor.pos
             yield found(target_of(m), m.text, offset, block, first_sentence_with(whole, m.text))
 
     # (element, its end reached, inside code, what the enclosing link points to)
-    stack: list[tuple[etree._Element, bool, bool, frozenset[str]]] = [(root, False, False, frozenset())]
+    stack: list[tuple[etree._Element, bool, bool, tuple[Resolved, ...]]] = [(root, False, False, ())]
     while stack:
-        el, ended, in_code, label = stack.pop()
+        el, ended, in_code, link = stack.pop()
         tag = el.tag
         if ended:  # the text after an element belongs to its parent
             parent = el.getparent()
             if parent is not None and not in_code:
-                yield from prose(parent, el.tail, label)
+                yield from prose(parent, el.tail, link)
             continue
         if not isinstance(tag, str):  # comment or processing instruction
             cursor.skip_past("-->" if tag is etree.Comment else "?>")
-            stack.append((el, True, in_code, label))
+            stack.append((el, True, in_code, link))
             continue
         name = tag.lower()
         located = cursor.tag(name, el.sourceline)
-        inner_label = label
+        inner_link = link
         for attr, value in _references_of(el, name):
             written = value.strip()
             value_at = located.values.get(attr) if located else None
@@ -205,15 +205,15 @@ def extract_html(
             for target in targets:
                 yield found(target, written, offset, block, context)
             if name == "a" and attr == "href":
-                inner_label = frozenset({_loose(written), *(k for t in targets for k in _keys(t))})
+                inner_link = tuple(targets)
         code = in_code or name in _NOT_PROSE
         if name in _RAW_TEXT and located is not None:
             cursor.skip_past(f"</{name}")
         elif not code:
-            yield from prose(el, el.text, inner_label)
-        stack.append((el, True, in_code, label))
+            yield from prose(el, el.text, inner_link)
+        stack.append((el, True, in_code, link))
         for child in reversed(el):
-            stack.append((child, False, code, inner_label))
+            stack.append((child, False, code, inner_link))
 
 
 def _references_of(el: etree._Element, name: str) -> Iterator[tuple[str, str]]:
@@ -243,21 +243,6 @@ def _value_offset(text: str, written: str, value_at: int) -> int:
     probe = written.split("&", 1)[0] or written  # entities may follow; the start is as written
     at = text.find(probe, value_at, value_at + 2 * len(written) + 16)
     return at if at >= 0 else value_at
-
-
-def _keys(target: Resolved) -> set[str]:
-    if isinstance(target, PhoneChoice):
-        return {option.e164 for option in target.options}
-    return {target.key}
-
-
-def _loose(url: str) -> str:
-    """A URL reduced to what a reader compares: no scheme, no www., no trailing slash."""
-    url = url.lower().split("://", 1)[-1]
-    if url.startswith("mailto:"):
-        url = url[7:]
-    url = url.removeprefix("www.")
-    return url.rstrip("/")
 
 
 _VISIBLE_TEXT = etree.XPath(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from auditor.extract.domains import has_public_suffix
+from auditor.extract.domains import has_public_suffix, registrable_domain
 from auditor.extract.phones import PhoneChoice, parse_number
 from auditor.reference import Email, Url
 
@@ -63,6 +63,13 @@ Resolved = Url | Email | PhoneChoice
 
 def resolve(raw: str, base: LinkBase, regions: Sequence[str]) -> list[Resolved]:
     """The references a link target names (several for ``mailto:a@x,b@y``; none for ``#``)."""
+    try:
+        return _resolve(raw, base, regions)
+    except ValueError:  # urllib refuses it ("//[bad", "http://[::1"): keep it as written
+        return [Url(raw.strip())] if _SCHEME.match(raw.strip()) else []
+
+
+def _resolve(raw: str, base: LinkBase, regions: Sequence[str]) -> list[Resolved]:
     value = raw.strip()
     lower = value.lower()
     if not value or value == "#" or lower.startswith(_IGNORED_SCHEMES):
@@ -105,3 +112,34 @@ def _local_uri(value: str, base: LinkBase) -> str:
 
 def _absolute(path: Path | str) -> str:
     return os.path.normpath(os.path.abspath(path))
+
+
+def repeats_link(label: Resolved, link: Sequence[Resolved]) -> bool:
+    """Does an address in a link's visible text name what the link itself points to?
+
+    ``[www.cancer.gov](https://www.cancer.gov/)`` and
+    ``[readthedocs.io](https://docs.readthedocs.io/x)`` do (same target or same site);
+    ``[www.old.org](https://www.new.org/)`` does not: the reader sees another site.
+    """
+    for target in link:
+        if _keys(label) & _keys(target):
+            return True
+        if isinstance(label, Url) and isinstance(target, Url):
+            site = _site(label.url)
+            if site and site == _site(target.url):
+                return True
+    return False
+
+
+def _keys(target: Resolved) -> set[str]:
+    if isinstance(target, PhoneChoice):
+        return {option.e164 for option in target.options}
+    return {target.key}
+
+
+def _site(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return registrable_domain(host).lower() or host.lower()

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import unescapeAll
 from markdown_it.helpers import parseLinkDestination, parseLinkLabel
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -25,7 +26,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from auditor.extract import html
 from auditor.extract.context import LineIndex, sentence_around, window
 from auditor.extract.found import Found, scan, target_of
-from auditor.extract.links import LinkBase, resolve
+from auditor.extract.links import LinkBase, repeats_link, resolve
 
 _NOTED_RULES = ("link", "image", "autolink", "backticks", "html_inline")
 
@@ -184,20 +185,22 @@ def _inline(
         if child.type in ("code_inline", "html_inline", "link_open", "image"):
             masked.append(span)
         if child.type in ("link_open", "image"):
-            keys: set[str] = set()
+            targets = []
             if "dest" in child.meta:
                 start, end = child.meta["dest"]
                 written = content[start:end]
-                href = written
+                href = unescapeAll(written)  # [x](V8_\(engine\)) links to V8_(engine)
                 if child.markup == "autolink" and child.attrs.get("href", "").startswith("mailto:"):
                     href = f"mailto:{written}"  # <info@example.org>
-                for target in resolve(href, base, regions):
+                targets = resolve(href, base, regions)
+                for target in targets:
                     add(target, written, start, end)
-                    keys.add(_loose(written))
+            else:  # a reference link: its definition is the reference
+                targets = resolve(child.attrs.get("href", ""), base, regions)
             if "label" in child.meta and child.type == "link_open":
                 start, end = child.meta["label"]
                 for m in scan(content[start:end], regions, markdown=True):
-                    if _loose(m.text) not in keys and not _same_target(target_of(m), found):
+                    if not repeats_link(target_of(m), targets):
                         add(target_of(m), m.text, start + m.start, start + m.end)
         elif child.type == "html_inline":
             start, _ = span
@@ -229,17 +232,10 @@ def _definitions(
             continue
         start, end = (pos + 1, result.pos - 1) if chunk[pos] == "<" else (pos, result.pos)
         written = chunk[start:end]
+        href = unescapeAll(written)
         line = first + 1 + chunk.count("\n", 0, start)
         column = start - (chunk.rfind("\n", 0, start) + 1) + 1
         block = next(blocks)
         context = " ".join(chunk.split())
-        for target in resolve(written, base, regions):
+        for target in resolve(href, base, regions):
             yield Found(target, written, line, column, block, context, 0)
-
-
-def _loose(url: str) -> str:
-    return html._loose(url)
-
-
-def _same_target(target: Any, found: list[Found]) -> bool:
-    return any(f.target == target for f in found)

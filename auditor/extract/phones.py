@@ -14,8 +14,9 @@ an ISBN, a registration number, a long run of digits with no phone word near it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumber, PhoneNumberFormat, PhoneNumberMatcher
@@ -50,6 +51,7 @@ _VANITY = re.compile(
     rf"(?<![\w+-])(?:\+?\d{{1,3}}{_SEP}?)?\(?\d{{3,4}}\)?(?:{_SEP}(?:\d{{1,4}}|[A-Z]{{2,10}})){{1,4}}(?![\w-])"
 )
 _LETTERS = re.compile(r"[A-Z]")
+_DIGIT = re.compile(r"\d")
 
 # Words right before a number that say it is something else.
 _NOT_A_PHONE_BEFORE = re.compile(
@@ -82,11 +84,27 @@ def _plausible(text: str, start: int, end: int) -> bool:
     if _NOT_A_PHONE_BEFORE.search(before):
         return False
     after = text[end : end + 2]
-    if after[:1] in ("%", "/") or re.match(r"[.,]\d", after):
-        return False
+    if after[:1] in ("%", "/") or re.match(r"[.,]\d", after) or re.search(r"\d[.,]$", before):
+        return False  # part of a longer dotted number: an OID, a version, a clause
+    if "." in raw and ("-" in raw or not _grouped_as_written(raw)):
+        return False  # 252.227-7013, 1.3.101.110: dots in a phone follow its national groups
     # A long unbroken run of digits is an identifier unless a phone word leads in.
     digits_only = raw.strip().isdigit()
     return not (digits_only and not raw.startswith("0") and not _PHONE_WORD_BEFORE.search(before))
+
+
+def _grouped_as_written(raw: str) -> bool:
+    """True when a number written with dots is grouped the way its country writes it."""
+    return any(
+        m.start == 0 and m.end == len(raw)
+        for region in ("US", "GB")
+        for m in PhoneNumberMatcher(raw, region, leniency=Leniency.STRICT_GROUPING)
+    )
+
+
+# Vanity numbers with words set off by spaces ("1 800 FLOWERS") are read only after a
+# toll-free prefix: "541335 HTML" is a bug number and a word.
+_TOLL_FREE = re.compile(r"^\+?1?[-. ]?\(?8(?:00|33|44|55|66|77|88)\)?[-. ]|^0(?:800|808|500)[-. ]")
 
 
 def find_phones(text: str, regions: Sequence[str], masked: Iterable[tuple[int, int]] = ()) -> list[PhoneMatch]:
@@ -104,15 +122,19 @@ def find_phones(text: str, regions: Sequence[str], masked: Iterable[tuple[int, i
         slot = readings.setdefault((start, end), {})
         slot["*" if explicit else region] = _phone(number)
 
-    if any(c.isdigit() for c in scan):
+    for lo, hi in _windows(scan, _shortest(tuple(regions))):
         for region in regions:
-            for m in PhoneNumberMatcher(scan, region, leniency=Leniency.VALID):
-                add(m.start, m.end, region, m.number)
+            for m in PhoneNumberMatcher(scan[lo:hi], region, leniency=Leniency.VALID):
+                add(lo + m.start, lo + m.end, region, m.number)
+    if _DIGIT.search(scan):
         for m in _VANITY.finditer(scan):
-            if len(_LETTERS.findall(m.group())) < 3:
+            raw = m.group()
+            if len(_LETTERS.findall(raw)) < 3:
+                continue
+            if not re.search(r"[A-Z]-|-[A-Z]", raw) and not _TOLL_FREE.match(raw):
                 continue
             for region in regions:
-                number = _parse_vanity(m.group(), region)
+                number = _parse_vanity(raw, region)
                 if number is not None:
                     add(m.start(), m.end(), region, number)
 
@@ -123,6 +145,36 @@ def find_phones(text: str, regions: Sequence[str], masked: Iterable[tuple[int, i
         options = [by_region["*"]] if "*" in by_region else [by_region[r] for r in regions if r in by_region]
         matches.append(PhoneMatch(start, end, text[start:end], PhoneChoice(_distinct(options))))
     return matches
+
+
+def _windows(text: str, digits: int) -> Iterator[tuple[int, int]]:
+    """Stretches of ``text`` that could hold a phone number: ``digits`` or more digits
+    with only separators between them, plus a little room either side.
+
+    phonenumbers' matcher is thorough but slow on text full of numbers (change logs,
+    tables); a regex picks the few places worth its time.
+    """
+    pattern = _run_of(digits)
+    for m in pattern.finditer(text):
+        yield max(0, m.start() - 4), min(len(text), m.end() + 4)
+
+
+@lru_cache(maxsize=16)
+def _run_of(digits: int) -> re.Pattern[str]:
+    return re.compile(rf"\d(?:[ \t\u00a0().\-\u2013/]{{0,3}}\d){{{max(0, digits - 1)},}}")
+
+
+@lru_cache(maxsize=64)
+def _shortest(regions: tuple[str, ...]) -> int:
+    """The fewest digits a valid number of any of ``regions`` can have (text with fewer has none)."""
+    lengths = [
+        length
+        for region in regions
+        if (meta := phonenumbers.PhoneMetadata.metadata_for_region(region)) is not None
+        for length in meta.general_desc.possible_length
+        if length > 0
+    ]
+    return min(lengths, default=1)
 
 
 def _distinct(options: Iterable[Phone]) -> tuple[Phone, ...]:
@@ -174,7 +226,7 @@ def parse_number(raw: str, regions: Sequence[str]) -> PhoneChoice | None:
     return PhoneChoice((fallback,)) if fallback else None
 
 
-def choose(choice: PhoneChoice, nearby_regions: Sequence[str]) -> Phone:
+def choose(choice: PhoneChoice, nearby_regions: Iterable[str]) -> Phone:
     """The reading whose region the nearest references point to, else the first."""
     for region in nearby_regions:
         for option in choice.options:

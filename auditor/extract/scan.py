@@ -23,11 +23,12 @@ _STOP = (
     "\u00a0\u2000-\u200b\u2028\u2029\u3000"  # spaces
     "\u201c\u201d\u2018\u2019\u00ab\u00bb\u2039\u203a"  # typographic quotes
     "\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f"  # CJK punctuation
+    "\u00ad\u2010"  # soft and typographic hyphens: where a line was hyphenated, not the address
 )
 _BODY = f"[^{_STOP}]"
 _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 _TLD = r"(?:[^\W\d_]{2,63}|xn--[a-zA-Z0-9-]{1,59})"
-_HOST = rf"(?:{_LABEL}\.)+{_TLD}(?![\w-])"
+_HOST = rf"(?:{_LABEL}\.)+{_TLD}(?![\w-]|\.\d)"  # not "savelog.fr.8"
 _PORT = r"(?::\d{1,5}(?![\w]))?"
 _PATH = rf"(?:[/?#]{_BODY}*)?"
 
@@ -46,6 +47,14 @@ _PATTERN = re.compile(
 _EMPHASIS = re.compile(r"(?:(?<=[\s(\[\"'])|^)[_*~]+(?=\w)|(?<=\w)[_*~]+(?=[\s.,;:!?)\]\"']|$)", re.MULTILINE)
 _TRAILING = ".,:;!?'\"*\u2026"
 _PAIRS = {")": "(", "]": "["}
+_OPENERS = {"(": ")", "[": "]"}
+# An e-mail address with its @ spelt out, whose parts are not sites:
+# "<jas at josefsson.org>", "anty.sk+git at gmail.com", "name (at) host.org".
+_SPELT_AT_BEFORE = re.compile(
+    r"(?:<[\w.+-]+\s+at\s+|[\w+-]*[.+_][\w.+-]*\s+at\s+|(?:\(at\)|\[at\]|\{at\}|\bAT\b|[-_]at[-_])\s*)$"
+)
+# After a bare domain: "+tag" or " at host." (it was the local part), "(" (a call in code).
+_SPELT_AT_AFTER = re.compile(r"\+|\s+at\s+(?:[\w-]+\.)+[A-Za-z]{2,}\b|\(")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +65,26 @@ class Match:
     target: Url | Email
 
 
+def _cut_unbalanced(candidate: str) -> str:
+    """End the address at the first ``)`` or ``]`` it did not open.
+
+    ``(https://x.org/a)-based`` and Markdown ``![b](https://x.org/b.svg)](https://y)``
+    written in plain text end there; ``/wiki/Sarcoma_(cancer)`` keeps its pair.
+    """
+    depth = {")": 0, "]": 0}
+    for i, char in enumerate(candidate):
+        if char in _OPENERS:
+            depth[_OPENERS[char]] += 1
+        elif char in depth:
+            if depth[char] == 0:
+                return candidate[:i]
+            depth[char] -= 1
+    return candidate
+
+
 def trim(candidate: str, extra: str = "") -> str:
     """Drop trailing punctuation and closing brackets the address did not open."""
+    candidate = _cut_unbalanced(candidate)
     strip = _TRAILING + extra
     while candidate:
         last = candidate[-1]
@@ -77,31 +104,39 @@ def find_addresses(text: str, *, markdown: bool = False) -> Iterator[Match]:
     extra = "_~" if markdown else ""
     if markdown:  # emphasis and strikethrough markers around an address are not part of it
         text = _EMPHASIS.sub(lambda d: " " * len(d.group()), text)
-    for m in _PATTERN.finditer(text):
-        kind = m.lastgroup
-        start = m.start()
-        if m.group("scheme") is not None:
-            raw = trim(m.group("scheme"), extra)
-            scheme, _, rest = raw.partition("://")
-            if not rest.strip("/"):
-                continue
-            yield Match(start, start + len(raw), raw, Url(f"{scheme.lower()}://{rest}"))
-        elif m.group("email") is not None:
-            host = m.group("mailhost")
-            if not has_public_suffix(host):
-                continue
-            raw = m.group("email")
-            yield Match(start, m.end("email"), raw, Email(f"{m.group('local')}@{host.lower()}"))
-        elif m.group("www") is not None:
-            if not has_public_suffix(m.group("wwwhost")):
-                continue
-            raw = trim(m.group("www"), extra) if m.group("wwwpath") else m.group("www")
-            yield Match(start, start + len(raw), raw, Url(f"https://{raw}"))
-        else:
-            assert kind == "bare"
-            path = m.group("barepath")
-            raw = trim(m.group("bare"), extra) if path else m.group("bare")
-            host = m.group("barehost")
-            if not is_bare_domain(host, has_path=any(c in raw[len(host) :] for c in "/?#")):
-                continue
-            yield Match(start, start + len(raw), raw, Url(f"https://{raw}"))
+    pos = 0
+    while (m := _PATTERN.search(text, pos)) is not None:
+        found = _read(m, text, extra)
+        # Go on right after what was kept: an address cut short at a bracket
+        # ("...svg)](https://y") may have another right behind it.
+        pos = found.end if found is not None else m.end()
+        if found is not None:
+            yield found
+
+
+def _read(m: re.Match[str], text: str, extra: str) -> Match | None:
+    """The address a pattern match stands for, or None if it is none after all."""
+    start = m.start()
+    if m.group("scheme") is not None:
+        raw = trim(m.group("scheme"), extra)
+        scheme, _, rest = raw.partition("://")
+        if not rest.strip("/"):
+            return None
+        return Match(start, start + len(raw), raw, Url(f"{scheme.lower()}://{rest}"))
+    if m.group("email") is not None:
+        host = m.group("mailhost")
+        if not has_public_suffix(host):
+            return None
+        return Match(start, m.end("email"), m.group("email"), Email(f"{m.group('local')}@{host.lower()}"))
+    if m.group("www") is not None:
+        if not has_public_suffix(m.group("wwwhost")):
+            return None
+        raw = trim(m.group("www"), extra) if m.group("wwwpath") else m.group("www")
+        return Match(start, start + len(raw), raw, Url(f"https://{raw}"))
+    raw = trim(m.group("bare"), extra) if m.group("barepath") else m.group("bare")
+    host = m.group("barehost")
+    if not is_bare_domain(host, has_path=any(c in raw[len(host) :] for c in "/?")):
+        return None  # a "#fragment" alone is no path: CONTRIBUTING.md#install
+    if _SPELT_AT_BEFORE.search(text[max(0, start - 40) : start]) or _SPELT_AT_AFTER.match(text, start + len(raw)):
+        return None
+    return Match(start, start + len(raw), raw, Url(f"https://{raw}"))
