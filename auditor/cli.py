@@ -23,7 +23,7 @@ from auditor.errors import AuditorError
 from auditor.extract import Extraction, extract_sources
 from auditor.report import references as dump
 from auditor.sources import resolve_inputs
-from auditor.write import write_atomic
+from auditor.write import ensure_writable, write_atomic
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -129,10 +129,11 @@ def run(config_path: str, fmt: str) -> None:
     them to the reports folder as references.json; checking comes next.
     """
     config = load(config_path)
+    target = config.reports_dir / "references.json"
+    ensure_writable(target)
     sources = resolve_inputs(config.source_inputs())
     extraction = extract_sources(sources, config.targets.checks.regions)
     code = _emit(extraction, fmt)
-    target = config.reports_dir / "references.json"
     write_atomic(target, dump.to_json(extraction))
     click.echo(f"wrote {_display(target)}", err=True)
     sys.exit(code)

@@ -9,6 +9,16 @@ from pathlib import Path
 from auditor.errors import AuditorError
 
 
+def ensure_writable(path: Path) -> None:
+    """Fail now, before any work, if ``path`` could not be written later."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AuditorError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise AuditorError(f"cannot write {path}: permission denied")
+
+
 def write_atomic(path: Path, content: str) -> None:
     """Write ``content`` to ``path`` whole or not at all (the old file stays on failure)."""
     try:

@@ -119,8 +119,9 @@ def test_a_source_glob_matching_nothing_is_an_error_naming_it(project: Path) -> 
 
 def test_an_unwritable_reports_folder_is_a_clear_error(project: Path) -> None:
     (project / "reports").write_text("a file where the folder should be")
-    code, _, err = run("run")
+    code, out, err = run("run")
     assert code == 2
+    assert out == ""  # refused before any document was read
     assert "cannot write reports/references.json" in err
 
 

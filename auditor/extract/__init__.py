@@ -16,7 +16,8 @@ from auditor.defaults import DEFAULT_REGIONS
 from auditor.errors import UnreadableInput
 from auditor.extract.dates import DocumentDate, html_date, stated_date
 from auditor.extract.found import finish
-from auditor.extract.html import extract_html
+from auditor.extract.html import extract_html, visible_text
+from auditor.extract.html import parse as parse_html
 from auditor.extract.links import LinkBase
 from auditor.extract.markdown import extract_markdown
 from auditor.extract.pdf import extract_pdf
@@ -54,22 +55,15 @@ def extract_document(doc: Document, regions: Sequence[str] = DEFAULT_REGIONS) ->
         content = extract_pdf(doc.data, name, base, regions)
         return SourceInfo(name, doc.format, content.date), finish(content.found, name)
     if doc.format is Format.HTML:
-        found = extract_html(doc.text, base, regions)
-        refs = finish(found, name)
-        date = html_date(doc.text) or stated_date(_visible(doc.text))
+        root = parse_html(doc.text)
+        refs = finish(extract_html(doc.text, base, regions, root=root), name)
+        date = html_date(doc.text) or (stated_date(visible_text(root)) if root is not None else None)
         return SourceInfo(name, doc.format, date), refs
     if doc.format is Format.MARKDOWN:
         refs = finish(extract_markdown(doc.text, base, regions), name)
     else:
         refs = finish(extract_text(doc.text, regions), name)
     return SourceInfo(name, doc.format, stated_date(doc.text)), refs
-
-
-def _visible(markup: str) -> str:
-    from auditor.extract.html import parse, visible_text
-
-    root = parse(markup)
-    return visible_text(root) if root is not None else ""
 
 
 def extract_sources(

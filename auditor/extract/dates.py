@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class DocumentDate:
     year: int
     month: int | None = None

@@ -123,9 +123,13 @@ def extract_html(
     *,
     line_offset: int = 0,
     blocks: Iterator[int] | None = None,
+    root: etree._Element | None = None,
 ) -> Iterator[Found]:
-    """References in an HTML document (or a fragment whose first line is ``line_offset + 1``)."""
-    root = parse(text)
+    """References in an HTML document (or a fragment whose first line is ``line_offset + 1``).
+
+    ``root`` is the document already parsed by :func:`parse`, when the caller has it.
+    """
+    root = root if root is not None else parse(text)
     if root is None:
         return
     blocks = blocks if blocks is not None else itertools.count()

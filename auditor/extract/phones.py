@@ -78,7 +78,7 @@ def _phone(number: PhoneNumber) -> Phone:
     )
 
 
-def _plausible(text: str, start: int, end: int) -> bool:
+def _plausible(text: str, start: int, end: int, regions: Sequence[str]) -> bool:
     raw = text[start:end]
     before = text[max(0, start - 30) : start]
     if _NOT_A_PHONE_BEFORE.search(before):
@@ -86,18 +86,18 @@ def _plausible(text: str, start: int, end: int) -> bool:
     after = text[end : end + 2]
     if after[:1] in ("%", "/") or re.match(r"[.,]\d", after) or re.search(r"\d[.,]$", before):
         return False  # part of a longer dotted number: an OID, a version, a clause
-    if "." in raw and ("-" in raw or not _grouped_as_written(raw)):
+    if "." in raw and ("-" in raw or not _grouped_as_written(raw, regions)):
         return False  # 252.227-7013, 1.3.101.110: dots in a phone follow its national groups
     # A long unbroken run of digits is an identifier unless a phone word leads in.
     digits_only = raw.strip().isdigit()
     return not (digits_only and not raw.startswith("0") and not _PHONE_WORD_BEFORE.search(before))
 
 
-def _grouped_as_written(raw: str) -> bool:
+def _grouped_as_written(raw: str, regions: Sequence[str]) -> bool:
     """True when a number written with dots is grouped the way its country writes it."""
     return any(
         m.start == 0 and m.end == len(raw)
-        for region in ("US", "GB")
+        for region in regions
         for m in PhoneNumberMatcher(raw, region, leniency=Leniency.STRICT_GROUPING)
     )
 
@@ -116,7 +116,7 @@ def find_phones(text: str, regions: Sequence[str], masked: Iterable[tuple[int, i
     readings: dict[tuple[int, int], dict[str, Phone]] = {}
 
     def add(start: int, end: int, region: str, number: PhoneNumber) -> None:
-        if not _plausible(scan, start, end):
+        if not _plausible(scan, start, end, regions):
             return
         explicit = bool(_INTERNATIONAL.match(scan[start:end]))
         slot = readings.setdefault((start, end), {})
