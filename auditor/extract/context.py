@@ -69,9 +69,10 @@ def sentence_around(text: str, start: int, end: int, limit: int = MAX_CONTEXT_CH
     # Only a few windows' worth of text either side can show: look no further.
     reach = 4 * limit
     begin = max(0, start - reach)
-    for m in _END.finditer(text, begin, start):
+    for m in reversed(list(_END.finditer(text, begin, start))):  # the nearest end before
         if m.end() <= start and _is_end(text, m):
             begin = m.end()
+            break
     finish = min(len(text), end + reach)
     for m in _END.finditer(text, end, finish):
         if _is_end(text, m):
@@ -106,5 +107,10 @@ def first_sentence_with(text: str, needle: str, limit: int = MAX_CONTEXT_CHARS) 
     """The sentence of ``text`` that contains ``needle``, or the start of ``text``."""
     at = text.find(needle) if needle else -1
     if at < 0:
-        return window("", "", _collapse(text).strip(), limit)
+        size = 4 * limit  # collapse only as much of a long text as the window shows
+        while True:
+            head = _collapse(text[:size]).strip()
+            if len(head) > limit or size >= len(text):
+                return window("", "", head, limit)
+            size *= 4
     return sentence_around(text, at, at + len(needle), limit)

@@ -73,10 +73,9 @@ _STATEMENTS = [
     (3, r"(?m:^[ \t]*sources?\b)"),
     (4, r"\u00a9|\(c\)|copyright"),
 ]
-_STATEMENT = re.compile(
-    "|".join(f"(?P<s{i}>{kw})" for i, (_, kw) in enumerate(_STATEMENTS)),
-    re.IGNORECASE,
-)
+# Matched against the lower-cased text: a case-sensitive alternation is much faster.
+_STATEMENT = re.compile("|".join(f"(?P<s{i}>{kw})" for i, (_, kw) in enumerate(_STATEMENTS)))
+_NEXT = re.compile(r"\bnext\s*$")
 # How far after its keyword the date may be: "Last updated 3 March 2019" (here),
 # "Published by Sarcoma UK in 2015" (sentence), "Source Basic Information. 2015." (lines).
 _REACH = {1: "here", 2: "sentence", 3: "lines", 4: "sentence"}
@@ -134,9 +133,10 @@ def _date_of(m: re.Match[str]) -> DocumentDate | None:
 def stated_date(text: str, today: dt.date | None = None) -> DocumentDate | None:
     """The date a text states for itself, or None."""
     today = today or dt.date.today()
+    text = text.lower()
     best: tuple[int, DocumentDate] | None = None
     for m in _STATEMENT.finditer(text):
-        if re.search(r"\bnext\s*$", text[max(0, m.start() - 12) : m.start()], re.IGNORECASE):
+        if _NEXT.search(text, max(0, m.start() - 12), m.start()):
             continue
         rank = next(_STATEMENTS[int(name[1:])][0] for name, value in m.groupdict().items() if value is not None)
         after = _FILLER.match(text, m.end())

@@ -109,10 +109,14 @@ _TOLL_FREE = re.compile(r"^\+?1?[-. ]?\(?8(?:00|33|44|55|66|77|88)\)?[-. ]|^0(?:
 
 def find_phones(text: str, regions: Sequence[str], masked: Iterable[tuple[int, int]] = ()) -> list[PhoneMatch]:
     """Phone numbers in ``text``; spans in ``masked`` (addresses already found) are skipped."""
-    chars = list(text)
-    for start, end in masked:
-        chars[start:end] = " " * (end - start)
-    scan = "".join(chars)
+    if not _DIGIT.search(text):
+        return []
+    scan = text
+    if masked:
+        chars = list(text)
+        for start, end in masked:
+            chars[start:end] = " " * (end - start)
+        scan = "".join(chars)
     readings: dict[tuple[int, int], dict[str, Phone]] = {}
 
     def add(start: int, end: int, region: str, number: PhoneNumber) -> None:

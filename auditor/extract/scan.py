@@ -44,6 +44,10 @@ _PATTERN = re.compile(
 
 # Emphasis markers: opening after space or an opening bracket, closing before space
 # or punctuation. Inside an address (``/a_(b)``, ``/_private``) they are part of it.
+# Every address has one of these: "://", "@", or a dot before a letter.
+_ANCHOR = re.compile(r"://|@|\.(?=[^\W\d_])")
+_SPACE = re.compile(r"\s")
+_LONGEST = 4096  # no address starts further back than this from its anchor
 _EMPHASIS = re.compile(r"(?:(?<=[\s(\[\"'])|^)[_*~]+(?=\w)|(?<=\w)[_*~]+(?=[\s.,;:!?)\]\"']|$)", re.MULTILINE)
 _TRAILING = ".,:;!?'\"*\u2026"
 _PAIRS = {")": "(", "]": "["}
@@ -105,13 +109,26 @@ def find_addresses(text: str, *, markdown: bool = False) -> Iterator[Match]:
     if markdown:  # emphasis and strikethrough markers around an address are not part of it
         text = _EMPHASIS.sub(lambda d: " " * len(d.group()), text)
     pos = 0
-    while (m := _PATTERN.search(text, pos)) is not None:
-        found = _read(m, text, extra)
-        # Go on right after what was kept: an address cut short at a bracket
-        # ("...svg)](https://y") may have another right behind it.
-        pos = found.end if found is not None else m.end()
-        if found is not None:
-            yield found
+    for anchor in _ANCHOR.finditer(text):
+        if anchor.start() < pos:
+            continue
+        # Search only the run of non-space text around the anchor: no address crosses
+        # white space, and prose between anchors cannot hold one.
+        lo = anchor.start()
+        floor = max(pos, lo - _LONGEST)
+        while lo > floor and not text[lo - 1].isspace():
+            lo -= 1
+        space = _SPACE.search(text, anchor.end())
+        hi = space.start() if space else len(text)
+        pos = lo
+        while (m := _PATTERN.search(text, pos, hi)) is not None:
+            found = _read(m, text, extra)
+            # Go on right after what was kept: an address cut short at a bracket
+            # ("...svg)](https://y") may have another right behind it.
+            pos = found.end if found is not None else m.end()
+            if found is not None:
+                yield found
+        pos = hi
 
 
 def _read(m: re.Match[str], text: str, extra: str) -> Match | None:
