@@ -159,7 +159,7 @@ def extract_html(
             block_texts[block] = visible_text(block)
         return block_texts[block]
 
-    def found(target, written: str, offset: int, block: etree._Element, context: str) -> Found:  # type: ignore[no-untyped-def]
+    def found(target: Resolved, written: str, offset: int, block: etree._Element, context: str) -> Found:
         line, column = index.position(offset)
         return Found(target, written, line + line_offset, column, block_id(block), context, offset)
 
