@@ -7,8 +7,10 @@ were processed); 3 network unavailable (issue 3); 70 an internal error (a bug).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,16 +19,31 @@ from typing import Any, TypeVar
 import click
 
 from auditor import __version__
+from auditor.check.engine import check_references
+from auditor.check.settings import CheckSettings, parse_duration
 from auditor.config import check_regions, load
-from auditor.defaults import DEFAULT_CONFIG, DEFAULT_REGIONS
+from auditor.defaults import (
+    DEFAULT_CONFIG,
+    DEFAULT_HOST_CONCURRENCY,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MAX_REDIRECTS,
+    DEFAULT_REGIONS,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT,
+)
 from auditor.errors import AuditorError
 from auditor.extract import Extraction, extract_sources
+from auditor.report import checked
 from auditor.report import references as dump
 from auditor.sources import resolve_inputs
+from auditor.verdict import DEFAULT_FAIL_ON, Status
 from auditor.write import ensure_writable, write_atomic
 
 EXIT_OK = 0
+EXIT_FAILING = 1
 EXIT_INPUT = 2
+EXIT_NETWORK = 3
 EXIT_INTERNAL = 70
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -144,6 +161,94 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _patterns(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    try:
+        return tuple(re.compile(v) for v in value)
+    except re.error as exc:
+        raise click.BadParameter(f"not a regular expression: {exc}") from None
+
+
+def _headers(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for header in value:
+        name, colon, content = header.partition(":")
+        if not colon or not name.strip():
+            raise click.BadParameter(f"write a header as 'Name: value', not {header!r}")
+        pairs.append((name.strip(), content.strip()))
+    return tuple(pairs)
+
+
+def _statuses(_ctx: click.Context, _param: click.Parameter, value: str) -> frozenset[Status]:
+    try:
+        return frozenset(Status(part.strip()) for part in value.split(",") if part.strip())
+    except ValueError:
+        known = ", ".join(s.value for s in Status)
+        raise click.BadParameter(f"unknown status in {value!r} (known: {known})") from None
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@_format
+@click.option(
+    "-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False), help="Write a report (.json)."
+)
+@click.option("--region", "regions", multiple=True, callback=_regions, metavar="CC", help="Phone region (repeatable).")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per request."
+)
+@click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True)
+@click.option("--max-concurrency", type=click.IntRange(min=1), default=DEFAULT_MAX_CONCURRENCY, show_default=True)
+@click.option("--host-concurrency", type=click.IntRange(min=1), default=DEFAULT_HOST_CONCURRENCY, show_default=True)
+@click.option("--host-request-interval", default="100ms", show_default=True, callback=_duration, help="0, 50ms, 1s.")
+@click.option("--max-redirects", type=click.IntRange(min=0), default=DEFAULT_MAX_REDIRECTS, show_default=True)
+@click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=False)
+@click.option("--header", "headers", multiple=True, callback=_headers, help="'Name: value' (repeatable).")
+@click.option("--include", multiple=True, callback=_patterns, help="Check URLs matching REGEX even if excluded.")
+@click.option("--exclude", multiple=True, callback=_patterns, help="Skip URLs matching REGEX (repeatable).")
+@click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
+@click.option(
+    "--fail-on",
+    default=",".join(sorted(s.value for s in DEFAULT_FAIL_ON)),
+    show_default=True,
+    callback=_statuses,
+    help="Statuses that make the exit code 1.",
+)
+@_user_errors
+def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: list[str], **options: Any) -> None:
+    """Check every reference in INPUT... and exit 0 (fine), 1 (something fails), 2 (bad input) or 3 (no network)."""
+    fail_on: frozenset[Status] = options.pop("fail_on")
+    settings = CheckSettings(**options)
+    targets = [Path(o) for o in outputs]
+    for target in targets:
+        if target.suffix.lower() != ".json":
+            raise AuditorError(f"{target}: only .json reports are written so far (HTML, JUnit, SARIF come next)")
+        ensure_writable(target)
+    sources = resolve_inputs(inputs)
+    extraction = extract_sources(sources, regions, stdin=sys.stdin.buffer if "-" in inputs else None)
+    for problem in extraction.problems:
+        _warn(str(problem))
+    run = asyncio.run(check_references(extraction.references, settings))
+    for target in targets:
+        write_atomic(target, checked.to_json(extraction, run, fail_on))
+    if fmt == "json":
+        click.echo(checked.to_json(extraction, run, fail_on), nl=False)
+    else:
+        click.echo(checked.to_text(run, fail_on), nl=False)
+    if run.network_unavailable:
+        click.echo("auditor: the network is unavailable; nothing was called dead (exit 3)", err=True)
+        sys.exit(EXIT_NETWORK)
+    if extraction.problems:
+        sys.exit(EXIT_INPUT)
+    sys.exit(EXIT_FAILING if any(item.verdict.status in fail_on for item in run.results) else EXIT_OK)
 
 
 def entry_point() -> None:

@@ -16,3 +16,13 @@ DEFAULT_REPORTS_DIR = "reports"
 
 #: Longest context kept around a reference, in characters.
 MAX_CONTEXT_CHARS = 200
+
+# Checking (issue 3). Flag names follow lychee's where the idea is the same.
+DEFAULT_TIMEOUT = 20.0  # seconds per request
+DEFAULT_RETRIES = 2
+DEFAULT_MAX_CONCURRENCY = 128
+DEFAULT_HOST_CONCURRENCY = 8
+DEFAULT_HOST_REQUEST_INTERVAL = 0.1  # seconds between request starts on one host
+DEFAULT_MAX_REDIRECTS = 10
+DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes read of an answer: what the detectors need
+DEFAULT_USER_AGENT = "auditor/0.1 (link and content freshness checker; +https://github.com/auditor-project/auditor)"

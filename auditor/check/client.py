@@ -1,0 +1,96 @@
+"""Fetching one URL politely: bounded read, retries with backoff, per-host slots.
+
+Redirects are not followed here (``allow_redirects=False``): :mod:`.redirects` does
+it by hand so that every hop is seen. The aiohttp session is passed in, never built
+here, so tests and ``auditor demo`` point it at the fake web.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from auditor.check.failures import Failure, classify
+from auditor.check.page import Page
+from auditor.check.politeness import Politeness
+from auditor.check.retry import backoff, retry_after, retryable_status
+from auditor.check.settings import CheckSettings
+from auditor.verdict import Status
+
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+class Fetcher:
+    def __init__(self, session: aiohttp.ClientSession, settings: CheckSettings) -> None:
+        self.session = session
+        self.settings = settings
+        self.politeness = Politeness(settings.host_concurrency, settings.host_request_interval)
+        self.requests = 0  # how many requests were sent (for the summary and tests)
+        self._headers = {"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.8", **dict(settings.headers)}
+
+    async def get(self, url: str) -> Page | Failure:
+        """The answer to ``GET url`` (no redirect followed), after retries if it failed."""
+        host = (urlsplit(url).hostname or "").lower()
+        slot = self.politeness.slot(host)
+        attempts = self.settings.retries + 1
+        outcome: Page | Failure = Failure(Status.ERROR, "not tried")
+        for attempt in range(1, attempts + 1):
+            async with slot:
+                outcome = await self._once(url)
+            if attempt == attempts:
+                break
+            if isinstance(outcome, Failure):
+                if not outcome.retryable:
+                    break
+                await asyncio.sleep(backoff(attempt))
+            elif retryable_status(outcome.status):
+                wait = retry_after(outcome.headers.get("retry-after"))
+                if wait is not None:
+                    slot.pause(wait)  # the whole host waits, not only this request
+                else:
+                    await asyncio.sleep(backoff(attempt))
+            else:
+                break
+        return outcome
+
+    async def _once(self, url: str) -> Page | Failure:
+        self.requests += 1
+        timeout = aiohttp.ClientTimeout(total=self.settings.timeout)
+        try:
+            async with self.session.get(
+                url,
+                allow_redirects=False,
+                timeout=timeout,
+                headers=self._headers,
+            ) as response:
+                body = await response.content.read(self.settings.max_body)
+                headers = {k.lower(): v for k, v in response.headers.items()}
+                return _page(str(response.url), response.status, headers, body)
+        except (TimeoutError, aiohttp.ClientError, ValueError, UnicodeError) as exc:
+            return classify(exc, timeout=self.settings.timeout)
+
+
+def _page(url: str, status: int, headers: dict[str, str], body: bytes) -> Page:
+    kind = headers.get("content-type", "").lower()
+    textual = not kind or kind.startswith("text/") or "html" in kind or "xml" in kind or "json" in kind
+    text = _decode(body, kind) if textual else ""
+    m = _TITLE.search(body[:65536]) if textual else None
+    title = _SPACE.sub(" ", _decode(m.group(1), kind)).strip() if m else ""
+    return Page(url, status, headers, body, text, title)
+
+
+def _decode(data: bytes, content_type: str) -> str:
+    charset = None
+    if "charset=" in content_type:
+        charset = content_type.split("charset=", 1)[1].split(";", 1)[0].strip(" \"'")
+    elif m := _CHARSET.search(data[:4096]):
+        charset = m.group(1).decode("ascii", "replace")
+    try:
+        return data.decode(charset or "utf-8", errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")

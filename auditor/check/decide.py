@@ -1,0 +1,122 @@
+"""From what the web answered to a verdict: the rules of the status table, in one place.
+
+A pure function of the redirect trail (and the host's answer to a made-up address,
+when it was asked): no I/O, so every rule has a plain test.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+from auditor.check import botwall, parking, shortener, soft404
+from auditor.check.failures import Failure
+from auditor.check.page import Page
+from auditor.check.redirects import PERMANENT, Trail, only_slash_differs
+from auditor.extract.domains import registrable_domain
+from auditor.verdict import Status, Verdict
+
+
+def decide(requested: str, trail: Trail, *, retries: int, probe: Page | None = None) -> Verdict:
+    """The verdict on ``requested``, given every answer on the way to the last one."""
+    host = _host(requested)
+    via = f" (via {host})" if shortener.is_shortener(host) and trail.hops else ""
+    final = trail.final
+    if isinstance(final, Failure):
+        return _verdict(trail, final.status, final.reason + via)
+    page = final
+    status = page.status
+    if 200 <= status < 300:
+        problem = _unhealthy(requested, trail, page, probe)
+        if problem is not None:
+            return _verdict(trail, problem[0], problem[1] + via, page)
+        return _healthy(requested, trail, page)
+    if shortener.is_shortener(host) and (missing := shortener.says_missing(page)):
+        return _verdict(trail, Status.DEAD, missing, page)
+    if challenge := botwall.challenge(page):
+        return _verdict(trail, Status.BLOCKED, challenge + via, page)
+    words = _status_words(status)
+    if status in (401, 407):
+        return _verdict(trail, Status.BLOCKED, f"{words}: the page needs a login \u2014 could not verify{via}", page)
+    if status == 403:
+        return _verdict(trail, Status.BLOCKED, f"{words}: the server refused us \u2014 could not verify{via}", page)
+    if status == 429:
+        reason = f"{words} still after {retries} retries \u2014 could not verify{via}"
+        return _verdict(trail, Status.BLOCKED, reason, page)
+    if 400 <= status < 500:
+        return _verdict(trail, Status.DEAD, words + via, page)
+    if 500 <= status < 600:
+        return _verdict(trail, Status.ERROR, f"{words} after {retries} retries{via}", page)
+    return _verdict(trail, Status.ERROR, f"unexpected answer {words}{via}", page)
+
+
+def _verdict(
+    trail: Trail,
+    status: Status,
+    reason: str,
+    page: Page | None = None,
+    *,
+    suggestion: str | None = None,
+    domain_changed: bool = False,
+) -> Verdict:
+    return Verdict(
+        status,
+        reason,
+        http_status=page.status if page is not None else None,
+        final_url=trail.url,
+        redirects=trail.hops,
+        suggestion=suggestion,
+        domain_changed=domain_changed,
+    )
+
+
+def _unhealthy(requested: str, trail: Trail, page: Page, probe: Page | None) -> tuple[Status, str] | None:
+    """A 2xx that is not the page the reference meant: a challenge, parking, an error page."""
+    if challenge := botwall.challenge(page):
+        return Status.BLOCKED, challenge
+    if reason := parking.parked(page):
+        return Status.PARKED, reason
+    if shortener.is_shortener(_host(page.url)) and (missing := shortener.says_missing(page)):
+        return Status.DEAD, missing
+    if reason := soft404.error_page(page):
+        return Status.SOFT_404, reason
+    if trail.hops and (reason := soft404.home_redirect(requested, page.url)):
+        return Status.SOFT_404, reason
+    if probe is not None and 200 <= probe.status < 300 and soft404.similar(page, probe):
+        return Status.SOFT_404, "the site answers a made-up address with this same page"
+    return None
+
+
+def _healthy(requested: str, trail: Trail, page: Page) -> Verdict:
+    final = page.url
+    hops = trail.hops
+    host = _host(requested)
+    changed = registrable_domain(host) != registrable_domain(_host(final))
+    if shortener.is_shortener(host) and hops:
+        reason = f"{host} link to {final}"
+        return _verdict(trail, Status.SHORTENED, reason, page, suggestion=final, domain_changed=changed)
+    if not hops or only_slash_differs(requested, final):
+        return _verdict(trail, Status.OK, _status_words(page.status), page)
+    count = f"{len(hops)} hop{'s' if len(hops) > 1 else ''}"
+    codes = ", ".join(str(h.status) for h in hops)
+    if any(h.status in PERMANENT for h in hops):
+        reason = f"permanent redirect to {final} ({codes}; {count})"
+        if changed:
+            reason += f": {registrable_domain(host)} now sends readers to {registrable_domain(_host(final))}"
+        return _verdict(trail, Status.MOVED, reason, page, suggestion=final, domain_changed=changed)
+    reason = f"temporary redirect to {final} ({codes}; {count})"
+    return _verdict(trail, Status.REDIRECTED, reason, page, domain_changed=changed)
+
+
+def _status_words(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""

@@ -1,0 +1,235 @@
+"""The checking engine: wires references to the fetcher, the redirect follower and the
+detectors, and does no checking itself.
+
+- Each URL is requested once however often it is referenced (fragment ignored;
+  in-flight checks are shared).
+- A reference written without a scheme is tried as https://, then as http:// when
+  https cannot connect: the verdict is what a reader typing it would reach.
+- Each host is asked once for a made-up sibling address (the soft-404 probe).
+- When no host answered at all and several failed at the network level, the network
+  is down: nothing is called dead, those references get ``error`` and the run
+  reports ``network_unavailable``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import ssl as ssl_module
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import aiohttp
+from aiohttp.abc import AbstractResolver
+
+from auditor.check.client import Fetcher
+from auditor.check.decide import decide
+from auditor.check.failures import Failure
+from auditor.check.page import Page
+from auditor.check.redirects import Trail, follow
+from auditor.check.settings import CheckSettings
+from auditor.reference import Email, Phone, Reference, Url
+from auditor.verdict import Status, Verdict
+
+CHECKED_SCHEMES = ("http", "https")
+NETWORK_UNAVAILABLE = "network unavailable: no host could be reached (check the connection, or try `auditor demo`)"
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    reference: Reference
+    verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRun:
+    results: tuple[Checked, ...]
+    network_unavailable: bool
+    requests: int
+    elapsed_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    verdict: Verdict
+    host: str
+    answered: bool  # some HTTP answer came back from the host
+    network_failure: bool  # failed at DNS or connection level
+
+
+class Checker:
+    """One aiohttp session and connector for a whole run.
+
+    ``resolver`` and ``ssl`` are injected (the fake web's resolver and CA in tests and
+    ``auditor demo``); by default the system resolver and verified TLS (``SSL_CERT_FILE``
+    is honoured by Python's default context).
+    """
+
+    def __init__(
+        self,
+        settings: CheckSettings | None = None,
+        *,
+        resolver: AbstractResolver | None = None,
+        ssl: ssl_module.SSLContext | None = None,
+    ) -> None:
+        self.settings = settings or CheckSettings()
+        self._resolver = resolver
+        self._ssl = ssl
+        self._session: aiohttp.ClientSession | None = None
+        self._fetcher: Fetcher | None = None
+        self._urls: dict[str, asyncio.Task[_Outcome]] = {}
+        self._probes: dict[tuple[str, str], asyncio.Task[Page | None]] = {}
+
+    async def __aenter__(self) -> Checker:
+        tls: ssl_module.SSLContext | bool = False if self.settings.insecure else (self._ssl or True)
+        connector = aiohttp.TCPConnector(
+            limit=self.settings.max_concurrency,
+            limit_per_host=0,  # per-host limits are the politeness slots'
+            resolver=self._resolver,
+            ssl=tls,
+            ttl_dns_cache=300,
+        )
+        self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+        self._fetcher = Fetcher(self._session, self.settings)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    @property
+    def fetcher(self) -> Fetcher:
+        assert self._fetcher is not None, "use `async with Checker(...)`"
+        return self._fetcher
+
+    async def check(self, references: Iterable[Reference]) -> CheckRun:
+        started = time.monotonic()
+        references = list(references)
+        outcomes = await asyncio.gather(*(self._outcome(ref) for ref in references))
+        answered = {o.host for o in outcomes if o.answered}
+        failed = {o.host for o in outcomes if o.network_failure} - answered
+        down = not answered and len(failed) >= 2
+        results = []
+        for ref, outcome in zip(references, outcomes, strict=True):
+            verdict = outcome.verdict
+            if down and outcome.network_failure:
+                verdict = replace(verdict, status=Status.ERROR, reason=NETWORK_UNAVAILABLE)
+            results.append(Checked(ref, verdict))
+        elapsed = int((time.monotonic() - started) * 1000)
+        return CheckRun(tuple(results), down, self.fetcher.requests, elapsed)
+
+    async def _outcome(self, ref: Reference) -> _Outcome:
+        target = ref.target
+        if isinstance(target, Phone):
+            reason = "phone numbers are checked against organisations' pages (targets.yaml)"
+            return _Outcome(Verdict(Status.UNCHECKED, reason), "", False, False)
+        if isinstance(target, Email):
+            return await self._email(target.address)
+        return await self._url(target, schemeless="://" not in ref.text and target.url.startswith("https://"))
+
+    async def _url(self, target: Url, *, schemeless: bool) -> _Outcome:
+        url = target.url
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "file":
+            return _Outcome(_local(url), "", False, False)
+        skipped = self._skipped(url, scheme)
+        if skipped is not None:
+            return _Outcome(skipped, "", False, False)
+        key = urlunsplit(urlsplit(url)._replace(fragment=""))
+        task = self._urls.get(key)
+        if task is None:
+            task = self._urls[key] = asyncio.ensure_future(self._check_url(key, schemeless))
+        return await task
+
+    def _skipped(self, url: str, scheme: str) -> Verdict | None:
+        if scheme not in CHECKED_SCHEMES:
+            return Verdict(Status.SKIPPED, f"{scheme}: addresses are not checked")
+        included = any(p.search(url) for p in self.settings.include)
+        for pattern in self.settings.exclude:
+            if pattern.search(url) and not included:
+                return Verdict(Status.SKIPPED, f"excluded by --exclude {pattern.pattern}")
+        return None
+
+    async def _check_url(self, url: str, schemeless: bool) -> _Outcome:
+        started = time.monotonic()
+        settings = self.settings
+        trail = await follow(self.fetcher, url, settings.max_redirects)
+        if schemeless and _https_unreachable(trail):
+            plain = "http://" + url.removeprefix("https://")
+            trail = await follow(self.fetcher, plain, settings.max_redirects)
+            url = plain
+        probe = await self._probe(url, trail) if settings.probe_soft_404 else None
+        verdict = decide(url, trail, retries=settings.retries, probe=probe)
+        verdict = replace(verdict, elapsed_ms=int((time.monotonic() - started) * 1000))
+        failure = trail.final if isinstance(trail.final, Failure) else None
+        answered = failure is None or bool(trail.hops)
+        network = failure is not None and failure.network and not trail.hops
+        return _Outcome(verdict, _host(url), answered, network)
+
+    async def _probe(self, url: str, trail: Trail) -> Page | None:
+        """The host's answer to a made-up address beside the page (once per host)."""
+        final = trail.final
+        if isinstance(final, Failure) or not 200 <= final.status < 300:
+            return None
+        parts = urlsplit(final.url)
+        if parts.path in ("", "/"):
+            return None
+        key = (parts.scheme, parts.netloc.lower())
+        task = self._probes.get(key)
+        if task is None:
+            folder = parts.path.rsplit("/", 1)[0]
+            made_up = urlunsplit((parts.scheme, parts.netloc, f"{folder}/{secrets.token_hex(8)}-no-such-page", "", ""))
+            task = self._probes[key] = asyncio.ensure_future(self._probe_answer(made_up))
+        return await task
+
+    async def _probe_answer(self, url: str) -> Page | None:
+        trail = await follow(self.fetcher, url, self.settings.max_redirects)
+        return trail.final if isinstance(trail.final, Page) else None
+
+    async def _email(self, address: str) -> _Outcome:
+        domain = address.rsplit("@", 1)[1]
+        resolver = self._resolver or aiohttp.ThreadedResolver()
+        try:
+            await resolver.resolve(domain, 0)
+        except OSError as exc:
+            reason = f"the mail domain {domain} does not resolve ({exc.strerror or exc})"
+            return _Outcome(Verdict(Status.DEAD, reason), domain, False, True)
+        finally:
+            if self._resolver is None:
+                await resolver.close()
+        return _Outcome(Verdict(Status.OK, f"the mail domain {domain} exists"), domain, True, False)
+
+
+def _https_unreachable(trail: Trail) -> bool:
+    """https:// could not connect at all (so a reader would end up on http://)."""
+    final = trail.final
+    return isinstance(final, Failure) and not trail.hops and (final.https_only or (final.retryable and final.network))
+
+
+def _local(url: str) -> Verdict:
+    path = Path(unquote(urlsplit(url).path))
+    if path.exists():
+        return Verdict(Status.OK, f"the file {path} exists")
+    return Verdict(Status.DEAD, f"no such file: {path}")
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+async def check_references(
+    references: Iterable[Reference],
+    settings: CheckSettings | None = None,
+    *,
+    resolver: AbstractResolver | None = None,
+    ssl: ssl_module.SSLContext | None = None,
+) -> CheckRun:
+    """Check every reference; the public entry point (``resolver``/``ssl`` for a fake web)."""
+    async with Checker(settings, resolver=resolver, ssl=ssl) as checker:
+        return await checker.check(references)

@@ -1,0 +1,163 @@
+"""Parked domains: the site is gone and its name now shows ads or a "for sale" page.
+
+When an organisation lets a domain lapse, a domainer or the registrar picks it up and
+serves a parking page: sponsored links ("Related searches"), or an offer to buy the
+name (HugeDomains, Sedo, Afternic/GoDaddy, Dan.com). These pages answer ``200 OK``,
+so only their content gives them away. Three kinds of evidence:
+
+- **Where the answer came from.** A listing on a domain marketplace
+  (``hugedomains.com/domain_profile.cfm?d=...``, ``sedo.com/search/details/?domain=...``):
+  the domain redirected there to be sold. A marketplace's own home page is not a
+  listing, so a link to ``https://www.godaddy.com/`` stays a normal page.
+- **Parking scripts.** Google's AdSense for Domains (``/adsense/domains/caf.js``) and
+  the parking networks' scripts (Sedo, Bodis, ParkingCrew, Above.com, ParkLogic,
+  GoDaddy's parking lander) appear on parked pages only.
+- **What the page says**, in the title ("example.org is for sale"), or, on short
+  pages only, in the text ("Buy this domain", "Sponsored Listings") and in links to a
+  marketplace listing. Ordinary pages that merely link to GoDaddy or mention that a
+  domain was bought are long or lack the sales pitch, and are left alone.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+from auditor.check.page import Page
+
+#: Visible text shorter than this makes a page short enough for its wording to count.
+SHORT_PAGE_CHARS = 2000
+#: A link to a marketplace listing alone counts on a page with less text than this:
+#: a lander is a name, a price and a button.
+LANDER_CHARS = 500
+
+# Only the head of a large page is searched: parking pages are small.
+_MAX_SCAN_CHARS = 300_000
+_FLAGS = re.IGNORECASE
+
+# (host, listing path or query pattern, provider) for marketplaces a parked domain redirects to.
+_MARKETPLACES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (host, re.compile(pattern, _FLAGS), provider)
+    for host, pattern, provider in (
+        ("hugedomains.com", r"^/domain_profile\.cfm|^/domain/|[?&]d=", "HugeDomains"),
+        ("sedo.com", r"^/search/details|[?&]domain=|^/[a-z]{2}/search/details", "Sedo"),
+        ("dan.com", r"^/(?:buy-domain|make-offer)/", "Dan.com"),
+        ("afternic.com", r"^/(?:forsale|domain)/", "Afternic"),
+        ("godaddy.com", r"^/(?:[a-z]{2}-[a-z]{2}/)?(?:domainsearch|forsale|domain-for-sale)|domainToCheck=", "GoDaddy"),
+        ("buydomains.com", r"^/lander/|[?&]domain=", "BuyDomains"),
+        ("undeveloped.com", r"^/(?:domain|buy)/", "Undeveloped"),
+        ("atom.com", r"^/name/", "Atom"),
+        ("squadhelp.com", r"^/name/", "Squadhelp"),
+        ("brandbucket.com", r"^/names?/", "BrandBucket"),
+        ("domainmarket.com", r"^/buynow/|[?&]d(?:omain)?=", "DomainMarket"),
+    )
+)
+
+# Scripts and frames only parking pages load: (pattern in a src attribute, provider, kind).
+_SCRIPTS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(pattern, _FLAGS), provider, kind)
+    for pattern, provider, kind in (
+        (r"/adsense/domains/caf\.js", "Google AdSense for Domains", "parking"),
+        (r"sedoparking\.com|(?:^|[/.])sedo\.com/", "Sedo", "parking"),
+        (r"bodis(?:cdn)?\.com", "Bodis", "parking"),
+        (r"parkingcrew\.net", "ParkingCrew", "parking"),
+        (r"(?:^|[/.])above\.com/", "Above.com", "parking"),
+        (r"parklogic\.com", "ParkLogic", "parking"),
+        (r"wsimg\.com/parking-lander/", "GoDaddy", "parking"),
+        (r"hugedomains\.com", "HugeDomains", "for-sale"),
+        (r"(?:^|[/.])dan\.com/", "Dan.com", "for-sale"),
+        (r"afternic\.com/", "Afternic", "for-sale"),
+    )
+)
+_SRC = re.compile(r"<(?:script|iframe|frame)\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", _FLAGS)
+
+# Links to one domain's listing: a sales pitch when the page has little else.
+_LISTING_LINKS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, _FLAGS), provider)
+    for pattern, provider in (
+        (r"hugedomains\.com/domain_profile\.cfm\?d=", "HugeDomains"),
+        (r"sedo\.com/search/details/?\?[^\"'\s>]*domain=", "Sedo"),
+        (r"(?:^|[/.])dan\.com/(?:buy-domain|make-offer)/", "Dan.com"),
+        (r"afternic\.com/(?:forsale|domain)/", "Afternic"),
+        (r"godaddy\.com/(?:[a-z]{2}-[a-z]{2}/)?domainsearch/find\?[^\"'\s>]*domainToCheck=", "GoDaddy"),
+        (r"godaddy\.com/(?:[a-z]{2}-[a-z]{2}/)?forsale/", "GoDaddy"),
+    )
+)
+
+# Sales pitches and placeholder wording.
+_FOR_SALE = re.compile(
+    r"(?<!\w)(?:"
+    r"(?:this|the) domain(?: name)?(?: [a-z0-9.-]+\.[a-z]{2,})? (?:is|may be) for sale"
+    r"|[a-z0-9-]+\.[a-z]{2,}(?:\.[a-z]{2})? (?:is|may be) for sale"
+    r"|buy this domain|domain (?:name )?for sale|make an offer on this domain|inquire about this domain"
+    r"|this domain (?:name )?(?:has (?:recently )?been|was recently|is) registered (?:at|with|by|via)"
+    r"|this domain has been registered"
+    r"|this (?:web ?page|domain) is parked|parked (?:for )?free,? courtesy of"
+    r"|future home of something quite cool"
+    r")(?!\w)",
+    _FLAGS,
+)
+# Sponsored-listing farms: only with little other text.
+_LISTINGS = re.compile(r"(?<!\w)(?:related searches|sponsored listings)(?!\w)", _FLAGS)
+
+_TITLE_FOR_SALE = re.compile(
+    r"(?:[a-z0-9-]+\.[a-z]{2,}\S*|domain(?: name)?)\s+(?:is |may be )?for sale"
+    r"|buy this domain|parked (?:domain|free)",
+    _FLAGS,
+)
+_HIDDEN_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", _FLAGS | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def parked(page: Page) -> str | None:
+    """Why this answer is a parking or for-sale page, or None for an ordinary page."""
+    if (provider := _marketplace(page.url)) is not None:
+        return f"parked: {provider} for-sale page"
+    markup = page.text[:_MAX_SCAN_CHARS]
+    for src in _SRC.findall(markup):
+        for pattern, provider, kind in _SCRIPTS:
+            if pattern.search(src):
+                return f"parked: {provider} {kind} page"
+    title = _SPACE.sub(" ", page.title).strip()
+    if _TITLE_FOR_SALE.search(title):
+        provider = _listing_provider(markup)
+        return f"parked: {provider} for-sale page" if provider else f"parked: the title says '{title}'"
+    text = _visible_text(markup)
+    if len(text) >= SHORT_PAGE_CHARS:
+        return None
+    if m := _FOR_SALE.search(text):
+        provider = _listing_provider(markup)
+        return f"parked: {provider} for-sale page" if provider else f"parked: the page says '{m.group(0)}'"
+    if len(text) < LANDER_CHARS and (provider := _listing_provider(markup)):
+        return f"parked: {provider} for-sale page"
+    if _LISTINGS.search(text):
+        return "parked: sponsored-listings page"
+    return None
+
+
+def _marketplace(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    where = parts.path + (f"?{parts.query}" if parts.query else "")
+    for market, listing, provider in _MARKETPLACES:
+        if (host == market or host.endswith("." + market)) and listing.search(where):
+            return provider
+    return None
+
+
+def _listing_provider(markup: str) -> str | None:
+    for pattern, provider in _LISTING_LINKS:
+        if pattern.search(markup):
+            return provider
+    return None
+
+
+def _visible_text(markup: str) -> str:
+    """The text a reader sees, roughly: parking pages are simple enough for a regex."""
+    text = _TAG.sub(" ", _HIDDEN_BLOCKS.sub(" ", markup))
+    return _SPACE.sub(" ", html.unescape(text)).strip()

@@ -1,0 +1,53 @@
+"""Following redirects by hand, so that every hop is recorded and loops are caught."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from auditor.check.client import Fetcher
+from auditor.check.failures import Failure
+from auditor.check.page import Page
+from auditor.verdict import Hop, Status
+
+PERMANENT = frozenset({301, 308})
+TEMPORARY = frozenset({302, 303, 307})
+
+
+@dataclass(frozen=True, slots=True)
+class Trail:
+    """Every redirect answer on the way, and the last answer (or failure)."""
+
+    hops: tuple[Hop, ...]
+    final: Page | Failure
+    url: str  # the URL of the last request
+
+
+def is_redirect(page: Page) -> bool:
+    return page.status in PERMANENT | TEMPORARY and bool(page.headers.get("location"))
+
+
+async def follow(fetcher: Fetcher, url: str, max_redirects: int) -> Trail:
+    hops: list[Hop] = []
+    seen = {url}
+    while True:
+        answer = await fetcher.get(url)
+        if isinstance(answer, Failure) or not is_redirect(answer):
+            return Trail(tuple(hops), answer, url)
+        hops.append(Hop(url, answer.status))
+        target = urljoin(url, answer.headers["location"].strip())
+        if target in seen:
+            loop = Failure(Status.ERROR, f"redirect loop: {target} redirects back to itself after {len(hops)} hops")
+            return Trail(tuple(hops), loop, target)
+        if len(hops) > max_redirects:
+            too_many = Failure(Status.ERROR, f"too many redirects (more than {max_redirects}); last to {target}")
+            return Trail(tuple(hops), too_many, target)
+        seen.add(target)
+        url = target
+
+
+def only_slash_differs(a: str, b: str) -> bool:
+    """``/about`` -> ``/about/`` (or back) is not a redirect worth reporting."""
+    pa, pb = urlsplit(a), urlsplit(b)
+    same_rest = (pa.scheme, pa.netloc.lower(), pa.query) == (pb.scheme, pb.netloc.lower(), pb.query)
+    return same_rest and pa.path.rstrip("/") == pb.path.rstrip("/")

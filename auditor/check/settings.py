@@ -1,0 +1,37 @@
+"""How checking behaves: one frozen object built once from flags and targets.yaml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor import defaults
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSettings:
+    timeout: float = defaults.DEFAULT_TIMEOUT
+    retries: int = defaults.DEFAULT_RETRIES
+    max_concurrency: int = defaults.DEFAULT_MAX_CONCURRENCY
+    host_concurrency: int = defaults.DEFAULT_HOST_CONCURRENCY
+    host_request_interval: float = defaults.DEFAULT_HOST_REQUEST_INTERVAL
+    max_redirects: int = defaults.DEFAULT_MAX_REDIRECTS
+    max_body: int = defaults.DEFAULT_MAX_BODY
+    user_agent: str = defaults.DEFAULT_USER_AGENT
+    headers: tuple[tuple[str, str], ...] = ()
+    include: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+    insecure: bool = False
+    probe_soft_404: bool = True  # ask each host for a made-up page once, to recognise its error page
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")
+
+
+def parse_duration(text: str) -> float:
+    """``0``, ``50ms``, ``1s``, ``1.5`` (seconds) -> seconds; ValueError otherwise."""
+    m = _DURATION.match(text)
+    if not m:
+        raise ValueError(f"not a duration: {text!r} (write 0, 50ms or 1s)")
+    value = float(m.group(1))
+    return value / 1000 if m.group(2) == "ms" else value

@@ -1,0 +1,97 @@
+"""A fake web: local HTTP and HTTPS servers that serve sites declared as data.
+
+Tests (and the offline ``auditor demo``) point the product's own aiohttp client at it
+through an injected resolver, so nothing ever touches the real internet, yet every
+failure is a real one: a real DNS error, a refused port, an expired certificate, a
+reset connection.
+
+    import aiohttp
+    from auditor.fakeweb import FakeWeb, not_found, page, redirect, refused, reset, sequence, slow, status
+
+    sites = {
+        "www.example.org": {
+            "/old": redirect(301, "/new"),                    # relative or absolute Location
+            "/new": page("<title>New</title><p>Hello</p>"),   # 200 text/html
+            "/gone": status(410),                             # any status, small body
+            "/flaky": sequence(status(503), page("ok")),      # 503 once, then 200
+            "/slow": slow(2.0, page("late")),                 # wait, then answer
+            "/reset": reset(),                                # close without an answer
+            "*": not_found(),                                 # any other path on this host
+        },
+        "expired.example.org": {"/": page("ok")},
+        "down.example.org": refused(),                        # nothing listens
+    }
+    async with FakeWeb(sites, expired_tls={"expired.example.org"}) as web:
+        connector = aiohttp.TCPConnector(resolver=web.resolver, ssl=web.client_ssl)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            async with session.get(web.url("www.example.org", "/old")) as response:
+                assert response.status == 200 and response.history[0].status == 301
+        assert web.requests[0].path_qs == "/old"
+
+Routing: the Host header (without its port) picks the site; within it the exact
+path+query wins, then the exact path, then ``"*"``. Port 80 goes to the HTTP server,
+443 to the HTTPS server, any other port is refused, as on most real hosts. A name that
+is not declared fails like a real DNS lookup (aiohttp raises ``ClientConnectorDNSError``).
+
+What the aiohttp client raises (aiohttp 3.14; catch the most specific first, since
+both DNS and certificate errors are also ``ClientConnectorError``)::
+
+    undeclared host        ClientConnectorDNSError (os_error: socket.gaierror)
+    refused() / other port ClientConnectorError (os_error: ConnectionRefusedError)
+    expired_tls host       ClientConnectorCertificateError (also a ClientSSLError)
+    reset()                ClientOSError (errno ECONNRESET), not ServerDisconnectedError
+    slow() past total=     TimeoutError, which is not an aiohttp ClientError
+    slow() past sock_read= SocketTimeoutError (a ServerTimeoutError and a TimeoutError)
+
+A handler is any aiohttp web handler; the factories here build small frozen dataclasses
+that are such handlers, so a test may also pass its own ``async def``.
+"""
+
+from __future__ import annotations
+
+from auditor.fakeweb._handlers import (
+    Handler,
+    HeadRefused,
+    Page,
+    Redirect,
+    Refused,
+    Reset,
+    Sequence,
+    Slow,
+    head_refused,
+    html_page,
+    not_found,
+    page,
+    redirect,
+    refused,
+    reset,
+    sequence,
+    slow,
+    status,
+)
+from auditor.fakeweb._server import FakeResolver, FakeWeb, RecordedRequest, Site
+
+__all__ = [
+    "FakeResolver",
+    "FakeWeb",
+    "Handler",
+    "HeadRefused",
+    "Page",
+    "RecordedRequest",
+    "Redirect",
+    "Refused",
+    "Reset",
+    "Sequence",
+    "Site",
+    "Slow",
+    "head_refused",
+    "html_page",
+    "not_found",
+    "page",
+    "redirect",
+    "refused",
+    "reset",
+    "sequence",
+    "slow",
+    "status",
+]

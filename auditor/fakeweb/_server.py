@@ -1,0 +1,228 @@
+"""The servers: one aiohttp application per scheme on a free local port, and the resolver that leads there."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from types import TracebackType
+from typing import Any, Self
+
+import aiohttp
+from aiohttp import web
+from aiohttp.abc import AbstractResolver, ResolveResult
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from auditor.fakeweb._handlers import Handler, Refused
+
+LOCALHOST = "127.0.0.1"
+# Long enough to let an answered request finish, short enough that a test leaving a
+# slow request behind does not wait for it on the way out.
+SHUTDOWN_TIMEOUT = 0.1
+
+Site = Mapping[str, Handler] | Refused
+
+
+def _host(name: str) -> str:
+    """The form host names are compared in: lower case, no trailing dot."""
+    return name.rstrip(".").lower()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """A request as the fake web received it, for tests to assert on."""
+
+    scheme: str
+    host: str
+    method: str
+    path_qs: str
+    headers: CIMultiDictProxy[str]
+
+
+class FakeResolver(AbstractResolver):
+    """Resolve declared names to the fake web's local servers; any other name is a DNS failure."""
+
+    def __init__(self, sites: Mapping[str, Site], ports: Mapping[int, int], refused_port: int) -> None:
+        self._sites = sites
+        self._ports = ports
+        self._refused_port = refused_port
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        site = self._sites.get(_host(host))
+        if site is None:
+            # A gaierror is what getaddrinfo raises, so aiohttp reports a genuine DNS failure.
+            raise socket.gaierror(socket.EAI_NONAME, f"fakeweb: {host!r} is not declared in the sites")
+        target = self._refused_port if isinstance(site, Refused) else self._ports.get(port, self._refused_port)
+        return [
+            ResolveResult(
+                hostname=host,
+                host=LOCALHOST,
+                port=target,
+                family=socket.AF_INET,
+                proto=0,
+                flags=socket.AI_NUMERICHOST,
+            )
+        ]
+
+    async def close(self) -> None:
+        """Nothing to release: the servers belong to the :class:`FakeWeb`."""
+
+
+class FakeWeb:
+    """Serve ``sites`` over HTTP and HTTPS on local ports for the life of an ``async with`` block.
+
+    ``expired_tls`` names hosts whose HTTPS certificate has expired. ``https=False`` skips the
+    HTTPS server and with it the test-only ``trustme`` dependency.
+    """
+
+    def __init__(self, sites: Mapping[str, Site], *, expired_tls: Collection[str] = (), https: bool = True) -> None:
+        self._sites = _check_sites(sites)
+        self._expired = frozenset(_host(name) for name in expired_tls)
+        if unknown := sorted(self._expired - self._sites.keys()):
+            raise ValueError(f"expired_tls names undeclared hosts {unknown}; declare them in the sites too")
+        if self._expired and not https:
+            raise ValueError("expired_tls needs https=True")
+        self._https = https
+        self._runners: list[web.AppRunner] = []
+        self._refused: socket.socket | None = None
+        self._ports: dict[int, int] = {}
+        self._resolver: FakeResolver | None = None
+        self._client_ssl: ssl.SSLContext | None = None
+        self.requests: list[RecordedRequest] = []
+
+    async def __aenter__(self) -> Self:
+        try:
+            await self.start()
+        except BaseException:
+            await self.close()  # a half-started fake web must not keep its ports
+            raise
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        """Start the servers; ports are chosen by the system, so parallel tests never clash."""
+        # Bound but never listening: connecting is refused, and no other process can take the port.
+        self._refused = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._refused.bind((LOCALHOST, 0))
+        self._ports[80] = await self._serve(None)
+        if self._https:
+            # Key generation and trustme's temporary files stay off the event loop.
+            server_ssl, self._client_ssl = await asyncio.to_thread(_tls_contexts, self._sites, self._expired)
+            self._ports[443] = await self._serve(server_ssl)
+        self._resolver = FakeResolver(self._sites, self._ports, self._refused.getsockname()[1])
+
+    async def close(self) -> None:
+        """Stop the servers and release the ports."""
+        for runner in self._runners:
+            await runner.cleanup()
+        self._runners.clear()
+        if self._refused is not None:
+            self._refused.close()
+            self._refused = None
+
+    @property
+    def resolver(self) -> FakeResolver:
+        """The resolver to give ``aiohttp.TCPConnector(resolver=...)``."""
+        if self._resolver is None:
+            raise RuntimeError("the fake web is not started; use `async with FakeWeb(sites) as web`")
+        return self._resolver
+
+    @property
+    def client_ssl(self) -> ssl.SSLContext:
+        """A client context trusting the fake web's certificate authority, for ``TCPConnector(ssl=...)``."""
+        if self._client_ssl is None:
+            raise RuntimeError("no HTTPS: the fake web is not started, or was built with https=False")
+        return self._client_ssl
+
+    def connector(self, **kwargs: Any) -> aiohttp.TCPConnector:
+        """An ``aiohttp.TCPConnector`` wired to the fake web; ``kwargs`` go to the connector."""
+        if self._https:
+            kwargs.setdefault("ssl", self.client_ssl)
+        return aiohttp.TCPConnector(resolver=self.resolver, **kwargs)
+
+    def url(self, host: str, path: str = "/", scheme: str = "http") -> str:
+        """The URL a client would use: ``web.url("www.example.org", "/new")``."""
+        return f"{scheme}://{host}{path}"
+
+    async def _serve(self, server_ssl: ssl.SSLContext | None) -> int:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=SHUTDOWN_TIMEOUT)
+        await runner.setup()
+        self._runners.append(runner)
+        await web.TCPSite(runner, LOCALHOST, 0, ssl_context=server_ssl).start()
+        port: int = runner.addresses[0][1]
+        return port
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        host = _host(request.url.host or "")
+        scheme = "https" if request.secure else "http"
+        self.requests.append(
+            RecordedRequest(
+                scheme, host, request.method, request.path_qs, CIMultiDictProxy(CIMultiDict(request.headers))
+            )
+        )
+        site = self._sites.get(host)
+        if site is None or isinstance(site, Refused):
+            return web.Response(status=HTTPStatus.MISDIRECTED_REQUEST, text=f"fakeweb: no site declared for {host!r}")
+        handler = next((site[key] for key in (request.path_qs, request.path, "*") if key in site), None)
+        if handler is None:
+            return web.Response(
+                status=HTTPStatus.NOT_FOUND,
+                text=f"fakeweb: {host} declares no {request.path!r}; add it, or a '*' fallback",
+            )
+        return await handler(request)
+
+
+def _check_sites(sites: Mapping[str, Site]) -> dict[str, Site]:
+    """Normalise host names and catch declaration mistakes early, with a message saying what to fix."""
+    checked: dict[str, Site] = {}
+    for name, site in sites.items():
+        if not isinstance(site, Refused | Mapping):
+            raise TypeError(f"site {name!r}: expected a mapping of paths to handlers or refused(), got {site!r}")
+        if isinstance(site, Mapping):
+            for path, handler in site.items():
+                if path != "*" and not path.startswith("/"):
+                    raise ValueError(f"site {name!r}: path {path!r} must start with '/' (or be '*')")
+                if not callable(handler):
+                    raise TypeError(f"site {name!r}, path {path!r}: {handler!r} is not a handler")
+        checked[_host(name)] = site
+    return checked
+
+
+def _tls_contexts(sites: Iterable[str], expired: frozenset[str]) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """Server and client contexts from a fresh trustme CA; SNI picks the expired certificate."""
+    try:
+        import trustme  # test-only dependency: imported when HTTPS is actually used
+    except ModuleNotFoundError as exc:
+        raise ModuleNotFoundError(
+            "the fake web's HTTPS needs trustme: pip install -e '.[test]', or use FakeWeb(sites, https=False)"
+        ) from exc
+
+    ca = trustme.CA()
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*(sorted(set(sites) - expired) or ["localhost"])).configure_cert(server)
+    if expired:
+        ended = datetime.now(UTC) - timedelta(days=30)
+        stale = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(*sorted(expired), not_before=ended - timedelta(days=365), not_after=ended).configure_cert(stale)
+
+        def choose(conn: ssl.SSLObject, server_name: str | None, _: ssl.SSLContext) -> None:
+            if server_name is not None and _host(server_name) in expired:
+                conn.context = stale
+
+        server.sni_callback = choose
+    # Only the fake CA, not the system's: cheaper to build, and no real site could pass for a fake one.
+    client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ca.configure_trust(client)
+    return server, client

@@ -1,0 +1,98 @@
+"""What ``auditor check`` reports: the extraction's references with their verdicts.
+
+JSON ``auditor/report/1`` is the issue-2 reference shape plus ``status``, ``reason``,
+``http_status``, ``final_url``, ``redirects``, ``suggestion``, ``domain_changed``,
+``findings``, ``checked_at``, ``elapsed_ms``; a ``summary`` with ``total``,
+``by_status`` and ``broken``; and ``network_unavailable``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Collection
+from typing import Any
+
+from auditor.check.engine import NETWORK_UNAVAILABLE, CheckRun
+from auditor.extract import Extraction
+from auditor.report.references import reference_to_dict
+from auditor.verdict import Status, Verdict
+
+SCHEMA = "auditor/report/1"
+
+
+def verdict_fields(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "status": verdict.status.value,
+        "reason": verdict.reason,
+        "http_status": verdict.http_status,
+        "final_url": verdict.final_url,
+        "redirects": [{"url": hop.url, "status": hop.status} for hop in verdict.redirects],
+        "suggestion": verdict.suggestion,
+        "domain_changed": verdict.domain_changed,
+        "findings": [{"kind": f.kind, "detail": f.detail} for f in verdict.findings],
+        "checked_at": verdict.checked_at.isoformat(timespec="seconds"),
+        "elapsed_ms": verdict.elapsed_ms,
+    }
+
+
+def to_dict(extraction: Extraction, run: CheckRun, fail_on: Collection[Status]) -> dict[str, Any]:
+    by_status = Counter(item.verdict.status.value for item in run.results)
+    return {
+        "schema": SCHEMA,
+        "sources": [
+            {
+                "path": info.name,
+                "format": info.format.value,
+                "document_date": info.document_date.isoformat() if info.document_date else None,
+            }
+            for info in extraction.sources
+        ],
+        "summary": {
+            "total": len(run.results),
+            "by_status": dict(sorted(by_status.items())),
+            "broken": sum(1 for item in run.results if item.verdict.status in fail_on),
+            "requests": run.requests,
+            "elapsed_ms": run.elapsed_ms,
+        },
+        "network_unavailable": run.network_unavailable,
+        "references": [{**reference_to_dict(item.reference), **verdict_fields(item.verdict)} for item in run.results],
+        "problems": [{"source": p.source, "message": p.why} for p in extraction.problems],
+    }
+
+
+def to_json(extraction: Extraction, run: CheckRun, fail_on: Collection[Status]) -> str:
+    return json.dumps(to_dict(extraction, run, fail_on), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_text(run: CheckRun, fail_on: Collection[Status]) -> str:
+    """A short summary, then every reference that fails or has a suggestion, by status."""
+    lines = []
+    if run.network_unavailable:
+        lines.append("The network is unavailable: no host could be reached, so nothing was judged dead.")
+    counts = Counter(item.verdict.status for item in run.results)
+    lines.append(
+        f"{len(run.results)} references: "
+        + ", ".join(f"{n} {status.value}" for status, n in sorted(counts.items(), key=lambda kv: kv[0].value))
+        + f" ({run.requests} requests, {run.elapsed_ms / 1000:.1f} s)"
+    )
+    for status in Status:
+        # In an outage every unreachable reference says the same: the first line said it.
+        items = [
+            item
+            for item in run.results
+            if item.verdict.status is status
+            and not (run.network_unavailable and item.verdict.reason == NETWORK_UNAVAILABLE)
+        ]
+        if not items or not (status in fail_on or status in (Status.MOVED, Status.SHORTENED, Status.BLOCKED)):
+            continue
+        lines.append("")
+        lines.append(f"{status.value} ({len(items)})")
+        for item in items:
+            loc = item.reference.locations[0]
+            where = f"{loc.source}:{loc.line}" + (f":{loc.column}" if loc.column else "")
+            lines.append(f"  {where}  {item.reference.text}")
+            lines.append(f"      {item.verdict.reason}")
+            if item.verdict.suggestion:
+                lines.append(f"      \u2192 {item.verdict.suggestion}")
+    return "\n".join(lines) + "\n"
