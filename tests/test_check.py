@@ -9,7 +9,7 @@ import pytest
 
 from auditor.check.engine import CheckRun, check_references
 from auditor.check.settings import CheckSettings
-from auditor.fakeweb import FakeWeb, not_found, page, redirect, reset, sequence, slow, status
+from auditor.fakeweb import FakeWeb, not_found, page, redirect, refused, reset, sequence, slow, status
 from auditor.verdict import Status
 from tests.conftest import extract
 
@@ -60,6 +60,9 @@ def sites() -> dict:
         },
         "sarcoma-help.com": {"*": page(PARKED)},
         "catchall.example.org": {"*": page(HOME)},
+        "expired.example.org": {"/page": page(ARTICLE), "/typed": page(ARTICLE), "*": not_found()},
+        "refused.example.org": refused(),
+        "sarcoma-uk.org": {"*": page(HOME)},
     }
 
 
@@ -119,6 +122,17 @@ TABLE = [
     ("connection reset", "https://www.example.org/reset", Status.ERROR, "broke off", None),
     ("redirect loop", "https://www.example.org/loop", Status.ERROR, "redirect loop", None),
     ("too many redirects", "https://www.example.org/hop0", Status.ERROR, "too many redirects", None),
+    (
+        "expired certificate",
+        "https://expired.example.org/page",
+        Status.ERROR,
+        "TLS: certificate of expired.example.org refused: certificate has expired",
+        None,
+    ),
+    ("connection refused", "https://refused.example.org/", Status.DEAD, "connection refused", None),
+    ("schemeless falls back to http", "expired.example.org/typed", Status.OK, "200 OK", None),
+    ("mail domain exists", "help@sarcoma-uk.org", Status.OK, "exists", None),
+    ("mail domain does not", "help@no-such-charity.org", Status.DEAD, "does not resolve", None),
     ("unsupported scheme", "ftp://ftp.example.org/pub/", Status.SKIPPED, "ftp: addresses are not checked", None),
 ]
 
@@ -127,7 +141,9 @@ FAST = CheckSettings(timeout=0.5, retries=1, host_request_interval=0)
 
 def run_check(text: str, settings: CheckSettings = FAST, sites_: dict | None = None) -> tuple[CheckRun, list]:
     async def go() -> tuple[CheckRun, list]:
-        async with FakeWeb(sites_ if sites_ is not None else sites()) as web:
+        declared = sites_ if sites_ is not None else sites()
+        expired = {"expired.example.org"} & set(declared)
+        async with FakeWeb(declared, expired_tls=expired) as web:
             result = await check_references(extract(text), settings, resolver=web.resolver, ssl=web.client_ssl)
             return result, list(web.requests)
 
@@ -205,3 +221,29 @@ def test_phones_are_listed_unchecked_and_local_files_by_existence(tmp_path: Path
         ("gone.html", Status.DEAD),
         ("0808 801 0401", Status.UNCHECKED),
     ]
+
+
+def test_excluded_urls_are_skipped_unless_included() -> None:
+    import re
+
+    settings = CheckSettings(
+        timeout=0.5,
+        retries=0,
+        host_request_interval=0,
+        exclude=(re.compile(r"example\.org"),),
+        include=(re.compile(r"/about"),),
+    )
+    run, requests = run_check("https://www.example.org/article\n\nhttps://www.example.org/about/", settings)
+    assert [(i.verdict.status, i.verdict.reason) for i in run.results] == [
+        (Status.SKIPPED, r"excluded by --exclude example\.org"),
+        (Status.OK, "200 OK"),
+    ]
+    assert [r.path_qs for r in requests if r.path_qs in ("/article", "/about/")] == ["/about/"]
+
+
+def test_requests_carry_the_user_agent_and_extra_headers() -> None:
+    settings = CheckSettings(retries=0, host_request_interval=0, user_agent="tester/1", headers=(("X-Team", "docs"),))
+    _, requests = run_check("https://www.example.org/article", settings)
+    first = requests[0]
+    assert first.headers["User-Agent"] == "tester/1"
+    assert first.headers["X-Team"] == "docs"

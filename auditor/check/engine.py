@@ -80,7 +80,7 @@ class Checker:
         self._ssl = ssl
         self._session: aiohttp.ClientSession | None = None
         self._fetcher: Fetcher | None = None
-        self._urls: dict[str, asyncio.Task[_Outcome]] = {}
+        self._urls: dict[tuple[str, bool], asyncio.Task[_Outcome]] = {}
         self._probes: dict[tuple[str, str], asyncio.Task[Page | None]] = {}
 
     async def __aenter__(self) -> Checker:
@@ -138,10 +138,11 @@ class Checker:
         skipped = self._skipped(url, scheme)
         if skipped is not None:
             return _Outcome(skipped, "", False, False)
-        key = urlunsplit(urlsplit(url)._replace(fragment=""))
+        address = urlunsplit(urlsplit(url)._replace(fragment=""))
+        key = (address, schemeless)  # typed without a scheme, it may fall back to http
         task = self._urls.get(key)
         if task is None:
-            task = self._urls[key] = asyncio.ensure_future(self._check_url(key, schemeless))
+            task = self._urls[key] = asyncio.ensure_future(self._check_url(address, schemeless))
         return await task
 
     def _skipped(self, url: str, scheme: str) -> Verdict | None:
