@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -264,9 +265,15 @@ def _title_segments(title: str) -> list[str]:
 
 def _read(page: Page) -> _Read:
     kind = page.headers.get("content-type", "").lower()
-    if kind.startswith("text/plain"):
-        return _Read((), _lines(page.text[:_MAX_TEXT_CHARS]))
-    text = page.text[:_MAX_PARSE_CHARS]
+    return _read_text(page.text[:_MAX_PARSE_CHARS], kind.startswith("text/plain"))
+
+
+@lru_cache(maxsize=512)
+def _read_text(text: str, plain: bool) -> _Read:
+    """Headings and main text of a page, parsed once: the probe page of a host is
+    compared with every page of that host, and ``error_page`` and ``similar`` both read."""
+    if plain:
+        return _Read((), _lines(text[:_MAX_TEXT_CHARS]))
     if not text.strip():
         return _Read((), "")
     parser = etree.HTMLParser(encoding="utf-8", no_network=True, recover=True)
