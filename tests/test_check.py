@@ -247,3 +247,20 @@ def test_requests_carry_the_user_agent_and_extra_headers() -> None:
     first = requests[0]
     assert first.headers["User-Agent"] == "tester/1"
     assert first.headers["X-Team"] == "docs"
+
+
+def test_a_fragment_missing_from_the_page_is_a_finding_and_the_status_stays() -> None:
+    web = {
+        "www.example.org": {
+            "/guide": page('<title>Guide</title><h2 id="install">Install</h2><a name="faq"></a>' + ARTICLE)
+        }
+    }
+    text = "https://www.example.org/guide#install\n\nhttps://www.example.org/guide#faq\n\nhttps://www.example.org/guide#usage"
+    run, requests = run_check(text, sites_=web)
+    found = {i.reference.text: (i.verdict.status, [f.kind for f in i.verdict.findings]) for i in run.results}
+    assert found == {
+        "https://www.example.org/guide#install": (Status.OK, []),
+        "https://www.example.org/guide#faq": (Status.OK, []),
+        "https://www.example.org/guide#usage": (Status.OK, ["missing-fragment"]),
+    }
+    assert [r.path_qs for r in requests].count("/guide") == 1

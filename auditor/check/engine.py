@@ -14,6 +14,7 @@ detectors, and does no checking itself.
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 import ssl as ssl_module
 import time
@@ -32,7 +33,7 @@ from auditor.check.page import Page
 from auditor.check.redirects import Trail, follow
 from auditor.check.settings import CheckSettings
 from auditor.reference import Email, Phone, Reference, Url
-from auditor.verdict import Status, Verdict
+from auditor.verdict import Finding, Status, Verdict
 
 CHECKED_SCHEMES = ("http", "https")
 NETWORK_UNAVAILABLE = "network unavailable: no host could be reached (check the connection, or try `auditor demo`)"
@@ -58,6 +59,13 @@ class _Outcome:
     host: str
     answered: bool  # some HTTP answer came back from the host
     network_failure: bool  # failed at DNS or connection level
+    anchors: frozenset[str] | None = None  # ids and names on the final page, when a #fragment asks
+
+
+# id="x" or name="x" on any element: what a #fragment can point to.
+_ANCHOR = re.compile(rb"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)
+# Fragments that need no element: the top of the page, and text fragments.
+_IMPLICIT_FRAGMENTS = ("", "top")
 
 
 class Checker:
@@ -82,6 +90,7 @@ class Checker:
         self._fetcher: Fetcher | None = None
         self._urls: dict[tuple[str, bool], asyncio.Task[_Outcome]] = {}
         self._probes: dict[tuple[str, str], asyncio.Task[Page | None]] = {}
+        self._with_fragments: set[str] = set()  # addresses some reference links to with a #fragment
 
     async def __aenter__(self) -> Checker:
         tls: ssl_module.SSLContext | bool = False if self.settings.insecure else (self._ssl or True)
@@ -108,6 +117,11 @@ class Checker:
     async def check(self, references: Iterable[Reference]) -> CheckRun:
         started = time.monotonic()
         references = list(references)
+        self._with_fragments = {
+            _without_fragment(ref.target.url)
+            for ref in references
+            if isinstance(ref.target, Url) and urlsplit(ref.target.url).fragment
+        }
         outcomes = await asyncio.gather(*(self._outcome(ref) for ref in references))
         answered = {o.host for o in outcomes if o.answered}
         failed = {o.host for o in outcomes if o.network_failure} - answered
@@ -117,6 +131,8 @@ class Checker:
             verdict = outcome.verdict
             if down and outcome.network_failure:
                 verdict = replace(verdict, status=Status.ERROR, reason=NETWORK_UNAVAILABLE)
+            elif (missing := _missing_fragment(ref, outcome)) is not None:
+                verdict = replace(verdict, findings=(*verdict.findings, missing))
             results.append(Checked(ref, verdict))
         elapsed = int((time.monotonic() - started) * 1000)
         return CheckRun(tuple(results), down, self.fetcher.requests, elapsed)
@@ -138,7 +154,7 @@ class Checker:
         skipped = self._skipped(url, scheme)
         if skipped is not None:
             return _Outcome(skipped, "", False, False)
-        address = urlunsplit(urlsplit(url)._replace(fragment=""))
+        address = _without_fragment(url)
         key = (address, schemeless)  # typed without a scheme, it may fall back to http
         task = self._urls.get(key)
         if task is None:
@@ -168,7 +184,13 @@ class Checker:
         failure = trail.final if isinstance(trail.final, Failure) else None
         answered = failure is None or bool(trail.hops)
         network = failure is not None and failure.network and not trail.hops
-        return _Outcome(verdict, _host(url), answered, network)
+        anchors = None
+        if url in self._with_fragments and isinstance(trail.final, Page) and verdict.status.is_healthy:
+            anchors = frozenset(
+                (m.group(1) or m.group(2) or m.group(3) or b"").decode("utf-8", "replace")
+                for m in _ANCHOR.finditer(trail.final.body)
+            )
+        return _Outcome(verdict, _host(url), answered, network, anchors)
 
     async def _probe(self, url: str, trail: Trail) -> Page | None:
         """The host's answer to a made-up address beside the page (once per host)."""
@@ -202,6 +224,23 @@ class Checker:
             if self._resolver is None:
                 await resolver.close()
         return _Outcome(Verdict(Status.OK, f"the mail domain {domain} exists"), domain, True, False)
+
+
+def _without_fragment(url: str) -> str:
+    try:
+        return urlunsplit(urlsplit(url)._replace(fragment=""))
+    except ValueError:
+        return url
+
+
+def _missing_fragment(ref: Reference, outcome: _Outcome) -> Finding | None:
+    """A finding when the page has no element the reference's #fragment names."""
+    if outcome.anchors is None or not isinstance(ref.target, Url):
+        return None
+    fragment = unquote(urlsplit(ref.target.url).fragment)
+    if fragment in _IMPLICIT_FRAGMENTS or fragment.startswith(":~:") or fragment in outcome.anchors:
+        return None
+    return Finding("missing-fragment", f"#{fragment} is not on the page (no element has that id or name)")
 
 
 def _https_unreachable(trail: Trail) -> bool:
