@@ -15,7 +15,7 @@ from typing import Any
 
 from auditor.check.engine import NETWORK_UNAVAILABLE, CheckRun
 from auditor.extract import Extraction
-from auditor.report.references import reference_to_dict
+from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
 from auditor.verdict import Status, Verdict
 
 SCHEMA = "auditor/report/1"
@@ -40,14 +40,7 @@ def to_dict(extraction: Extraction, run: CheckRun, fail_on: Collection[Status]) 
     by_status = Counter(item.verdict.status.value for item in run.results)
     return {
         "schema": SCHEMA,
-        "sources": [
-            {
-                "path": info.name,
-                "format": info.format.value,
-                "document_date": info.document_date.isoformat() if info.document_date else None,
-            }
-            for info in extraction.sources
-        ],
+        "sources": sources_to_list(extraction),
         "summary": {
             "total": len(run.results),
             "by_status": dict(sorted(by_status.items())),
@@ -57,7 +50,7 @@ def to_dict(extraction: Extraction, run: CheckRun, fail_on: Collection[Status]) 
         },
         "network_unavailable": run.network_unavailable,
         "references": [{**reference_to_dict(item.reference), **verdict_fields(item.verdict)} for item in run.results],
-        "problems": [{"source": p.source, "message": p.why} for p in extraction.problems],
+        "problems": problems_to_list(extraction),
     }
 
 

@@ -40,17 +40,27 @@ def reference_to_dict(ref: Reference) -> dict[str, Any]:
 def to_dict(extraction: Extraction) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
-        "sources": [
-            {
-                "path": info.name,
-                "format": info.format.value,
-                "document_date": info.document_date.isoformat() if info.document_date else None,
-            }
-            for info in extraction.sources
-        ],
+        "sources": sources_to_list(extraction),
         "references": [reference_to_dict(ref) for ref in extraction.references],
-        "problems": [{"source": p.source, "message": p.why} for p in extraction.problems],
+        "problems": problems_to_list(extraction),
     }
+
+
+def sources_to_list(extraction: Extraction) -> list[dict[str, Any]]:
+    """The documents read, each with the date it states for itself."""
+    return [
+        {
+            "path": info.name,
+            "format": info.format.value,
+            "document_date": info.document_date.isoformat() if info.document_date else None,
+        }
+        for info in extraction.sources
+    ]
+
+
+def problems_to_list(extraction: Extraction) -> list[dict[str, str]]:
+    """The inputs skipped, each with why."""
+    return [{"source": p.source, "message": p.why} for p in extraction.problems]
 
 
 def to_json(extraction: Extraction) -> str:
