@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -18,6 +17,7 @@ from auditor.check.page import Page
 from auditor.check.politeness import Politeness
 from auditor.check.retry import backoff, retry_after, retryable_status
 from auditor.check.settings import CheckSettings
+from auditor.extract.domains import host_of
 from auditor.verdict import Status
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
@@ -35,8 +35,7 @@ class Fetcher:
 
     async def get(self, url: str) -> Page | Failure:
         """The answer to ``GET url`` (no redirect followed), after retries if it failed."""
-        host = (urlsplit(url).hostname or "").lower()
-        slot = self.politeness.slot(host)
+        slot = self.politeness.slot(host_of(url))
         attempts = self.settings.retries + 1
         outcome: Page | Failure = Failure(Status.ERROR, "not tried")
         for attempt in range(1, attempts + 1):

@@ -7,19 +7,18 @@ when it was asked): no I/O, so every rule has a plain test.
 from __future__ import annotations
 
 from http import HTTPStatus
-from urllib.parse import urlsplit
 
 from auditor.check import botwall, parking, shortener, soft404
 from auditor.check.failures import Failure
 from auditor.check.page import Page
 from auditor.check.redirects import PERMANENT, Trail, only_slash_differs
-from auditor.extract.domains import registrable_domain
+from auditor.extract.domains import host_of, registrable_domain
 from auditor.verdict import Status, Verdict
 
 
 def decide(requested: str, trail: Trail, *, retries: int, probe: Page | None = None) -> Verdict:
     """The verdict on ``requested``, given every answer on the way to the last one."""
-    host = _host(requested)
+    host = host_of(requested)
     via = f" (via {host})" if shortener.is_shortener(host) and trail.hops else ""
     final = trail.final
     if isinstance(final, Failure):
@@ -76,7 +75,7 @@ def _unhealthy(requested: str, trail: Trail, page: Page, probe: Page | None) -> 
         return Status.BLOCKED, challenge
     if reason := parking.parked(page):
         return Status.PARKED, reason
-    if shortener.is_shortener(_host(page.url)) and (missing := shortener.says_missing(page)):
+    if shortener.is_shortener(host_of(page.url)) and (missing := shortener.says_missing(page)):
         return Status.DEAD, missing
     if reason := soft404.error_page(page):
         return Status.SOFT_404, reason
@@ -90,8 +89,8 @@ def _unhealthy(requested: str, trail: Trail, page: Page, probe: Page | None) -> 
 def _healthy(requested: str, trail: Trail, page: Page) -> Verdict:
     final = page.url
     hops = trail.hops
-    host = _host(requested)
-    changed = registrable_domain(host) != registrable_domain(_host(final))
+    host = host_of(requested)
+    changed = registrable_domain(host) != registrable_domain(host_of(final))
     if shortener.is_shortener(host) and hops:
         reason = f"{host} link to {final}"
         return _verdict(trail, Status.SHORTENED, reason, page, suggestion=final, domain_changed=changed)
@@ -102,7 +101,7 @@ def _healthy(requested: str, trail: Trail, page: Page) -> Verdict:
     if any(h.status in PERMANENT for h in hops):
         reason = f"permanent redirect to {final} ({codes}; {count})"
         if changed:
-            reason += f": {registrable_domain(host)} now sends readers to {registrable_domain(_host(final))}"
+            reason += f": {registrable_domain(host)} now sends readers to {registrable_domain(host_of(final))}"
         return _verdict(trail, Status.MOVED, reason, page, suggestion=final, domain_changed=changed)
     reason = f"temporary redirect to {final} ({codes}; {count})"
     return _verdict(trail, Status.REDIRECTED, reason, page, domain_changed=changed)
@@ -113,10 +112,3 @@ def _status_words(status: int) -> str:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:
         return str(status)
-
-
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""

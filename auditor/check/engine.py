@@ -32,6 +32,7 @@ from auditor.check.failures import Failure
 from auditor.check.page import Page
 from auditor.check.redirects import Trail, follow
 from auditor.check.settings import CheckSettings
+from auditor.extract.domains import host_of
 from auditor.reference import Email, Phone, Reference, Url
 from auditor.verdict import Finding, Status, Verdict
 
@@ -91,6 +92,8 @@ class Checker:
         self._urls: dict[tuple[str, bool], asyncio.Task[_Outcome]] = {}
         self._probes: dict[tuple[str, str], asyncio.Task[Page | None]] = {}
         self._with_fragments: set[str] = set()  # addresses some reference links to with a #fragment
+        self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
+        self._own_resolver: AbstractResolver | None = None  # made for mail lookups when none was given
 
     async def __aenter__(self) -> Checker:
         tls: ssl_module.SSLContext | bool = False if self.settings.insecure else (self._ssl or True)
@@ -108,6 +111,8 @@ class Checker:
     async def __aexit__(self, *exc: object) -> None:
         if self._session is not None:
             await self._session.close()
+        if self._own_resolver is not None:
+            await self._own_resolver.close()
 
     @property
     def fetcher(self) -> Fetcher:
@@ -143,7 +148,11 @@ class Checker:
             reason = "phone numbers are checked against organisations' pages (targets.yaml)"
             return _Outcome(Verdict(Status.UNCHECKED, reason), "", False, False)
         if isinstance(target, Email):
-            return await self._email(target.address)
+            domain = target.address.rsplit("@", 1)[1]
+            task = self._mail_domains.get(domain)
+            if task is None:  # one lookup per mail domain, however many addresses use it
+                task = self._mail_domains[domain] = asyncio.ensure_future(self._mail_domain(domain))
+            return await task
         return await self._url(target, schemeless="://" not in ref.text and target.url.startswith("https://"))
 
     async def _url(self, target: Url, *, schemeless: bool) -> _Outcome:
@@ -190,7 +199,7 @@ class Checker:
                 (m.group(1) or m.group(2) or m.group(3) or b"").decode("utf-8", "replace")
                 for m in _ANCHOR.finditer(trail.final.body)
             )
-        return _Outcome(verdict, _host(url), answered, network, anchors)
+        return _Outcome(verdict, host_of(url), answered, network, anchors)
 
     async def _probe(self, url: str, trail: Trail) -> Page | None:
         """The host's answer to a made-up address beside the page (once per host)."""
@@ -212,17 +221,15 @@ class Checker:
         trail = await follow(self.fetcher, url, self.settings.max_redirects)
         return trail.final if isinstance(trail.final, Page) else None
 
-    async def _email(self, address: str) -> _Outcome:
-        domain = address.rsplit("@", 1)[1]
-        resolver = self._resolver or aiohttp.ThreadedResolver()
+    async def _mail_domain(self, domain: str) -> _Outcome:
+        resolver = self._resolver
+        if resolver is None:
+            resolver = self._own_resolver = self._own_resolver or aiohttp.ThreadedResolver()
         try:
             await resolver.resolve(domain, 0)
         except OSError as exc:
             reason = f"the mail domain {domain} does not resolve ({exc.strerror or exc})"
             return _Outcome(Verdict(Status.DEAD, reason), domain, False, True)
-        finally:
-            if self._resolver is None:
-                await resolver.close()
         return _Outcome(Verdict(Status.OK, f"the mail domain {domain} exists"), domain, True, False)
 
 
@@ -254,13 +261,6 @@ def _local(url: str) -> Verdict:
     if path.exists():
         return Verdict(Status.OK, f"the file {path} exists")
     return Verdict(Status.DEAD, f"no such file: {path}")
-
-
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
 
 
 async def check_references(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import tldextract
 
@@ -55,6 +56,15 @@ def split_host(host: str) -> tuple[str, str, str]:
     """(subdomain, registrable label, public suffix) by the public suffix list."""
     ext = _EXTRACT(host)
     return ext.subdomain, ext.domain, ext.suffix
+
+
+def host_of(url: str) -> str:
+    """The lower-cased host of ``url``; empty when it has none or urllib refuses it
+    (``ssh://[user@]host``)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def registrable_domain(host: str) -> str:

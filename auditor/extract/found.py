@@ -10,9 +10,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from auditor.extract.domains import region_of
+from auditor.extract.domains import host_of, region_of
 from auditor.extract.phones import PhoneChoice, PhoneMatch, choose, find_phones
 from auditor.extract.scan import Match, find_addresses
 from auditor.reference import Email, Location, Reference, Url, merge
@@ -85,8 +84,5 @@ def _nearest_regions(hints: list[tuple[int, int, str]], f: Found) -> Iterator[st
 
 
 def _url_region(url: str) -> str | None:
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:  # "ssh://[user@]host": not a URL a parser accepts, so no country
-        return None
+    host = host_of(url)
     return region_of(host) if host else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from auditor.extract.domains import has_public_suffix, registrable_domain
+from auditor.extract.domains import has_public_suffix, host_of, registrable_domain
 from auditor.extract.phones import PhoneChoice, parse_number
 from auditor.reference import Email, Url
 
@@ -138,8 +138,5 @@ def _keys(target: Resolved) -> set[str]:
 
 
 def _site(url: str) -> str:
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    return registrable_domain(host).lower() or host.lower()
+    host = host_of(url)
+    return registrable_domain(host).lower() or host
