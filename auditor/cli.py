@@ -21,7 +21,6 @@ import click
 from auditor import __version__
 from auditor.check.engine import check_references
 from auditor.check.settings import CheckSettings, parse_duration
-from auditor.config import check_regions, load
 from auditor.defaults import (
     DEFAULT_CONFIG,
     DEFAULT_HOST_CONCURRENCY,
@@ -34,6 +33,7 @@ from auditor.defaults import (
 )
 from auditor.errors import AuditorError
 from auditor.extract import Extraction, extract_sources
+from auditor.extract.phones import check_regions
 from auditor.report import checked
 from auditor.report import references as dump
 from auditor.sources import resolve_inputs
@@ -145,6 +145,8 @@ def run(config_path: str, fmt: str) -> None:
     For now this extracts the references of every configured source and writes
     them to the reports folder as references.json; checking comes next.
     """
+    from auditor.config import load  # pydantic and yaml only for the commands that read targets.yaml
+
     config = load(config_path)
     target = config.reports_dir / "references.json"
     ensure_writable(target)

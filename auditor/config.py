@@ -8,16 +8,15 @@ schema (checks, schedule, notify); this is the part the extraction needs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from auditor.defaults import DEFAULT_REGIONS, DEFAULT_REPORTS_DIR
 from auditor.errors import ConfigError
+from auditor.extract.phones import check_regions
 
 
 class _Strict(BaseModel):
@@ -42,17 +41,6 @@ class Organisation(_Strict):
             if not url.startswith(("http://", "https://")):
                 raise ValueError(f"not a web address (needs http:// or https://): {url!r}")
         return value
-
-
-def check_regions(regions: Sequence[str]) -> list[str]:
-    """Upper-cased region codes; ValueError naming any that phonenumbers does not know."""
-    checked = []
-    for region in regions:
-        code = region.strip().upper()
-        if code not in phonenumbers.SUPPORTED_REGIONS:
-            raise ValueError(f"unknown region {region!r} (use ISO 3166 codes such as GB, US, IE)")
-        checked.append(code)
-    return checked
 
 
 class Checks(_Strict):

@@ -80,6 +80,13 @@ _HUMAN_CHECK = re.compile(
 _AKAMAI_DENIED = re.compile(
     r"<title>\s*Access Denied\s*</title>.*?You don't have permission to access", _FLAGS | re.DOTALL
 )
+# Words at least one of which every specific or human-check pattern above contains
+# (lower case): a 2xx page with none of them is not searched pattern by pattern.
+_HINTS = (
+    "cf_chl", "cf-chl", "challenge", "cloudflare", "cf-error-details", "checking ", "captcha", "incapsula",
+    "#18.", "edgesuite", "gokuprops", "awswaf", "sucuri",
+    "human", "robot", "unusual traffic", "security check", "has been denied", "automated",
+)  # fmt: skip
 _HIDDEN_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", _FLAGS | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -116,6 +123,10 @@ def _from_markup(page: Page) -> str | None:
     bare = len(_visible_text(markup)) < BARE_PAGE_CHARS
     if not (refused or bare):
         return None  # a full page, even one that quotes a challenge (a forum thread about scraping)
+    if not refused and not _CLOUDFLARE_TITLE.match(page.title):
+        lowered = markup.lower()
+        if not any(hint in lowered for hint in _HINTS):
+            return None
     for pattern, vendor in _SPECIFIC:
         if pattern.search(markup):
             return vendor

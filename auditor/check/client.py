@@ -30,6 +30,10 @@ class Fetcher:
         self.session = session
         self.settings = settings
         self.politeness = Politeness(settings.host_concurrency, settings.host_request_interval)
+        # The run-wide limit is a semaphore taken inside the host slot, not the connector's
+        # limit: a request never holds one of the 128 places while it waits for its host.
+        self._places = asyncio.Semaphore(settings.max_concurrency)
+        self._timeout = aiohttp.ClientTimeout(total=settings.timeout)
         self.requests = 0  # how many requests were sent (for the summary and tests)
         self._headers = {"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.8", **dict(settings.headers)}
 
@@ -39,7 +43,7 @@ class Fetcher:
         attempts = self.settings.retries + 1
         outcome: Page | Failure = Failure(Status.ERROR, "not tried")
         for attempt in range(1, attempts + 1):
-            async with slot:
+            async with slot, self._places:
                 outcome = await self._once(url)
             if attempt == attempts:
                 break
@@ -59,12 +63,11 @@ class Fetcher:
 
     async def _once(self, url: str) -> Page | Failure:
         self.requests += 1
-        timeout = aiohttp.ClientTimeout(total=self.settings.timeout)
         try:
             async with self.session.get(
                 url,
                 allow_redirects=False,
-                timeout=timeout,
+                timeout=self._timeout,
                 headers=self._headers,
             ) as response:
                 body = await response.content.read(self.settings.max_body)

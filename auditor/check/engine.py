@@ -46,12 +46,16 @@ class Checked:
     verdict: Verdict
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class CheckRun:
     results: tuple[Checked, ...]
     network_unavailable: bool
     requests: int
     elapsed_ms: int
+
+    def __repr__(self) -> str:
+        # Short: asyncio.run() formats the result of its main task when it ends.
+        return f"CheckRun(<{len(self.results)} results>, requests={self.requests}, elapsed_ms={self.elapsed_ms})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +102,8 @@ class Checker:
     async def __aenter__(self) -> Checker:
         tls: ssl_module.SSLContext | bool = False if self.settings.insecure else (self._ssl or True)
         connector = aiohttp.TCPConnector(
-            limit=self.settings.max_concurrency,
-            limit_per_host=0,  # per-host limits are the politeness slots'
+            limit=0,  # the limits are the fetcher's: --max-concurrency and the politeness slots
+            limit_per_host=0,
             resolver=self._resolver,
             ssl=tls,
             ttl_dns_cache=300,

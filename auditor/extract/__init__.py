@@ -20,7 +20,6 @@ from auditor.extract.html import extract_html, visible_text
 from auditor.extract.html import parse as parse_html
 from auditor.extract.links import LinkBase
 from auditor.extract.markdown import extract_markdown
-from auditor.extract.pdf import extract_pdf
 from auditor.extract.text import extract_text
 from auditor.reference import Reference, merge
 from auditor.sources import Document, Format, Source, read
@@ -52,6 +51,8 @@ def extract_document(doc: Document, regions: Sequence[str] = DEFAULT_REGIONS) ->
     name = doc.source.name
     base = _base(doc.source)
     if doc.format is Format.PDF:
+        from auditor.extract.pdf import extract_pdf  # pypdf is slow to import and only PDFs need it
+
         content = extract_pdf(doc.data, name, base, regions)
         return SourceInfo(name, doc.format, content.date), finish(content.found, name)
     if doc.format is Format.HTML:

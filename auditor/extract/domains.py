@@ -58,9 +58,10 @@ def split_host(host: str) -> tuple[str, str, str]:
     return ext.subdomain, ext.domain, ext.suffix
 
 
+@lru_cache(maxsize=16384)
 def host_of(url: str) -> str:
     """The lower-cased host of ``url``; empty when it has none or urllib refuses it
-    (``ssh://[user@]host``)."""
+    (``ssh://[user@]host``). Cached: the checker asks it of each address several times."""
     try:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:

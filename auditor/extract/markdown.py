@@ -78,10 +78,17 @@ def _destination(state: StateInline, label_start: int, is_link: bool) -> dict[st
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": False}).enable("table").use(front_matter_plugin)
+    # Destinations are read from the source as written, so markdown-it's percent-encoding
+    # of every href (a third of the parse time on a list of links) is skipped.
+    md.normalizeLink = _as_written  # type: ignore[method-assign]
     for rule in md.inline.ruler.__rules__:
         if rule.name in _NOTED_RULES:
             md.inline.ruler.at(rule.name, _noting(rule.name, rule.fn))
     return md
+
+
+def _as_written(url: str) -> str:
+    return url
 
 
 class _Lines:

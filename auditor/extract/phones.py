@@ -237,3 +237,14 @@ def choose(choice: PhoneChoice, nearby_regions: Iterable[str]) -> Phone:
             if option.region == region:
                 return option
     return choice.options[0]
+
+
+def check_regions(regions: Sequence[str]) -> list[str]:
+    """Upper-cased region codes; ValueError naming any that phonenumbers does not know."""
+    checked = []
+    for region in regions:
+        code = region.strip().upper()
+        if code not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"unknown region {region!r} (use ISO 3166 codes such as GB, US, IE)")
+        checked.append(code)
+    return checked

@@ -8,13 +8,13 @@ JSON ``auditor/report/1`` is the issue-2 reference shape plus ``status``, ``reas
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
 from auditor.check.engine import NETWORK_UNAVAILABLE, CheckRun
 from auditor.extract import Extraction
+from auditor.report import jsondoc
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
 from auditor.verdict import Status, Verdict
 
@@ -55,7 +55,7 @@ def to_dict(extraction: Extraction, run: CheckRun, fail_on: Collection[Status]) 
 
 
 def to_json(extraction: Extraction, run: CheckRun, fail_on: Collection[Status]) -> str:
-    return json.dumps(to_dict(extraction, run, fail_on), indent=2, ensure_ascii=False) + "\n"
+    return jsondoc.dumps(to_dict(extraction, run, fail_on))
 
 
 def to_text(run: CheckRun, fail_on: Collection[Status]) -> str:

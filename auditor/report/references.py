@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 from auditor.extract import Extraction
 from auditor.reference import Email, Location, Phone, Reference, Url
+from auditor.report import jsondoc
 
 SCHEMA = "auditor/extract/1"
 
@@ -64,7 +64,7 @@ def problems_to_list(extraction: Extraction) -> list[dict[str, str]]:
 
 
 def to_json(extraction: Extraction) -> str:
-    return json.dumps(to_dict(extraction), indent=2, ensure_ascii=False) + "\n"
+    return jsondoc.dumps(to_dict(extraction))
 
 
 def _where(location: Location) -> str:
