@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from auditor import __version__
-from auditor.check.engine import check_references
+from auditor.check.engine import check_sources, extract_with_pages
 from auditor.check.settings import CheckSettings, parse_duration
 from auditor.defaults import (
     DEFAULT_CONFIG,
@@ -121,10 +121,14 @@ def extract(inputs: tuple[str, ...], fmt: str, regions: list[str]) -> None:
     """Print every reference in INPUT... without checking it.
 
     INPUT is a file, a directory (read recursively: .txt .md .html .pdf), a glob,
-    or - for standard input.
+    - for standard input, or the URL of a web page (fetched; its links are read).
     """
     sources = resolve_inputs(inputs)
-    extraction = extract_sources(sources, regions, stdin=sys.stdin.buffer if "-" in inputs else None)
+    stdin = sys.stdin.buffer if "-" in inputs else None
+    if any(source.url for source in sources):
+        extraction = asyncio.run(extract_with_pages(sources, regions, stdin=stdin))
+    else:
+        extraction = extract_sources(sources, regions, stdin=stdin)
     sys.exit(_emit(extraction, fmt))
 
 
@@ -226,7 +230,11 @@ def _statuses(_ctx: click.Context, _param: click.Parameter, value: str) -> froze
 )
 @_user_errors
 def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: list[str], **options: Any) -> None:
-    """Check every reference in INPUT... and exit 0 (fine), 1 (something fails), 2 (bad input) or 3 (no network)."""
+    """Check every reference in INPUT... and exit 0 (fine), 1 (something fails), 2 (bad input) or 3 (no network).
+
+    INPUT is a file, a directory, a glob, - for standard input, or the URL of a web
+    page whose links are checked (that page only; no crawling).
+    """
     fail_on: frozenset[Status] = options.pop("fail_on")
     settings = CheckSettings(**options)
     targets = [Path(o) for o in outputs]
@@ -235,10 +243,11 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
             raise AuditorError(f"{target}: only .json reports are written so far (HTML, JUnit, SARIF come next)")
         ensure_writable(target)
     sources = resolve_inputs(inputs)
-    extraction = extract_sources(sources, regions, stdin=sys.stdin.buffer if "-" in inputs else None)
+    stdin = sys.stdin.buffer if "-" in inputs else None
+    audit = asyncio.run(check_sources(sources, settings, regions, stdin=stdin))
+    extraction, run = audit.extraction, audit.run
     for problem in extraction.problems:
         _warn(str(problem))
-    run = asyncio.run(check_references(extraction.references, settings))
     for target in targets:
         write_atomic(target, checked.to_json(extraction, run, fail_on))
     if fmt == "json":

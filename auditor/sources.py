@@ -1,9 +1,13 @@
-"""Inputs: turn what the user names (files, directories, globs, ``-``) into documents.
+"""Inputs: turn what the user names (files, directories, globs, ``-``, web pages) into documents.
 
 Resolving is done for every input before anything is read, so a typo in the last
 argument is reported at once and nothing is half done. Reading one file can fail on
 its own (binary, undecodable, too large): that raises :class:`UnreadableInput`, and
 the caller goes on with the other files.
+
+A web page (``https://...``) is a source too: the checker fetches it (with the same
+client, politeness and fake-web injection as every check) and hands the answer to
+:func:`read` as a :class:`Fetched`; its relative links resolve against its final URL.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import glob
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -50,14 +54,41 @@ EXTENSIONS: dict[str, Format] = {
 STDIN_NAME = "<stdin>"
 
 
+_WEB = re.compile(r"^https?://[^/\s]", re.IGNORECASE)
+
+#: Content types of web pages, and the format each is read as (others are sniffed).
+CONTENT_TYPES: dict[str, Format] = {
+    "text/html": Format.HTML,
+    "application/xhtml+xml": Format.HTML,
+    "text/markdown": Format.MARKDOWN,
+    "text/x-markdown": Format.MARKDOWN,
+    "text/plain": Format.TEXT,
+    "application/pdf": Format.PDF,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A document to read: ``name`` is how reports show it (the path as given)."""
+    """A document to read: ``name`` is how reports show it (the path or URL as given)."""
 
     name: str
-    path: Path | None  # None for standard input
+    path: Path | None  # None for standard input and web pages
     format: Format | None  # None: decided from the content
     root: Path | None = None  # what "/..." links mean: the directory given, if any
+    url: str | None = None  # a web page, fetched before it is read
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path is None and self.url is None
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A web page as the checker fetched it: where it ended up, and what came back."""
+
+    url: str  # the final URL, after redirects: what relative links mean
+    content_type: str
+    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +97,7 @@ class Document:
     format: Format
     text: str  # decoded text, newlines normalised to "\n"; empty for a PDF
     data: bytes  # the raw bytes (what a PDF is parsed from)
+    url: str | None = None  # a web page's final URL
 
 
 def format_for(path: Path) -> Format | None:
@@ -88,7 +120,7 @@ def resolve_inputs(inputs: Sequence[str]) -> list[Source]:
         raise InputError("\n".join(problems))
     unique: dict[str, Source] = {}
     for src in sources:
-        key = str(src.path.resolve()) if src.path else src.name
+        key = str(src.path.resolve()) if src.path else (src.url or src.name)
         unique.setdefault(key, src)
     return list(unique.values())
 
@@ -96,6 +128,9 @@ def resolve_inputs(inputs: Sequence[str]) -> list[Source]:
 def _resolve(given: str) -> Iterator[Source]:
     if given == "-":
         yield Source(STDIN_NAME, None, None)
+        return
+    if _WEB.match(given):
+        yield Source(given, None, None, url=given)
         return
     path = Path(given)
     if path.is_file():
@@ -136,15 +171,37 @@ def _walk(root: Path) -> Iterator[Source]:
                 yield Source(str(p), p, fmt, root)
 
 
-def read(source: Source, *, stdin: BinaryIO | None = None, max_bytes: int = MAX_INPUT_BYTES) -> Document:
-    """Read and decode one source; raises :class:`UnreadableInput` if it is no document."""
-    data = _read_bytes(source, stdin, max_bytes)
-    fmt = source.format or sniff(data)
+def read(
+    source: Source,
+    *,
+    stdin: BinaryIO | None = None,
+    web: Mapping[str, Fetched | UnreadableInput] | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
+) -> Document:
+    """Read and decode one source; raises :class:`UnreadableInput` if it is no document.
+
+    A web page's answer comes from ``web`` (fetched beforehand, keyed by the URL given).
+    """
+    url = None
+    if source.url is not None:
+        fetched = (web or {}).get(source.url) or UnreadableInput(source.name, "was not fetched")
+        if isinstance(fetched, UnreadableInput):
+            raise fetched
+        data, url = fetched.data, fetched.url
+        fmt = source.format or content_format(fetched.content_type) or sniff(data)
+    else:
+        data = _read_bytes(source, stdin, max_bytes)
+        fmt = source.format or sniff(data)
     if fmt is Format.PDF:
-        return Document(source, fmt, "", data)
+        return Document(source, fmt, "", data, url)
     text = decode(data, source.name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Document(source, fmt, text, data)
+    return Document(source, fmt, text, data, url)
+
+
+def content_format(content_type: str) -> Format | None:
+    """The format a ``Content-Type`` names, if it is one we read."""
+    return CONTENT_TYPES.get(content_type.split(";", 1)[0].strip().lower())
 
 
 def _read_bytes(source: Source, stdin: BinaryIO | None, max_bytes: int) -> bytes:

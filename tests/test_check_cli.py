@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -9,9 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 import auditor.cli
-from auditor.check.engine import check_references
+from auditor.check.engine import check_sources, extract_with_pages
 from auditor.cli import main
+from auditor.extract import Extraction
 from auditor.fakeweb import FakeWeb, not_found, page, redirect
+from auditor.sources import resolve_inputs
 
 ARTICLE = "<title>Sarcoma</title><h1>Sarcoma</h1>" + "<p>About sarcoma and its treatment.</p>" * 20
 
@@ -27,11 +30,13 @@ def web(monkeypatch: pytest.MonkeyPatch) -> dict:
     """Point `auditor check` at a fake web declared by the test (``web["sites"]``)."""
     declared: dict = {"sites": sites()}
 
-    async def through_fake_web(references, settings):  # type: ignore[no-untyped-def]
+    async def through_fake_web(sources, settings, regions, *, stdin):  # type: ignore[no-untyped-def]
         async with FakeWeb(declared["sites"]) as fake:
-            return await check_references(references, settings, resolver=fake.resolver, ssl=fake.client_ssl)
+            return await check_sources(
+                sources, settings, regions, stdin=stdin, resolver=fake.resolver, ssl=fake.client_ssl
+            )
 
-    monkeypatch.setattr(auditor.cli, "check_references", through_fake_web)
+    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web)
     return declared
 
 
@@ -120,3 +125,104 @@ def test_bad_flags_are_usage_errors(tmp_path: Path, args: list[str], message: st
     result = CliRunner().invoke(main, ["check", str(doc), *args])
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+# Web pages as inputs: the page is fetched through the same client (the fake web here)
+# and its links are checked; only that page is read.
+
+RESOURCES = """<html><head><title>Resources</title></head><body>
+<p><a href="/support">Support</a> and <a href="leaflets/gone">an old leaflet</a>.</p>
+<p><a href="#top">Top</a> <a href="https://www.sarcoma-uk.org/old">Old page</a></p>
+</body></html>"""
+
+
+def page_sites() -> dict:
+    site = sites()["www.sarcoma-uk.org"]
+    return {
+        "www.sarcoma-uk.org": {
+            **site,
+            "/info/resources": page(RESOURCES),
+            "/resources": redirect(301, "/info/resources"),
+        }
+    }
+
+
+def check_page(url: str, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(
+        main, ["check", url, "--retries", "0", "--host-request-interval", "0", "--format", "json", *args]
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_web_page_input_has_its_links_checked(web: dict) -> None:
+    web["sites"] = page_sites()
+    code, out, err = check_page("http://www.sarcoma-uk.org/info/resources")
+    assert code == 1, err
+    report = json.loads(out)
+    assert report["sources"][0]["path"] == "http://www.sarcoma-uk.org/info/resources"
+    assert report["sources"][0]["format"] == "html"
+    status = {ref["url"]: ref["status"] for ref in report["references"]}
+    assert status == {
+        "http://www.sarcoma-uk.org/support": "ok",
+        "http://www.sarcoma-uk.org/info/leaflets/gone": "dead",
+        "http://www.sarcoma-uk.org/info/resources#top": "ok",
+        "https://www.sarcoma-uk.org/old": "moved",
+    }
+    (gone,) = [ref for ref in report["references"] if ref["status"] == "dead"]
+    assert gone["locations"][0]["source"] == "http://www.sarcoma-uk.org/info/resources"
+    assert gone["locations"][0]["line"] == 2
+
+
+def test_relative_links_resolve_against_where_the_page_ended_up(web: dict) -> None:
+    web["sites"] = page_sites()
+    code, out, _ = check_page("http://www.sarcoma-uk.org/resources")
+    urls = {ref["url"] for ref in json.loads(out)["references"]}
+    assert "http://www.sarcoma-uk.org/info/leaflets/gone" in urls
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://www.sarcoma-uk.org/missing-page", "cannot fetch the page: the server answered 404"),
+        ("http://www.no-such-charity.org/", "cannot fetch the page: the domain www.no-such-charity.org does not exist"),
+    ],
+    ids=["404", "nxdomain"],
+)
+def test_a_web_page_that_cannot_be_fetched_is_an_input_error(web: dict, url: str, message: str) -> None:
+    web["sites"] = page_sites()
+    code, _, err = check_page(url)
+    assert code == 2
+    assert f"{url}: {message}" in err
+
+
+def test_a_web_page_input_is_read_once_with_other_inputs(tmp_path: Path, web: dict) -> None:
+    web["sites"] = page_sites()
+    doc = tmp_path / "leaflet.txt"
+    doc.write_text("See www.sarcoma-uk.org/support\n")
+    code, out, _ = check_page(str(doc), "http://www.sarcoma-uk.org/info/resources")
+    report = json.loads(out)
+    assert [s["path"] for s in report["sources"]] == [str(doc), "http://www.sarcoma-uk.org/info/resources"]
+    support = [ref for ref in report["references"] if ref["url"].endswith("/support")]
+    assert {loc["source"] for ref in support for loc in ref["locations"]} == {
+        str(doc),
+        "http://www.sarcoma-uk.org/info/resources",
+    }
+    assert code == 1
+
+
+def test_extract_reads_a_web_page_without_checking_its_links() -> None:
+    async def go() -> tuple[Extraction, list[str]]:
+        async with FakeWeb(page_sites()) as fake:
+            sources = resolve_inputs(["http://www.sarcoma-uk.org/resources"])
+            extraction = await extract_with_pages(sources, resolver=fake.resolver, ssl=fake.client_ssl)
+            return extraction, [r.path_qs for r in fake.requests]
+
+    extraction, requested = asyncio.run(go())
+    assert requested == ["/resources", "/info/resources"]
+    assert [ref.text for ref in extraction.references] == [
+        "/support",
+        "leaflets/gone",
+        "#top",
+        "https://www.sarcoma-uk.org/old",
+    ]

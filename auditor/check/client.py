@@ -37,14 +37,16 @@ class Fetcher:
         self.requests = 0  # how many requests were sent (for the summary and tests)
         self._headers = {"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.8", **dict(settings.headers)}
 
-    async def get(self, url: str) -> Page | Failure:
-        """The answer to ``GET url`` (no redirect followed), after retries if it failed."""
+    async def get(self, url: str, *, max_bytes: int | None = None) -> Page | Failure:
+        """The answer to ``GET url`` (no redirect followed), after retries if it failed.
+
+        At most ``max_bytes`` of the body are read (default: the settings' ``max_body``)."""
         slot = self.politeness.slot(host_of(url))
         attempts = self.settings.retries + 1
         outcome: Page | Failure = Failure(Status.ERROR, "not tried")
         for attempt in range(1, attempts + 1):
             async with slot, self._places:
-                outcome = await self._once(url)
+                outcome = await self._once(url, max_bytes or self.settings.max_body)
             if attempt == attempts:
                 break
             if isinstance(outcome, Failure):
@@ -61,7 +63,7 @@ class Fetcher:
                 break
         return outcome
 
-    async def _once(self, url: str) -> Page | Failure:
+    async def _once(self, url: str, max_bytes: int) -> Page | Failure:
         self.requests += 1
         try:
             async with self.session.get(
@@ -70,11 +72,24 @@ class Fetcher:
                 timeout=self._timeout,
                 headers=self._headers,
             ) as response:
-                body = await response.content.read(self.settings.max_body)
+                body = await _read_at_most(response.content, max_bytes)
                 headers = {k.lower(): v for k, v in response.headers.items()}
                 return _page(str(response.url), response.status, headers, body)
         except (TimeoutError, aiohttp.ClientError, ValueError, UnicodeError) as exc:
             return classify(exc, timeout=self.settings.timeout)
+
+
+async def _read_at_most(stream: aiohttp.StreamReader, limit: int) -> bytes:
+    """The body up to ``limit`` bytes (``read(n)`` alone stops at the first chunk)."""
+    chunks = []
+    size = 0
+    while size < limit:
+        chunk = await stream.read(limit - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _page(url: str, status: int, headers: dict[str, str], body: bytes) -> Page:

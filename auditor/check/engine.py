@@ -18,9 +18,10 @@ import re
 import secrets
 import ssl as ssl_module
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import aiohttp
@@ -29,11 +30,15 @@ from aiohttp.abc import AbstractResolver
 from auditor.check.client import Fetcher
 from auditor.check.decide import decide
 from auditor.check.failures import Failure
+from auditor.check.inputs import fetch_input
 from auditor.check.page import Page
 from auditor.check.redirects import Trail, follow
 from auditor.check.settings import CheckSettings
+from auditor.defaults import DEFAULT_REGIONS
+from auditor.extract import Extraction, extract_sources
 from auditor.extract.domains import host_of
 from auditor.reference import Email, Phone, Reference, Url
+from auditor.sources import Source
 from auditor.verdict import Finding, Status, Verdict
 
 CHECKED_SCHEMES = ("http", "https")
@@ -277,3 +282,64 @@ async def check_references(
     """Check every reference; the public entry point (``resolver``/``ssl`` for a fake web)."""
     async with Checker(settings, resolver=resolver, ssl=ssl) as checker:
         return await checker.check(references)
+
+
+@dataclass(frozen=True, slots=True)
+class Audit:
+    """What ``auditor check`` found: the extraction (sources, references, problems) and the verdicts."""
+
+    extraction: Extraction
+    run: CheckRun
+
+
+async def read_sources(
+    checker: Checker, sources: Sequence[Source], regions: Sequence[str], *, stdin: BinaryIO | None = None
+) -> tuple[Extraction, bool]:
+    """Fetch the web pages among ``sources`` with the checker's client, then extract every source.
+
+    Also says whether the network looks unavailable: every page failed in a way that
+    may be the machine's fault. Extraction runs in a worker thread: it is CPU work.
+    """
+    pages = [s.url for s in sources if s.url is not None]
+    max_redirects = checker.settings.max_redirects
+    fetched = await asyncio.gather(*(fetch_input(checker.fetcher, url, max_redirects) for url in pages))
+    web = {page.url: page.result for page in fetched}
+    extraction = await asyncio.to_thread(extract_sources, sources, regions, stdin=stdin, web=web)
+    return extraction, bool(fetched) and all(page.offline for page in fetched)
+
+
+async def extract_with_pages(
+    sources: Sequence[Source],
+    regions: Sequence[str] = DEFAULT_REGIONS,
+    *,
+    stdin: BinaryIO | None = None,
+    settings: CheckSettings | None = None,
+    resolver: AbstractResolver | None = None,
+    ssl: ssl_module.SSLContext | None = None,
+) -> Extraction:
+    """What ``auditor extract`` reads: like :func:`auditor.extract.extract_sources`, web pages too."""
+    async with Checker(settings, resolver=resolver, ssl=ssl) as checker:
+        extraction, _ = await read_sources(checker, sources, regions, stdin=stdin)
+    return extraction
+
+
+async def check_sources(
+    sources: Sequence[Source],
+    settings: CheckSettings | None = None,
+    regions: Sequence[str] = DEFAULT_REGIONS,
+    *,
+    stdin: BinaryIO | None = None,
+    resolver: AbstractResolver | None = None,
+    ssl: ssl_module.SSLContext | None = None,
+) -> Audit:
+    """Read every source (web pages fetched first), then check every reference found.
+
+    One session serves both, so a fake web injected through ``resolver``/``ssl`` serves
+    the input pages too.
+    """
+    async with Checker(settings, resolver=resolver, ssl=ssl) as checker:
+        extraction, offline = await read_sources(checker, sources, regions, stdin=stdin)
+        run = await checker.check(extraction.references)
+    if offline and not run.results:
+        run = replace(run, network_unavailable=True)  # not one input page could be reached
+    return Audit(extraction, run)

@@ -27,11 +27,11 @@ def is_redirect(page: Page) -> bool:
     return page.status in PERMANENT | TEMPORARY and bool(page.headers.get("location"))
 
 
-async def follow(fetcher: Fetcher, url: str, max_redirects: int) -> Trail:
+async def follow(fetcher: Fetcher, url: str, max_redirects: int, *, max_bytes: int | None = None) -> Trail:
     hops: list[Hop] = []
     seen = {url}
     while True:
-        answer = await fetcher.get(url)
+        answer = await fetcher.get(url, max_bytes=max_bytes)
         if isinstance(answer, Failure) or not is_redirect(answer):
             return Trail(tuple(hops), answer, url)
         hops.append(Hop(url, answer.status))

@@ -7,7 +7,7 @@ and link resolution (:mod:`.links`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -22,7 +22,7 @@ from auditor.extract.links import LinkBase
 from auditor.extract.markdown import extract_markdown
 from auditor.extract.text import extract_text
 from auditor.reference import Reference, merge
-from auditor.sources import Document, Format, Source, read
+from auditor.sources import Document, Fetched, Format, Source, read
 
 __all__ = ["DocumentDate", "Extraction", "SourceInfo", "extract_document", "extract_sources"]
 
@@ -41,7 +41,10 @@ class Extraction:
     problems: tuple[UnreadableInput, ...]  # inputs skipped, each with why
 
 
-def _base(source: Source) -> LinkBase:
+def _base(doc: Document) -> LinkBase:
+    if doc.url is not None:
+        return LinkBase.for_url(doc.url)
+    source = doc.source
     document = source.path if source.path is not None else Path.cwd() / "stdin"
     return LinkBase.for_document(document, source.root)
 
@@ -49,7 +52,7 @@ def _base(source: Source) -> LinkBase:
 def extract_document(doc: Document, regions: Sequence[str] = DEFAULT_REGIONS) -> tuple[SourceInfo, list[Reference]]:
     """The references in one document and what it says about its own date."""
     name = doc.source.name
-    base = _base(doc.source)
+    base = _base(doc)
     if doc.format is Format.PDF:
         from auditor.extract.pdf import extract_pdf  # pypdf is slow to import and only PDFs need it
 
@@ -72,14 +75,18 @@ def extract_sources(
     regions: Sequence[str] = DEFAULT_REGIONS,
     *,
     stdin: BinaryIO | None = None,
+    web: Mapping[str, Fetched | UnreadableInput] | None = None,
 ) -> Extraction:
-    """Read and extract every source; unreadable ones are skipped and listed in ``problems``."""
+    """Read and extract every source; unreadable ones are skipped and listed in ``problems``.
+
+    Web pages among the sources are read from ``web``, what the checker fetched for them.
+    """
     infos: list[SourceInfo] = []
     references: list[Reference] = []
     problems: list[UnreadableInput] = []
     for source in sources:
         try:
-            info, refs = extract_document(read(source, stdin=stdin), regions)
+            info, refs = extract_document(read(source, stdin=stdin, web=web), regions)
         except UnreadableInput as problem:
             problems.append(problem)
             continue

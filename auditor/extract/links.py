@@ -43,6 +43,12 @@ class LinkBase:
         document = Path(_absolute(document))
         return cls(document, Path(_absolute(root)) if root else document.parent, document.parent)
 
+    @classmethod
+    def for_url(cls, url: str) -> LinkBase:
+        """Links in a web page resolve against its (final) URL; none is a local file."""
+        here = Path(_absolute(Path.cwd()))
+        return cls(here, here, here, url)
+
     def with_base_href(self, href: str) -> LinkBase:
         """The base after ``<base href=...>``."""
         href = href.strip()
