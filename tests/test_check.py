@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from pathlib import Path
 
+import aiohttp
 import pytest
 
+from auditor.check import tls
 from auditor.check.engine import CheckRun, check_references
+from auditor.check.mail import LookupFailed
 from auditor.check.settings import CheckSettings
-from auditor.fakeweb import FakeWeb, not_found, page, redirect, refused, reset, sequence, slow, status
+from auditor.fakeweb import (
+    FakeWeb,
+    head_refused,
+    malformed,
+    not_found,
+    page,
+    redirect,
+    refused,
+    reset,
+    sequence,
+    slow,
+    status,
+)
 from auditor.verdict import Status
 from tests.conftest import extract
 
@@ -46,10 +62,13 @@ def sites() -> dict:
             "/login": status(401),
             "/challenge": page(CHALLENGE, status=503, headers={"cf-mitigated": "challenge"}),
             "/busy": sequence(status(429, headers={"Retry-After": "0"}), page(ARTICLE)),
+            "/busy-1s": sequence(status(429, headers={"Retry-After": "1"}), page(ARTICLE)),
             "/flaky": sequence(status(503), page(ARTICLE)),
             "/broken": status(500),
             "/slow": slow(2.0, page(ARTICLE)),
             "/reset": reset(),
+            "/ssh": malformed(),
+            "/no-head": head_refused(page(ARTICLE)),
             "*": not_found(),
         },
         "www.cancerbackup.org.uk": {"*": redirect(301, "https://www.macmillan.org.uk/cancer-information/sarcoma")},
@@ -64,6 +83,10 @@ def sites() -> dict:
         "refused.example.org": refused(),
         "sarcoma-uk.org": {"*": page(HOME)},
     }
+
+
+# Mail domains and their MX records; a web host is a mail domain with an address and no MX.
+MAIL = {"nhs.net": ["mx1.nhs.net"]}
 
 
 # (id, reference as written, status, words in the reason, suggestion)
@@ -120,19 +143,28 @@ TABLE = [
     ("server error", "https://www.example.org/broken", Status.ERROR, "500 Internal Server Error after 1 retries", None),
     ("timeout", "https://www.example.org/slow", Status.ERROR, "timeout after 0.5 s", None),
     ("connection reset", "https://www.example.org/reset", Status.ERROR, "broke off", None),
+    ("malformed response", "https://www.example.org/ssh", Status.ERROR, "malformed response (Bad status line", None),
+    ("HEAD refused: GET is used", "https://www.example.org/no-head", Status.OK, "200 OK", None),
     ("redirect loop", "https://www.example.org/loop", Status.ERROR, "redirect loop", None),
     ("too many redirects", "https://www.example.org/hop0", Status.ERROR, "too many redirects", None),
     (
         "expired certificate",
         "https://expired.example.org/page",
         Status.ERROR,
-        "TLS: certificate of expired.example.org refused: certificate has expired",
+        "TLS: certificate of expired.example.org expired on 2020-01-01",
         None,
     ),
     ("connection refused", "https://refused.example.org/", Status.DEAD, "connection refused", None),
     ("schemeless falls back to http", "expired.example.org/typed", Status.OK, "200 OK", None),
-    ("mail domain exists", "help@sarcoma-uk.org", Status.OK, "exists", None),
-    ("mail domain does not", "help@no-such-charity.org", Status.DEAD, "does not resolve", None),
+    ("mail domain with MX only", "help@nhs.net", Status.OK, "exists (mail exchanger mx1.nhs.net)", None),
+    ("mail domain with an address only", "help@sarcoma-uk.org", Status.OK, "exists (no MX record", None),
+    (
+        "mail domain does not exist",
+        "help@no-such-charity.org",
+        Status.DEAD,
+        "the mail domain no-such-charity.org does not exist (NXDOMAIN)",
+        None,
+    ),
     ("unsupported scheme", "ftp://ftp.example.org/pub/", Status.SKIPPED, "ftp: addresses are not checked", None),
 ]
 
@@ -143,8 +175,10 @@ def run_check(text: str, settings: CheckSettings = FAST, sites_: dict | None = N
     async def go() -> tuple[CheckRun, list]:
         declared = sites_ if sites_ is not None else sites()
         expired = {"expired.example.org"} & set(declared)
-        async with FakeWeb(declared, expired_tls=expired) as web:
-            result = await check_references(extract(text), settings, resolver=web.resolver, ssl=web.client_ssl)
+        async with FakeWeb(declared, expired_tls=expired, mail=MAIL) as web:
+            result = await check_references(
+                extract(text), settings, resolver=web.resolver, ssl=web.client_ssl, mail_resolver=web.mail_resolver
+            )
             return result, list(web.requests)
 
     return asyncio.run(go())
@@ -264,3 +298,135 @@ def test_a_fragment_missing_from_the_page_is_a_finding_and_the_status_stays() ->
         "https://www.example.org/guide#usage": (Status.OK, ["missing-fragment"]),
     }
     assert [r.path_qs for r in requests].count("/guide") == 1
+
+
+def test_head_is_never_sent_so_a_server_refusing_it_is_ok() -> None:
+    run, requests = run_check("https://www.example.org/no-head")
+    assert [i.verdict.status for i in run.results] == [Status.OK]
+    assert {r.method for r in requests} == {"GET"}
+
+
+def test_retry_after_pauses_the_host_before_the_retry() -> None:
+    run, requests = run_check("https://www.example.org/busy-1s")
+    (item,) = run.results
+    assert (item.verdict.status, item.verdict.reason) == (Status.OK, "200 OK")
+    assert [r.path_qs for r in requests].count("/busy-1s") == 2
+    assert item.verdict.elapsed_ms >= 1000  # Retry-After: 1 (backoff alone waits at most 0.5 s)
+
+
+# (id, path, how many GETs with one retry allowed)
+ATTEMPTS = [
+    ("503 once then success: retried once", "/flaky", 2),
+    ("500 always: retried, then given up", "/broken", 2),
+    ("429 then success: retried once", "/busy", 2),
+    ("404: never retried", "/nothing-here", 1),
+    ("410: never retried", "/gone", 1),
+    ("malformed: never retried", "/ssh", 1),
+]
+
+
+def test_how_often_each_answer_is_asked() -> None:
+    _, requests = run_check("\n\n".join(f"https://www.example.org{path}" for _, path, _ in ATTEMPTS))
+    asked = [r.path_qs for r in requests]
+    assert {name: asked.count(path) for name, path, _ in ATTEMPTS} == {name: n for name, _, n in ATTEMPTS}
+
+
+def test_the_expiry_date_is_read_without_sending_a_request() -> None:
+    run, requests = run_check("https://expired.example.org/page")
+    (item,) = run.results
+    assert (item.verdict.status, item.verdict.reason) == (
+        Status.ERROR,
+        "TLS: certificate of expired.example.org expired on 2020-01-01",
+    )
+    # Two handshakes (verified, then to read the date), and no request reached the server.
+    assert [r for r in requests if r.host == "expired.example.org"] == []
+
+
+def test_a_certificate_end_still_to_come_is_not_given_as_the_expiry() -> None:
+    # An expired intermediate certificate is refused with the same code as an expired leaf:
+    # the leaf's own date would then mislead, and the reason keeps OpenSSL's words.
+    async def go() -> tuple[dt.date | None, dt.date | None]:
+        sites_ = {"expired.example.org": {"*": page(ARTICLE)}}
+        async with FakeWeb(sites_, expired_tls=sites_) as web, aiohttp.ClientSession(connector=web.connector()) as s:
+            url = "https://expired.example.org/"
+            timeout = aiohttp.ClientTimeout(total=5)
+            before = await tls.expiry_date(s, url, timeout=timeout, now=dt.datetime(2019, 6, 1, tzinfo=dt.UTC))
+            return before, await tls.expiry_date(s, url, timeout=timeout)
+
+    assert asyncio.run(go()) == (None, dt.date(2020, 1, 1))
+
+
+def test_each_mail_domain_is_looked_up_once() -> None:
+    text = "help@nhs.net, info@nhs.net and <mailto:press@nhs.net>; also help@sarcoma-uk.org and info@sarcoma-uk.org"
+
+    async def go() -> tuple[CheckRun, list[str]]:
+        async with FakeWeb(sites(), mail=MAIL) as web:
+            refs = extract(text)
+            run = await check_references(refs, FAST, resolver=web.resolver, mail_resolver=web.mail_resolver)
+            return run, web.mail_resolver.lookups
+
+    run, lookups = asyncio.run(go())
+    assert len(run.results) == 5
+    assert {i.verdict.status for i in run.results} == {Status.OK}
+    assert sorted(lookups) == ["nhs.net", "sarcoma-uk.org"]
+
+
+class FailingDns:
+    """A mail resolver whose DNS gives no answer (a timeout, SERVFAIL)."""
+
+    async def mail_exchangers(self, domain: str) -> list[str]:
+        raise LookupFailed(domain, "Timeout while contacting DNS servers")
+
+
+def check_mail(text: str, mail_resolver: object) -> CheckRun:
+    async def go() -> CheckRun:
+        async with FakeWeb(sites(), mail=MAIL) as web:
+            return await check_references(
+                extract(text), FAST, resolver=web.resolver, ssl=web.client_ssl, mail_resolver=mail_resolver
+            )
+
+    return asyncio.run(go())
+
+
+def test_a_temporary_dns_failure_is_an_error_never_dead() -> None:
+    run = check_mail("help@nhs.net\n\nhttps://www.example.org/article", FailingDns())
+    assert [(i.verdict.status, i.verdict.reason) for i in run.results] == [
+        (
+            Status.ERROR,
+            "DNS lookup of the mail domain nhs.net failed (Timeout while contacting DNS servers) \u2014 try again later",
+        ),
+        (Status.OK, "200 OK"),
+    ]
+    assert run.network_unavailable is False
+
+
+def test_mail_domains_failing_at_dns_count_towards_network_unavailable() -> None:
+    run = check_mail("help@nhs.net\n\nhelp@cancer.gov\n\nhelp@sarcoma-uk.org", FailingDns())
+    assert run.network_unavailable is True
+    assert {(i.verdict.status, i.verdict.reason.split(":")[0]) for i in run.results} == {
+        (Status.ERROR, "network unavailable")
+    }
+
+
+def test_an_injected_resolver_alone_answers_for_mail_domains_with_its_addresses() -> None:
+    # Without a mail resolver, a fake web's resolver is asked for addresses: it knows no MX.
+    async def go() -> CheckRun:
+        async with FakeWeb(sites(), mail=MAIL) as web:
+            return await check_references(extract("help@sarcoma-uk.org\n\nhelp@nhs.net"), FAST, resolver=web.resolver)
+
+    run = asyncio.run(go())
+    assert [(i.verdict.status, i.verdict.reason) for i in run.results] == [
+        (Status.OK, "the mail domain sarcoma-uk.org exists (no MX record: mail goes to its address)"),
+        (Status.DEAD, "the mail domain nhs.net does not exist (NXDOMAIN)"),
+    ]
+
+
+def test_the_mail_resolver_protocol_is_all_a_test_needs() -> None:
+    class Everything:
+        async def mail_exchangers(self, domain: str) -> list[str]:
+            return [f"mx.{domain}"]
+
+    run = check_mail("a@anywhere.org", Everything())
+    assert [i.verdict.reason for i in run.results] == [
+        "the mail domain anywhere.org exists (mail exchanger mx.anywhere.org)"
+    ]

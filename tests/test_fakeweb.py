@@ -16,10 +16,14 @@ import pytest_asyncio
 from aiohttp import web as aioweb
 
 from auditor import fakeweb
+from auditor.check import tls
+from auditor.check.mail import NoMailHost, NoSuchDomain
 from auditor.fakeweb import (
+    EXPIRED_CERTIFICATE_ENDED,
     FakeWeb,
     head_refused,
     html_page,
+    malformed,
     not_found,
     page,
     redirect,
@@ -31,6 +35,7 @@ from auditor.fakeweb import (
 )
 
 HOST = "www.example.org"
+TIMEOUT = aiohttp.ClientTimeout(total=5)
 
 
 async def echo_method(request: aioweb.Request) -> aioweb.StreamResponse:
@@ -54,6 +59,7 @@ def declare() -> dict:
             "/no-head": head_refused(page("body")),
             "/pdf": page(b"%PDF-1.7", content_type="application/pdf", headers={"X-Robots-Tag": "noindex"}),
             "/method": echo_method,
+            "/ssh": malformed(),
             "*": not_found(),
         },
         "other.example.org": {"/landing": html_page("Landing", "welcome")},
@@ -63,9 +69,12 @@ def declare() -> dict:
     }
 
 
+MAIL = {"nhs.net": ["mx1.nhs.net", "mx2.nhs.net"], "no-mail.example.org": []}
+
+
 @pytest_asyncio.fixture
 async def web() -> AsyncIterator[FakeWeb]:
-    async with FakeWeb(declare(), expired_tls={"expired.example.org"}) as fake:
+    async with FakeWeb(declare(), expired_tls={"expired.example.org"}, mail=MAIL) as fake:
         yield fake
 
 
@@ -216,8 +225,23 @@ async def test_expired_certificate(web: FakeWeb, session: aiohttp.ClientSession)
     with pytest.raises(aiohttp.ClientConnectorCertificateError) as caught:
         await fetch(session, web.url("expired.example.org", scheme="https"))
     assert "expired" in str(caught.value.certificate_error)
+    assert caught.value.certificate_error.verify_code == tls.X509_V_ERR_CERT_HAS_EXPIRED  # type: ignore[attr-defined]
+    # It ended on a known day, so tests can expect the date in the reason.
+    ended = await tls.expiry_date(session, web.url("expired.example.org", scheme="https"), timeout=TIMEOUT)
+    assert ended == EXPIRED_CERTIFICATE_ENDED.date()
     # Only the certificate is stale: the same host over plain HTTP answers.
     assert await fetch(session, web.url("expired.example.org")) == (200, "stale")
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+@pytest.mark.asyncio
+async def test_malformed_answers_bytes_that_are_not_http(
+    web: FakeWeb, session: aiohttp.ClientSession, scheme: str
+) -> None:
+    with pytest.raises(aiohttp.ClientResponseError) as caught:
+        await fetch(session, web.url(HOST, "/ssh", scheme))
+    assert "Bad status line" in caught.value.message
+    assert "SSH-2.0" in caught.value.message
 
 
 @pytest.mark.parametrize("scheme", ["http", "https"])
@@ -235,6 +259,31 @@ async def test_untrusted_client_rejects_the_certificate(web: FakeWeb) -> None:
     async with aiohttp.ClientSession(connector=connector) as client:
         with pytest.raises(aiohttp.ClientConnectorCertificateError):
             await fetch(client, web.url(HOST, "/new", "https"))
+
+
+# --- Mail domains ------------------------------------------------------------------------
+
+# (id, domain asked, its exchangers or the error)
+MAIL_ANSWERS = [
+    ("declared MX records", "nhs.net", ["mx1.nhs.net", "mx2.nhs.net"]),
+    ("names compare as DNS does", "NHS.net.", ["mx1.nhs.net", "mx2.nhs.net"]),
+    ("a web host: an address, no MX", HOST, []),
+    ("a refused host still has an address", "down.example.org", []),
+    ("declared without exchangers: takes no mail", "no-mail.example.org", NoMailHost),
+    ("anything else: NXDOMAIN", "nowhere.example.org", NoSuchDomain),
+]
+
+
+@pytest.mark.parametrize(("domain", "expected"), [r[1:] for r in MAIL_ANSWERS], ids=[r[0] for r in MAIL_ANSWERS])
+@pytest.mark.asyncio
+async def test_mail_resolver(web: FakeWeb, domain: str, expected: object) -> None:
+    if isinstance(expected, list):
+        assert await web.mail_resolver.mail_exchangers(domain) == expected
+    else:
+        assert isinstance(expected, type)
+        with pytest.raises(expected):
+            await web.mail_resolver.mail_exchangers(domain)
+    assert web.mail_resolver.lookups == [domain]
 
 
 # --- Recording, the resolver, setup -----------------------------------------------------
@@ -298,6 +347,7 @@ def test_url() -> None:
         ),
         pytest.param(lambda: redirect(200, "/new"), "must be 3xx", id="redirect-not-3xx"),
         pytest.param(lambda: sequence(), "at least one", id="empty-sequence"),
+        pytest.param(lambda: FakeWeb({}, mail={"nhs.net": "mx1.nhs.net"}), "list of exchanger names", id="mail-str"),
     ],
 )
 def test_declaration_mistakes_say_what_to_fix(build: object, message: str) -> None:

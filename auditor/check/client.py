@@ -12,6 +12,7 @@ import re
 
 import aiohttp
 
+from auditor.check import tls
 from auditor.check.failures import Failure, classify
 from auditor.check.page import Page
 from auditor.check.politeness import Politeness
@@ -76,7 +77,10 @@ class Fetcher:
                 headers = {k.lower(): v for k, v in response.headers.items()}
                 return _page(str(response.url), response.status, headers, body)
         except (TimeoutError, aiohttp.ClientError, ValueError, UnicodeError) as exc:
-            return classify(exc, timeout=self.settings.timeout)
+            expired_on = None
+            if tls.has_expired(exc):  # ask once more, unverified, for the day it ended
+                expired_on = await tls.expiry_date(self.session, url, timeout=self._timeout)
+            return classify(exc, timeout=self.settings.timeout, expired_on=expired_on)
 
 
 async def _read_at_most(stream: aiohttp.StreamReader, limit: int) -> bytes:

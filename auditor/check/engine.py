@@ -14,11 +14,10 @@ detectors, and does no checking itself.
 from __future__ import annotations
 
 import asyncio
-import re
 import secrets
 import ssl as ssl_module
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -27,10 +26,12 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver
 
+from auditor.check import fragments
 from auditor.check.client import Fetcher
 from auditor.check.decide import decide
 from auditor.check.failures import Failure
 from auditor.check.inputs import fetch_input
+from auditor.check.mail import AddressMailResolver, DnsMailResolver, MailResolver, check_domain
 from auditor.check.page import Page
 from auditor.check.redirects import Trail, follow
 from auditor.check.settings import CheckSettings
@@ -38,10 +39,15 @@ from auditor.defaults import DEFAULT_REGIONS
 from auditor.extract import Extraction, extract_sources
 from auditor.extract.domains import host_of
 from auditor.reference import Email, Phone, Reference, Url
-from auditor.sources import Source
+from auditor.sources import EXTENSIONS, Format, Source
 from auditor.verdict import Finding, Status, Verdict
 
 CHECKED_SCHEMES = ("http", "https")
+#: Checks in progress per place of --max-concurrency: enough to keep every place busy
+#: while some checks wait for their host's turn.
+WORKERS_PER_PLACE = 4
+MARKDOWN_SUFFIXES = frozenset(s for s, f in EXTENSIONS.items() if f is Format.MARKDOWN)
+HTML_SUFFIXES = frozenset(s for s, f in EXTENSIONS.items() if f is Format.HTML)
 NETWORK_UNAVAILABLE = "network unavailable: no host could be reached (check the connection, or try `auditor demo`)"
 
 
@@ -72,18 +78,13 @@ class _Outcome:
     anchors: frozenset[str] | None = None  # ids and names on the final page, when a #fragment asks
 
 
-# id="x" or name="x" on any element: what a #fragment can point to.
-_ANCHOR = re.compile(rb"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)
-# Fragments that need no element: the top of the page, and text fragments.
-_IMPLICIT_FRAGMENTS = ("", "top")
-
-
 class Checker:
     """One aiohttp session and connector for a whole run.
 
     ``resolver`` and ``ssl`` are injected (the fake web's resolver and CA in tests and
     ``auditor demo``); by default the system resolver and verified TLS (``SSL_CERT_FILE``
-    is honoured by Python's default context).
+    is honoured by Python's default context). ``mail_resolver`` answers for mail domains
+    (by default DNS MX records, then addresses; with only ``resolver`` given, its addresses).
     """
 
     def __init__(
@@ -92,8 +93,11 @@ class Checker:
         *,
         resolver: AbstractResolver | None = None,
         ssl: ssl_module.SSLContext | None = None,
+        mail_resolver: MailResolver | None = None,
     ) -> None:
         self.settings = settings or CheckSettings()
+        self._mail_resolver = mail_resolver
+        self._own_mail_resolver: DnsMailResolver | None = None
         self._resolver = resolver
         self._ssl = ssl
         self._session: aiohttp.ClientSession | None = None
@@ -109,7 +113,9 @@ class Checker:
         connector = aiohttp.TCPConnector(
             limit=0,  # the limits are the fetcher's: --max-concurrency and the politeness slots
             limit_per_host=0,
-            resolver=self._resolver,
+            # The system's resolver (getaddrinfo: /etc/hosts, nsswitch), not the c-ares one
+            # aiohttp picks by itself once aiodns is installed for the MX lookups.
+            resolver=self._resolver or aiohttp.ThreadedResolver(),
             ssl=tls,
             ttl_dns_cache=300,
         )
@@ -122,6 +128,8 @@ class Checker:
             await self._session.close()
         if self._own_resolver is not None:
             await self._own_resolver.close()
+        if self._own_mail_resolver is not None:
+            await self._own_mail_resolver.close()
 
     @property
     def fetcher(self) -> Fetcher:
@@ -136,7 +144,7 @@ class Checker:
             for ref in references
             if isinstance(ref.target, Url) and urlsplit(ref.target.url).fragment
         }
-        outcomes = await asyncio.gather(*(self._outcome(ref) for ref in references))
+        outcomes = await self._outcomes(references)
         answered = {o.host for o in outcomes if o.answered}
         failed = {o.host for o in outcomes if o.network_failure} - answered
         down = not answered and len(failed) >= 2
@@ -150,6 +158,24 @@ class Checker:
             results.append(Checked(ref, verdict))
         elapsed = int((time.monotonic() - started) * 1000)
         return CheckRun(tuple(results), down, self.fetcher.requests, elapsed)
+
+    async def _outcomes(self, references: list[Reference]) -> list[_Outcome]:
+        """Every reference's outcome, in order, by a pool of workers.
+
+        Not one task per reference: a waiting task costs a few kilobytes, 300 MB for
+        100,000 links. Workers take references host by host in turn, so that a host
+        with many links does not hold every worker while the others sit idle.
+        """
+        outcomes: list[_Outcome | None] = [None] * len(references)
+        pending = iter(_round_robin_by_host(references))
+
+        async def worker() -> None:
+            for i in pending:
+                outcomes[i] = await self._outcome(references[i])
+
+        workers = min(len(references), self.settings.max_concurrency * WORKERS_PER_PLACE)
+        await asyncio.gather(*(worker() for _ in range(workers)))
+        return [o for o in outcomes if o is not None]
 
     async def _outcome(self, ref: Reference) -> _Outcome:
         target = ref.target
@@ -168,7 +194,8 @@ class Checker:
         url = target.url
         scheme = urlsplit(url).scheme.lower()
         if scheme == "file":
-            return _Outcome(_local(url), "", False, False)
+            wants_anchors = _without_fragment(url) in self._with_fragments
+            return await asyncio.to_thread(_local, url, wants_anchors)
         skipped = self._skipped(url, scheme)
         if skipped is not None:
             return _Outcome(skipped, "", False, False)
@@ -204,10 +231,7 @@ class Checker:
         network = failure is not None and failure.network and not trail.hops
         anchors = None
         if url in self._with_fragments and isinstance(trail.final, Page) and verdict.status.is_healthy:
-            anchors = frozenset(
-                (m.group(1) or m.group(2) or m.group(3) or b"").decode("utf-8", "replace")
-                for m in _ANCHOR.finditer(trail.final.body)
-            )
+            anchors = fragments.html_anchors(trail.final.body)
         return _Outcome(verdict, host_of(url), answered, network, anchors)
 
     async def _probe(self, url: str, trail: Trail) -> Page | None:
@@ -231,15 +255,38 @@ class Checker:
         return trail.final if isinstance(trail.final, Page) else None
 
     async def _mail_domain(self, domain: str) -> _Outcome:
-        resolver = self._resolver
-        if resolver is None:
-            resolver = self._own_resolver = self._own_resolver or aiohttp.ThreadedResolver()
-        try:
-            await resolver.resolve(domain, 0)
-        except OSError as exc:
-            reason = f"the mail domain {domain} does not resolve ({exc.strerror or exc})"
-            return _Outcome(Verdict(Status.DEAD, reason), domain, False, True)
-        return _Outcome(Verdict(Status.OK, f"the mail domain {domain} exists"), domain, True, False)
+        found = await check_domain(self._mail(), domain)
+        return _Outcome(found.verdict, domain, found.answered, found.network)
+
+    def _mail(self) -> MailResolver:
+        """The injected mail resolver; else the injected resolver's address records (a fake
+        web's); else DNS MX records, then the system's address lookup."""
+        if self._mail_resolver is None:
+            if self._resolver is not None:
+                self._mail_resolver = AddressMailResolver(self._resolver)
+            else:
+                self._own_resolver = self._own_resolver or aiohttp.ThreadedResolver()
+                addresses = AddressMailResolver(self._own_resolver)
+                self._mail_resolver = DnsMailResolver(addresses, timeout=self.settings.timeout)
+                self._own_mail_resolver = self._mail_resolver
+        return self._mail_resolver
+
+
+def _round_robin_by_host(references: list[Reference]) -> Iterator[int]:
+    """Indexes of ``references``, one host after another in turn (hosts in order of first use)."""
+    by_host: dict[str, list[int]] = {}
+    for i, ref in enumerate(references):
+        host = host_of(ref.target.url) if isinstance(ref.target, Url) else ""
+        by_host.setdefault(host, []).append(i)
+    queues = [iter(indexes) for indexes in by_host.values()]
+    while queues:
+        still = []
+        for queue in queues:
+            i = next(queue, None)
+            if i is not None:
+                yield i
+                still.append(queue)
+        queues = still
 
 
 def _without_fragment(url: str) -> str:
@@ -253,10 +300,11 @@ def _missing_fragment(ref: Reference, outcome: _Outcome) -> Finding | None:
     """A finding when the page has no element the reference's #fragment names."""
     if outcome.anchors is None or not isinstance(ref.target, Url):
         return None
-    fragment = unquote(urlsplit(ref.target.url).fragment)
-    if fragment in _IMPLICIT_FRAGMENTS or fragment.startswith(":~:") or fragment in outcome.anchors:
+    fragment = urlsplit(ref.target.url).fragment
+    if fragments.has_anchor(outcome.anchors, fragment):
         return None
-    return Finding("missing-fragment", f"#{fragment} is not on the page (no element has that id or name)")
+    where = "page" if outcome.host else "file"
+    return Finding("missing-fragment", f"#{unquote(fragment)} is not in the {where} (no heading, id or name)")
 
 
 def _https_unreachable(trail: Trail) -> bool:
@@ -265,11 +313,22 @@ def _https_unreachable(trail: Trail) -> bool:
     return isinstance(final, Failure) and not trail.hops and (final.https_only or (final.retryable and final.network))
 
 
-def _local(url: str) -> Verdict:
+def _local(url: str, wants_anchors: bool) -> _Outcome:
+    """A local file: there or not; its anchors when a reference points into it (run in a thread)."""
     path = Path(unquote(urlsplit(url).path))
-    if path.exists():
-        return Verdict(Status.OK, f"the file {path} exists")
-    return Verdict(Status.DEAD, f"no such file: {path}")
+    if not path.exists():
+        return _Outcome(Verdict(Status.DEAD, f"no such file: {path}"), "", False, False)
+    anchors = None
+    if wants_anchors and path.is_file():
+        suffix = path.suffix.lower()
+        try:
+            if suffix in MARKDOWN_SUFFIXES:
+                anchors = fragments.markdown_anchors(path.read_text(encoding="utf-8", errors="replace"))
+            elif suffix in HTML_SUFFIXES:
+                anchors = fragments.html_anchors(path.read_bytes())
+        except OSError:
+            anchors = None
+    return _Outcome(Verdict(Status.OK, f"the file {path} exists"), "", False, False, anchors)
 
 
 async def check_references(
@@ -278,9 +337,10 @@ async def check_references(
     *,
     resolver: AbstractResolver | None = None,
     ssl: ssl_module.SSLContext | None = None,
+    mail_resolver: MailResolver | None = None,
 ) -> CheckRun:
-    """Check every reference; the public entry point (``resolver``/``ssl`` for a fake web)."""
-    async with Checker(settings, resolver=resolver, ssl=ssl) as checker:
+    """Check every reference; the public entry point (``resolver``/``ssl``/``mail_resolver`` for a fake web)."""
+    async with Checker(settings, resolver=resolver, ssl=ssl, mail_resolver=mail_resolver) as checker:
         return await checker.check(references)
 
 

@@ -81,6 +81,9 @@ def _parser() -> MarkdownIt:
     # Destinations are read from the source as written, so markdown-it's percent-encoding
     # of every href (a third of the parse time on a list of links) is skipped.
     md.normalizeLink = _as_written  # type: ignore[method-assign]
+    # Inline content is parsed block by block as it is read, and dropped after: a long
+    # document never holds every inline token at once.
+    md.core.ruler.disable("inline")
     for rule in md.inline.ruler.__rules__:
         if rule.name in _NOTED_RULES:
             md.inline.ruler.at(rule.name, _noting(rule.name, rule.fn))
@@ -123,7 +126,8 @@ class _Lines:
 
 def extract_markdown(text: str, base: LinkBase, regions: Sequence[str]) -> Iterator[Found]:
     env: dict[str, Any] = {}
-    tokens = _parser().parse(text, env)
+    md = _parser()
+    tokens = md.parse(text, env)
     source_lines = text.split("\n")
     lines = _Lines(source_lines)
     index = LineIndex(text)
@@ -161,7 +165,10 @@ def extract_markdown(text: str, base: LinkBase, regions: Sequence[str]) -> Itera
                 def context(start: int, end: int, content: str = token.content) -> str:
                     return sentence_around(content, start, end)
 
-            found = _inline(token, lines.mapper(token), block, context, base, regions)
+            token.children = []
+            md.inline.parse(token.content, md, env, token.children)
+            found = list(_inline(token, lines.mapper(token), block, context, base, regions))
+            token.children = None
             yield from map(located, found)
         elif token.type == "html_block" and token.map:
             found = html.extract_html(token.content, base, regions, line_offset=token.map[0], blocks=blocks)

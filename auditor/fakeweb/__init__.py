@@ -6,7 +6,7 @@ failure is a real one: a real DNS error, a refused port, an expired certificate,
 reset connection.
 
     import aiohttp
-    from auditor.fakeweb import FakeWeb, not_found, page, redirect, refused, reset, sequence, slow, status
+    from auditor.fakeweb import FakeWeb, malformed, not_found, page, redirect, refused, reset, sequence, slow, status
 
     sites = {
         "www.example.org": {
@@ -16,6 +16,7 @@ reset connection.
             "/flaky": sequence(status(503), page("ok")),      # 503 once, then 200
             "/slow": slow(2.0, page("late")),                 # wait, then answer
             "/reset": reset(),                                # close without an answer
+            "/ssh": malformed(),                              # bytes that are not HTTP
             "*": not_found(),                                 # any other path on this host
         },
         "expired.example.org": {"/": page("ok")},
@@ -28,20 +29,31 @@ reset connection.
                 assert response.status == 200 and response.history[0].status == 301
         assert web.requests[0].path_qs == "/old"
 
+    async with FakeWeb(sites, mail={"nhs.net": ["mx1.nhs.net"]}) as web:
+        assert await web.mail_resolver.mail_exchangers("nhs.net") == ["mx1.nhs.net"]
+        assert await web.mail_resolver.mail_exchangers("www.example.org") == []  # an address, no MX
+
 Routing: the Host header (without its port) picks the site; within it the exact
 path+query wins, then the exact path, then ``"*"``. Port 80 goes to the HTTP server,
 443 to the HTTPS server, any other port is refused, as on most real hosts. A name that
 is not declared fails like a real DNS lookup (aiohttp raises ``ClientConnectorDNSError``).
+
+Mail: ``web.mail_resolver`` answers the product's MX question
+(:class:`auditor.check.mail.MailResolver`): a domain declared in ``mail`` has those
+exchangers, a declared web host has an address and no MX, any other name is NXDOMAIN
+(``NoSuchDomain``). It records every question in ``web.mail_resolver.lookups``.
 
 What the aiohttp client raises (aiohttp 3.14; catch the most specific first, since
 both DNS and certificate errors are also ``ClientConnectorError``)::
 
     undeclared host        ClientConnectorDNSError (os_error: socket.gaierror)
     refused() / other port ClientConnectorError (os_error: ConnectionRefusedError)
-    expired_tls host       ClientConnectorCertificateError (also a ClientSSLError)
+    expired_tls host       ClientConnectorCertificateError (also a ClientSSLError); verify_code 10,
+                           the certificate ended on EXPIRED_CERTIFICATE_ENDED (2020-01-01)
     reset()                ClientOSError (errno ECONNRESET), not ServerDisconnectedError
     slow() past total=     TimeoutError, which is not an aiohttp ClientError
     slow() past sock_read= SocketTimeoutError (a ServerTimeoutError and a TimeoutError)
+    malformed()            ClientResponseError ("Bad status line ..."), status 400
 
 A handler is any aiohttp web handler; the factories here build small frozen dataclasses
 that are such handlers, so a test may also pass its own ``async def``.
@@ -52,6 +64,7 @@ from __future__ import annotations
 from auditor.fakeweb._handlers import (
     Handler,
     HeadRefused,
+    Malformed,
     Page,
     Redirect,
     Refused,
@@ -60,6 +73,7 @@ from auditor.fakeweb._handlers import (
     Slow,
     head_refused,
     html_page,
+    malformed,
     not_found,
     page,
     redirect,
@@ -69,13 +83,17 @@ from auditor.fakeweb._handlers import (
     slow,
     status,
 )
-from auditor.fakeweb._server import FakeResolver, FakeWeb, RecordedRequest, Site
+from auditor.fakeweb._mail import FakeMailResolver
+from auditor.fakeweb._server import EXPIRED_CERTIFICATE_ENDED, FakeResolver, FakeWeb, RecordedRequest, Site
 
 __all__ = [
+    "EXPIRED_CERTIFICATE_ENDED",
+    "FakeMailResolver",
     "FakeResolver",
     "FakeWeb",
     "Handler",
     "HeadRefused",
+    "Malformed",
     "Page",
     "RecordedRequest",
     "Redirect",
@@ -86,6 +104,7 @@ __all__ = [
     "Slow",
     "head_refused",
     "html_page",
+    "malformed",
     "not_found",
     "page",
     "redirect",

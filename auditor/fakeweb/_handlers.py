@@ -87,6 +87,21 @@ class Reset:
 
 
 @dataclass(frozen=True, slots=True)
+class Malformed:
+    """Answer with bytes that are not HTTP, then close: another protocol, or a broken server, on the port."""
+
+    data: bytes
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        transport = request.transport
+        if transport is not None:
+            transport.write(self.data)
+            transport.close()
+        # As with Reset: aiohttp finds the transport closed when it writes this, and drops it.
+        return web.Response(status=HTTPStatus.INTERNAL_SERVER_ERROR)
+
+
+@dataclass(frozen=True, slots=True)
 class Sequence:
     """Answer the n-th request with the n-th handler; the last one answers all later requests.
 
@@ -163,6 +178,11 @@ def slow(delay: float, then: Handler) -> Slow:
 def reset() -> Reset:
     """Reset the connection instead of answering."""
     return Reset()
+
+
+def malformed(data: bytes = b"SSH-2.0-OpenSSH_9.6\r\nProtocol mismatch.\r\n") -> Malformed:
+    """Answer with raw bytes that are not an HTTP response (by default an SSH server's greeting)."""
+    return Malformed(data)
 
 
 def sequence(*handlers: Handler) -> Sequence:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
@@ -18,8 +18,12 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from auditor.fakeweb._handlers import Handler, Refused
+from auditor.fakeweb._mail import FakeMailResolver, check_mail
 
 LOCALHOST = "127.0.0.1"
+#: When the certificate of the ``expired_tls`` hosts ended (its notAfter): a fixed day, so
+#: tests can expect "expired on 2020-01-01".
+EXPIRED_CERTIFICATE_ENDED = datetime(2020, 1, 1, tzinfo=UTC)
 # Long enough to let an answered request finish, short enough that a test leaving a
 # slow request behind does not wait for it on the way out.
 SHUTDOWN_TIMEOUT = 0.1
@@ -77,12 +81,22 @@ class FakeResolver(AbstractResolver):
 class FakeWeb:
     """Serve ``sites`` over HTTP and HTTPS on local ports for the life of an ``async with`` block.
 
-    ``expired_tls`` names hosts whose HTTPS certificate has expired. ``https=False`` skips the
-    HTTPS server and with it the test-only ``trustme`` dependency.
+    ``expired_tls`` names hosts whose HTTPS certificate has expired (it ended on
+    :data:`EXPIRED_CERTIFICATE_ENDED`). ``https=False`` skips the HTTPS server and with it
+    the test-only ``trustme`` dependency. ``mail`` declares mail domains and their MX
+    records (``{"nhs.net": ["mx1.nhs.net"]}``), answered by :attr:`mail_resolver`.
     """
 
-    def __init__(self, sites: Mapping[str, Site], *, expired_tls: Collection[str] = (), https: bool = True) -> None:
+    def __init__(
+        self,
+        sites: Mapping[str, Site],
+        *,
+        expired_tls: Collection[str] = (),
+        https: bool = True,
+        mail: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self._sites = _check_sites(sites)
+        self._mail_resolver = FakeMailResolver(check_mail(mail or {}), self._sites)
         self._expired = frozenset(_host(name) for name in expired_tls)
         if unknown := sorted(self._expired - self._sites.keys()):
             raise ValueError(f"expired_tls names undeclared hosts {unknown}; declare them in the sites too")
@@ -143,6 +157,15 @@ class FakeWeb:
         if self._client_ssl is None:
             raise RuntimeError("no HTTPS: the fake web is not started, or was built with https=False")
         return self._client_ssl
+
+    @property
+    def mail_resolver(self) -> FakeMailResolver:
+        """The mail resolver to give ``check_references(mail_resolver=...)``; ``.lookups`` lists the questions.
+
+        A domain in ``mail`` answers its exchangers; a declared web host has an address
+        and no MX; any other name is NXDOMAIN.
+        """
+        return self._mail_resolver
 
     def connector(self, **kwargs: Any) -> aiohttp.TCPConnector:
         """An ``aiohttp.TCPConnector`` wired to the fake web; ``kwargs`` go to the connector."""
@@ -213,7 +236,7 @@ def _tls_contexts(sites: Iterable[str], expired: frozenset[str]) -> tuple[ssl.SS
     server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert(*(sorted(set(sites) - expired) or ["localhost"])).configure_cert(server)
     if expired:
-        ended = datetime.now(UTC) - timedelta(days=30)
+        ended = EXPIRED_CERTIFICATE_ENDED
         stale = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ca.issue_cert(*sorted(expired), not_before=ended - timedelta(days=365), not_after=ended).configure_cert(stale)
 
