@@ -391,13 +391,14 @@ async def check_sources(
     stdin: BinaryIO | None = None,
     resolver: AbstractResolver | None = None,
     ssl: ssl_module.SSLContext | None = None,
+    mail_resolver: MailResolver | None = None,
 ) -> Audit:
     """Read every source (web pages fetched first), then check every reference found.
 
     One session serves both, so a fake web injected through ``resolver``/``ssl`` serves
     the input pages too.
     """
-    async with Checker(settings, resolver=resolver, ssl=ssl) as checker:
+    async with Checker(settings, resolver=resolver, ssl=ssl, mail_resolver=mail_resolver) as checker:
         extraction, offline = await read_sources(checker, sources, regions, stdin=stdin)
         run = await checker.check(extraction.references)
     if offline and not run.results:
