@@ -106,16 +106,18 @@ class Checker:
         self._probes: dict[tuple[str, str], asyncio.Task[Page | None]] = {}
         self._with_fragments: set[str] = set()  # addresses some reference links to with a #fragment
         self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
-        self._own_resolver: AbstractResolver | None = None  # made for mail lookups when none was given
+        self._own_resolver: AbstractResolver | None = None  # the system's, when none was injected
 
     async def __aenter__(self) -> Checker:
         tls: ssl_module.SSLContext | bool = False if self.settings.insecure else (self._ssl or True)
+        if self._resolver is None:
+            # The system's resolver (getaddrinfo: /etc/hosts, nsswitch), not the c-ares one
+            # aiohttp picks by itself once aiodns is installed for the MX lookups.
+            self._own_resolver = aiohttp.ThreadedResolver()
         connector = aiohttp.TCPConnector(
             limit=0,  # the limits are the fetcher's: --max-concurrency and the politeness slots
             limit_per_host=0,
-            # The system's resolver (getaddrinfo: /etc/hosts, nsswitch), not the c-ares one
-            # aiohttp picks by itself once aiodns is installed for the MX lookups.
-            resolver=self._resolver or aiohttp.ThreadedResolver(),
+            resolver=self._resolver or self._own_resolver,
             ssl=tls,
             ttl_dns_cache=300,
         )
@@ -265,7 +267,7 @@ class Checker:
             if self._resolver is not None:
                 self._mail_resolver = AddressMailResolver(self._resolver)
             else:
-                self._own_resolver = self._own_resolver or aiohttp.ThreadedResolver()
+                assert self._own_resolver is not None, "use `async with Checker(...)`"
                 addresses = AddressMailResolver(self._own_resolver)
                 self._mail_resolver = DnsMailResolver(addresses, timeout=self.settings.timeout)
                 self._own_mail_resolver = self._mail_resolver
