@@ -34,8 +34,8 @@ from auditor.defaults import (
 from auditor.errors import AuditorError
 from auditor.extract import Extraction, extract_sources
 from auditor.extract.phones import check_regions
-from auditor.report import checked
 from auditor.report import references as dump
+from auditor.report.formats import ReportFormat, format_of, render
 from auditor.sources import resolve_inputs
 from auditor.verdict import DEFAULT_FAIL_ON, Status
 from auditor.write import ensure_writable, write_atomic
@@ -203,9 +203,21 @@ def _statuses(_ctx: click.Context, _param: click.Parameter, value: str) -> froze
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@_format
 @click.option(
-    "-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False), help="Write a report (.json)."
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in ReportFormat]),
+    default="text",
+    show_default=True,
+    help="What to print.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Write a report; the format comes from the extension: .json, .xml (JUnit), .md (repeatable).",
 )
 @click.option("--region", "regions", multiple=True, callback=_regions, metavar="CC", help="Phone region (repeatable).")
 @click.option(
@@ -237,10 +249,8 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
     """
     fail_on: frozenset[Status] = options.pop("fail_on")
     settings = CheckSettings(**options)
-    targets = [Path(o) for o in outputs]
+    targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:
-        if target.suffix.lower() != ".json":
-            raise AuditorError(f"{target}: only .json reports are written so far (HTML, JUnit, SARIF come next)")
         ensure_writable(target)
     sources = resolve_inputs(inputs)
     stdin = sys.stdin.buffer if "-" in inputs else None
@@ -248,12 +258,12 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
     extraction, run = audit.extraction, audit.run
     for problem in extraction.problems:
         _warn(str(problem))
-    for target in targets:
-        write_atomic(target, checked.to_json(extraction, run, fail_on))
-    if fmt == "json":
-        click.echo(checked.to_json(extraction, run, fail_on), nl=False)
-    else:
-        click.echo(checked.to_text(run, fail_on), nl=False)
+    rendered: dict[ReportFormat, str] = {}  # each format rendered once, however many files want it
+    for target, target_format in targets.items():
+        rendered.setdefault(target_format, render(target_format, extraction, run, fail_on))
+        write_atomic(target, rendered[target_format])
+    shown = ReportFormat(fmt)
+    click.echo(rendered.get(shown) or render(shown, extraction, run, fail_on), nl=False)
     if run.network_unavailable:
         click.echo("auditor: the network is unavailable; nothing was called dead (exit 3)", err=True)
         sys.exit(EXIT_NETWORK)

@@ -80,10 +80,10 @@ def test_exit_2_for_bad_input_before_any_request(tmp_path: Path, web: dict) -> N
 
 
 def test_an_unsupported_report_format_is_refused_before_checking(tmp_path: Path, web: dict) -> None:
-    code, out, err = run(tmp_path, "https://www.sarcoma-uk.org/support", "-o", str(tmp_path / "r.html"))
+    code, out, err = run(tmp_path, "https://www.sarcoma-uk.org/support", "-o", str(tmp_path / "r.docx"))
     assert code == 2
     assert out == ""
-    assert "only .json reports" in err
+    assert f"{tmp_path / 'r.docx'}: cannot tell the report format from '.docx'" in err
 
 
 def test_the_json_report_extends_the_extraction_contract(tmp_path: Path, web: dict) -> None:

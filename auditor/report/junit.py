@@ -1,0 +1,80 @@
+"""JUnit XML for CI systems: a testsuite per source, a testcase per reference in it.
+
+A failing status (``--fail-on``) is a ``<failure>`` with the reason and the suggested
+replacement; a reference that could not be verified (blocked), was skipped by
+configuration, or is not checked yet (phones) is ``<skipped>``. ``file`` and ``line``
+attributes let GitLab and Jenkins point at the place. Text from documents and from the
+web is untrusted: ElementTree escapes it, and characters XML 1.0 cannot carry are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Collection
+
+from auditor.check.engine import Checked, CheckRun
+from auditor.verdict import Status
+
+SKIPPED = frozenset({Status.BLOCKED, Status.SKIPPED, Status.UNCHECKED})
+# Characters not allowed in XML 1.0 documents, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def to_junit(run: CheckRun, fail_on: Collection[Status]) -> str:
+    suites: dict[str, list[tuple[Checked, int | None]]] = {}
+    for item in run.results:
+        for location in item.reference.locations:
+            suites.setdefault(location.source, []).append((item, location.line))
+    root = ET.Element("testsuites", name="auditor", time=_seconds(run.elapsed_ms))
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for source, cases in suites.items():
+        suite = ET.SubElement(root, "testsuite", name=_xml(source))
+        counts = {"tests": len(cases), "failures": 0, "skipped": 0}
+        for item, line in cases:
+            verdict = item.verdict
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=_xml(item.reference.text),
+                classname=_xml(source),
+                file=_xml(source),
+                time=_seconds(verdict.elapsed_ms or 0),
+            )
+            if line is not None:
+                case.set("line", str(line))
+            where = f"{source}:{line}" if line is not None else source
+            if verdict.status in fail_on:
+                counts["failures"] += 1
+                failure = ET.SubElement(case, "failure", message=_xml(verdict.reason), type=verdict.status.value)
+                failure.text = _xml(_details(item, where))
+            elif verdict.status in SKIPPED:
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=_xml(f"{verdict.status.value}: {verdict.reason}"))
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+        suite.set("errors", "0")
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _details(item: Checked, where: str) -> str:
+    verdict = item.verdict
+    lines = [f"{verdict.status.value}: {verdict.reason}", f"at {where}: {item.reference.text}"]
+    if verdict.redirects:
+        lines.append("redirects: " + " -> ".join(f"{hop.url} ({hop.status})" for hop in verdict.redirects))
+    if verdict.suggestion:
+        lines.append(f"suggestion: {verdict.suggestion}")
+    return "\n".join(lines)
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _seconds(ms: int) -> str:
+    return f"{ms / 1000:.3f}"

@@ -1,0 +1,74 @@
+"""A Markdown summary for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
+
+Counts by status, then the failing references with file:line, then the suggested
+replacements. Text from documents and the web is untrusted: HTML characters become
+entities (GitHub renders some raw HTML) and table pipes are escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection
+
+from auditor.check.engine import Checked, CheckRun
+from auditor.verdict import Status
+
+SUGGESTING = (Status.MOVED, Status.SHORTENED)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def to_markdown(run: CheckRun, fail_on: Collection[Status]) -> str:
+    counts = Counter(item.verdict.status for item in run.results)
+    failing = [item for item in run.results if item.verdict.status in fail_on]
+    lines = ["## Link audit", ""]
+    if run.network_unavailable:
+        lines += ["**The network was unavailable: nothing was judged dead.**", ""]
+    verdict = f"{len(failing)} failing" if failing else "nothing failing"
+    lines += [
+        f"{len(run.results)} references checked, {verdict} ({run.requests} requests, {run.elapsed_ms / 1000:.1f} s).",
+        "",
+        "| status | references |",
+        "|---|---:|",
+    ]
+    lines += [
+        _row(f"**{status.value}** (fails)" if status in fail_on else status.value, str(counts[status]))
+        for status in Status
+        if counts[status]
+    ]
+    if failing:
+        lines += ["", "### Failing", "", "| where | reference | status | reason |", "|---|---|---|---|"]
+        lines += [
+            _row(_cell(_where(item)), _code(item.reference.text), item.verdict.status.value, _cell(item.verdict.reason))
+            for item in failing
+        ]
+    suggested = [item for item in run.results if item.verdict.status in SUGGESTING and item.verdict.suggestion]
+    if suggested:
+        lines += ["", "### Suggested replacements", "", "| where | written | replace with |", "|---|---|---|"]
+        lines += [
+            _row(_cell(_where(item)), _code(item.reference.text), _code(item.verdict.suggestion or ""))
+            for item in suggested
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _where(item: Checked) -> str:
+    location = item.reference.locations[0]
+    more = len(item.reference.locations) - 1
+    where = f"{location.source}:{location.line}" if location.line is not None else location.source
+    return where + (f" (+{more} more)" if more else "")
+
+
+def _cell(text: str) -> str:
+    """Plain text safe in a table cell: no HTML, no pipes, no line breaks, no control characters."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(_CONTROL.sub("", text).replace("|", "\\|").replace("`", "\\`").split())
+
+
+def _code(text: str) -> str:
+    """Inline code (Markdown and HTML in it stay literal); backticks in it are replaced."""
+    return "`" + " ".join(_CONTROL.sub("", text).replace("`", "'").replace("|", "\\|").split()) + "`"
