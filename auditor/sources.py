@@ -205,8 +205,7 @@ def content_format(content_type: str) -> Format | None:
 
 
 def _read_bytes(source: Source, stdin: BinaryIO | None, max_bytes: int) -> bytes:
-    limit = f"{max_bytes // (1024 * 1024)} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes} bytes"
-    too_large = f"larger than the {limit} limit; split it or leave it out"
+    too_large = f"larger than the {size_limit(max_bytes)} limit; split it or leave it out"
     try:
         if source.path is None:
             stream = stdin if stdin is not None else sys.stdin.buffer
@@ -219,6 +218,11 @@ def _read_bytes(source: Source, stdin: BinaryIO | None, max_bytes: int) -> bytes
         return source.path.read_bytes()
     except OSError as exc:
         raise UnreadableInput(source.name, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def size_limit(max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """The input size limit in words: ``50 MB``."""
+    return f"{max_bytes // (1024 * 1024)} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes} bytes"
 
 
 def sniff(data: bytes) -> Format:

@@ -16,7 +16,7 @@ from auditor.check.failures import Failure
 from auditor.check.redirects import follow
 from auditor.defaults import MAX_INPUT_BYTES
 from auditor.errors import UnreadableInput
-from auditor.sources import Fetched
+from auditor.sources import Fetched, size_limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,5 @@ async def fetch_input(fetcher: Fetcher, url: str, max_redirects: int) -> PageInp
     if not 200 <= final.status < 300:
         return PageInput(url, UnreadableInput(url, f"cannot fetch the page: the server answered {final.status}"))
     if len(final.body) > MAX_INPUT_BYTES:
-        limit = f"{MAX_INPUT_BYTES // (1024 * 1024)} MB"
-        return PageInput(url, UnreadableInput(url, f"the page is larger than the {limit} limit"))
+        return PageInput(url, UnreadableInput(url, f"the page is larger than the {size_limit()} limit"))
     return PageInput(url, Fetched(final.url, final.headers.get("content-type", ""), final.body))

@@ -22,7 +22,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def to_junit(run: CheckRun, fail_on: Collection[Status]) -> str:
-    suites: dict[str, list[tuple[Checked, int | None]]] = {}
+    suites: dict[str, list[tuple[Checked, int]]] = {}
     for item in run.results:
         for location in item.reference.locations:
             suites.setdefault(location.source, []).append((item, location.line))
@@ -39,11 +39,10 @@ def to_junit(run: CheckRun, fail_on: Collection[Status]) -> str:
                 name=_xml(item.reference.text),
                 classname=_xml(source),
                 file=_xml(source),
-                time=_seconds(verdict.elapsed_ms or 0),
+                line=str(line),
+                time=_seconds(verdict.elapsed_ms),
             )
-            if line is not None:
-                case.set("line", str(line))
-            where = f"{source}:{line}" if line is not None else source
+            where = f"{source}:{line}"
             if verdict.status in fail_on:
                 counts["failures"] += 1
                 failure = ET.SubElement(case, "failure", message=_xml(verdict.reason), type=verdict.status.value)

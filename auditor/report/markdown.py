@@ -59,8 +59,7 @@ def _row(*cells: str) -> str:
 def _where(item: Checked) -> str:
     location = item.reference.locations[0]
     more = len(item.reference.locations) - 1
-    where = f"{location.source}:{location.line}" if location.line is not None else location.source
-    return where + (f" (+{more} more)" if more else "")
+    return f"{location.source}:{location.line}" + (f" (+{more} more)" if more else "")
 
 
 def _cell(text: str) -> str:
