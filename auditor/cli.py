@@ -34,8 +34,10 @@ from auditor.defaults import (
 from auditor.errors import AuditorError
 from auditor.extract import Extraction, extract_sources
 from auditor.extract.phones import check_regions
+from auditor.report import checked
 from auditor.report import references as dump
 from auditor.report.formats import ReportFormat, format_of, render
+from auditor.report.terminal import ProgressBar, use_colour, wants_progress
 from auditor.sources import resolve_inputs
 from auditor.verdict import DEFAULT_FAIL_ON, Status
 from auditor.write import ensure_writable, write_atomic
@@ -217,7 +219,7 @@ def _statuses(_ctx: click.Context, _param: click.Parameter, value: str) -> froze
     "outputs",
     multiple=True,
     type=click.Path(dir_okay=False),
-    help="Write a report; the format comes from the extension: .json, .xml (JUnit), .md (repeatable).",
+    help="Write a report; the format comes from the extension: .json, .html, .xml (JUnit), .sarif, .md (repeatable).",
 )
 @click.option("--region", "regions", multiple=True, callback=_regions, metavar="CC", help="Phone region (repeatable).")
 @click.option(
@@ -240,6 +242,10 @@ def _statuses(_ctx: click.Context, _param: click.Parameter, value: str) -> froze
     callback=_statuses,
     help="Statuses that make the exit code 1.",
 )
+@click.option("--no-progress", is_flag=True, help="No progress bar (drawn on stderr only when it is a terminal).")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No progress bar, no text summary: the exit code, errors and warnings only."
+)
 @_user_errors
 def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: list[str], **options: Any) -> None:
     """Check every reference in INPUT... and exit 0 (fine), 1 (something fails), 2 (bad input) or 3 (no network).
@@ -248,22 +254,29 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
     page whose links are checked (that page only; no crawling).
     """
     fail_on: frozenset[Status] = options.pop("fail_on")
+    quiet: bool = options.pop("quiet")
+    no_progress: bool = options.pop("no_progress")
     settings = CheckSettings(**options)
     targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:
         ensure_writable(target)
     sources = resolve_inputs(inputs)
     stdin = sys.stdin.buffer if "-" in inputs else None
-    audit = asyncio.run(check_sources(sources, settings, regions, stdin=stdin))
+    progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
+    audit = asyncio.run(check_sources(sources, settings, regions, stdin=stdin, progress=progress))
     extraction, run = audit.extraction, audit.run
     for problem in extraction.problems:
         _warn(str(problem))
     rendered: dict[ReportFormat, str] = {}  # each format rendered once, however many files want it
     for target, target_format in targets.items():
-        rendered.setdefault(target_format, render(target_format, extraction, run, fail_on))
+        rendered.setdefault(target_format, render(target_format, extraction, run, fail_on, inputs=inputs))
         write_atomic(target, rendered[target_format])
     shown = ReportFormat(fmt)
-    click.echo(rendered.get(shown) or render(shown, extraction, run, fail_on), nl=False)
+    if shown is not ReportFormat.TEXT:
+        click.echo(rendered.get(shown) or render(shown, extraction, run, fail_on, inputs=inputs), nl=False)
+    elif not quiet:  # coloured for a terminal; files written with -o never are
+        colour = use_colour(sys.stdout)
+        click.echo(checked.to_text(run, fail_on, colour=colour), nl=False, color=colour)
     if run.network_unavailable:
         click.echo("auditor: the network is unavailable; nothing was called dead (exit 3)", err=True)
         sys.exit(EXIT_NETWORK)

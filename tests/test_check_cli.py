@@ -29,11 +29,12 @@ def sites() -> dict:
 def web(monkeypatch: pytest.MonkeyPatch) -> dict:
     """Point `auditor check` at a fake web declared by the test (``web["sites"]``)."""
     declared: dict = {"sites": sites()}
+    monkeypatch.delenv("FORCE_COLOR", raising=False)  # the tests read plain text
 
-    async def through_fake_web(sources, settings, regions, *, stdin):  # type: ignore[no-untyped-def]
+    async def through_fake_web(sources, settings, regions, *, stdin, **kwargs):  # type: ignore[no-untyped-def]
         async with FakeWeb(declared["sites"]) as fake:
             return await check_sources(
-                sources, settings, regions, stdin=stdin, resolver=fake.resolver, ssl=fake.client_ssl
+                sources, settings, regions, stdin=stdin, resolver=fake.resolver, ssl=fake.client_ssl, **kwargs
             )
 
     monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web)

@@ -1,4 +1,7 @@
-"""Reports CI systems read: JUnit XML and the Markdown summary, parsed, not string-compared."""
+"""Reports CI systems read: JUnit XML and the Markdown summary, parsed, not string-compared.
+
+The HTML report has test_html_report.py (and test_report_browser.py), SARIF test_sarif.py.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,9 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import jsonschema
 import junitparser
+from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
@@ -19,6 +24,7 @@ from auditor.report.junit import to_junit
 from auditor.report.markdown import to_markdown
 from auditor.verdict import DEFAULT_FAIL_ON, Hop, Status, Verdict
 
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 HOSTILE = '"><img src=x onerror=alert(1)><script>alert(1)</script>|`'
 
 
@@ -124,7 +130,7 @@ def test_the_markdown_summary_counts_lists_failures_and_suggestions() -> None:
             assert line.count(" | ") == 3  # the hostile pipe is escaped: still four cells
 
 
-def test_one_check_writes_json_junit_and_markdown_that_agree(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_one_check_writes_five_reports_that_agree(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     sites = {
         "www.sarcoma.org.uk": {
             "/": page("<title>Sarcoma UK</title>" + "<p>Support.</p>" * 50),
@@ -134,10 +140,10 @@ def test_one_check_writes_json_junit_and_markdown_that_agree(tmp_path: Path, mon
         }
     }
 
-    async def through_fake_web(sources, settings, regions, *, stdin):  # type: ignore[no-untyped-def]
+    async def through_fake_web(sources, settings, regions, **kwargs):  # type: ignore[no-untyped-def]
         async with FakeWeb(sites) as fake:
             return await check_sources(
-                sources, settings, regions, stdin=stdin, resolver=fake.resolver, ssl=fake.client_ssl
+                sources, settings, regions, resolver=fake.resolver, ssl=fake.client_ssl, **kwargs
             )
 
     monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web)
@@ -145,7 +151,7 @@ def test_one_check_writes_json_junit_and_markdown_that_agree(tmp_path: Path, mon
     doc.write_text(
         "- https://www.sarcoma.org.uk/\n- https://www.sarcoma.org.uk/old\n- https://www.sarcoma.org.uk/gone\n"
     )
-    outputs = [tmp_path / "r.json", tmp_path / "r.xml", tmp_path / "r.md"]
+    outputs = [tmp_path / f"r.{ext}" for ext in ("json", "xml", "md", "html", "sarif")]
     args = ["check", str(doc), "--retries", "0", "--host-request-interval", "0", "--format", "markdown"]
     for output in outputs:
         args += ["-o", str(output)]
@@ -159,3 +165,37 @@ def test_one_check_writes_json_junit_and_markdown_that_agree(tmp_path: Path, mon
     assert result.stdout == summary
     assert "3 references checked, 1 failing" in summary
     assert "| `https://www.sarcoma.org.uk/old` | `https://www.sarcoma.org.uk/support` |" in summary
+    html = BeautifulSoup(outputs[3].read_text(), "lxml")
+    tiles = {tile["data-filter"]: int(tile.select_one(".count").get_text()) for tile in html.select("[data-filter]")}
+    assert tiles == report["summary"]["by_status"]
+    assert [row["data-status"] for row in html.select("#group-broken .ref")] == ["dead"]
+    assert html.select_one("#group-replace .new").get_text() == "https://www.sarcoma.org.uk/support"
+    sarif = json.loads(outputs[4].read_text())
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
+    levels = sorted((r["ruleId"], r["level"]) for r in sarif["runs"][0]["results"])
+    assert levels == [("auditor/dead", "error"), ("auditor/moved", "warning")]
+
+
+def test_an_unwritable_report_is_an_error_before_anything_is_checked(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def must_not_check(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("checked although a report could not be written")
+
+    monkeypatch.setattr(auditor.cli, "check_sources", must_not_check)
+    doc = tmp_path / "leaflet.md"
+    doc.write_text("https://www.sarcoma.org.uk/\n")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    target = blocker / "r.html"
+    result = CliRunner().invoke(main, ["check", str(doc), "-o", str(tmp_path / "ok.json"), "-o", str(target)])
+    assert result.exit_code == 2
+    assert f"cannot write {target}" in result.stderr
+    assert not (tmp_path / "ok.json").exists()  # nothing half done
+
+
+def test_an_unknown_report_extension_names_the_file_and_the_known_ones(tmp_path: Path) -> None:
+    doc = tmp_path / "leaflet.md"
+    doc.write_text("https://www.sarcoma.org.uk/\n")
+    result = CliRunner().invoke(main, ["check", str(doc), "-o", "report.pdf"])
+    assert result.exit_code == 2
+    assert "report.pdf: cannot tell the report format from '.pdf'" in result.stderr
+    assert ".html" in result.stderr and ".sarif" in result.stderr

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import aiohttp
@@ -55,6 +55,21 @@ NETWORK_UNAVAILABLE = "network unavailable: no host could be reached (check the 
 class Checked:
     reference: Reference
     verdict: Verdict
+
+
+class Progress(Protocol):
+    """Told how a run advances (the terminal's progress bar); optional, nothing is done without one.
+
+    ``start`` once the references are known, ``advance`` as each reference's verdict is
+    decided (provisional: an outage turns network failures into ``error`` only at the
+    end, and a missing #fragment is added then), ``finish`` at the end, even on errors.
+    """
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, checked: Checked) -> None: ...
+
+    def finish(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -138,7 +153,7 @@ class Checker:
         assert self._fetcher is not None, "use `async with Checker(...)`"
         return self._fetcher
 
-    async def check(self, references: Iterable[Reference]) -> CheckRun:
+    async def check(self, references: Iterable[Reference], progress: Progress | None = None) -> CheckRun:
         started = time.monotonic()
         references = list(references)
         self._with_fragments = {
@@ -146,7 +161,14 @@ class Checker:
             for ref in references
             if isinstance(ref.target, Url) and urlsplit(ref.target.url).fragment
         }
-        outcomes = await self._outcomes(references)
+        if progress is None:
+            outcomes = await self._outcomes(references)
+        else:
+            progress.start(len(references))
+            try:
+                outcomes = await self._outcomes(references, progress)
+            finally:
+                progress.finish()
         answered = {o.host for o in outcomes if o.answered}
         failed = {o.host for o in outcomes if o.network_failure} - answered
         down = not answered and len(failed) >= 2
@@ -161,7 +183,7 @@ class Checker:
         elapsed = int((time.monotonic() - started) * 1000)
         return CheckRun(tuple(results), down, self.fetcher.requests, elapsed)
 
-    async def _outcomes(self, references: list[Reference]) -> list[_Outcome]:
+    async def _outcomes(self, references: list[Reference], progress: Progress | None = None) -> list[_Outcome]:
         """Every reference's outcome, in order, by a pool of workers.
 
         Not one task per reference: a waiting task costs a few kilobytes, 300 MB for
@@ -173,7 +195,9 @@ class Checker:
 
         async def worker() -> None:
             for i in pending:
-                outcomes[i] = await self._outcome(references[i])
+                outcome = outcomes[i] = await self._outcome(references[i])
+                if progress is not None:
+                    progress.advance(Checked(references[i], outcome.verdict))
 
         workers = min(len(references), self.settings.max_concurrency * WORKERS_PER_PLACE)
         await asyncio.gather(*(worker() for _ in range(workers)))
@@ -340,10 +364,11 @@ async def check_references(
     resolver: AbstractResolver | None = None,
     ssl: ssl_module.SSLContext | None = None,
     mail_resolver: MailResolver | None = None,
+    progress: Progress | None = None,
 ) -> CheckRun:
     """Check every reference; the public entry point (``resolver``/``ssl``/``mail_resolver`` for a fake web)."""
     async with Checker(settings, resolver=resolver, ssl=ssl, mail_resolver=mail_resolver) as checker:
-        return await checker.check(references)
+        return await checker.check(references, progress)
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,15 +419,16 @@ async def check_sources(
     resolver: AbstractResolver | None = None,
     ssl: ssl_module.SSLContext | None = None,
     mail_resolver: MailResolver | None = None,
+    progress: Progress | None = None,
 ) -> Audit:
     """Read every source (web pages fetched first), then check every reference found.
 
     One session serves both, so a fake web injected through ``resolver``/``ssl`` serves
-    the input pages too.
+    the input pages too. ``progress`` hears about the checks (not the reading).
     """
     async with Checker(settings, resolver=resolver, ssl=ssl, mail_resolver=mail_resolver) as checker:
         extraction, offline = await read_sources(checker, sources, regions, stdin=stdin)
-        run = await checker.check(extraction.references)
+        run = await checker.check(extraction.references, progress)
     if offline and not run.results:
         run = replace(run, network_unavailable=True)  # not one input page could be reached
     return Audit(extraction, run)

@@ -16,6 +16,7 @@ from auditor.check.engine import NETWORK_UNAVAILABLE, CheckRun
 from auditor.extract import Extraction
 from auditor.report import jsondoc
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
+from auditor.report.terminal import paint
 from auditor.verdict import Status, Verdict
 
 SCHEMA = "auditor/report/1"
@@ -58,15 +59,24 @@ def to_json(extraction: Extraction, run: CheckRun, fail_on: Collection[Status]) 
     return jsondoc.dumps(to_dict(extraction, run, fail_on))
 
 
-def to_text(run: CheckRun, fail_on: Collection[Status]) -> str:
-    """A short summary, then every reference that fails or has a suggestion, by status."""
+def to_text(run: CheckRun, fail_on: Collection[Status], colour: bool = False) -> str:
+    """A short summary, then every reference that fails or has a suggestion, by status.
+
+    ``colour`` paints the status words and headings (for a terminal); the words are the same.
+    """
+
+    def styled(text: str, status: Status, *, bold: bool = False) -> str:
+        return paint(text, status, bold=bold) if colour else text
+
     lines = []
     if run.network_unavailable:
         lines.append("The network is unavailable: no host could be reached, so nothing was judged dead.")
     counts = Counter(item.verdict.status for item in run.results)
     lines.append(
         f"{len(run.results)} references: "
-        + ", ".join(f"{n} {status.value}" for status, n in sorted(counts.items(), key=lambda kv: kv[0].value))
+        + ", ".join(
+            styled(f"{n} {status.value}", status) for status, n in sorted(counts.items(), key=lambda kv: kv[0].value)
+        )
         + f" ({run.requests} requests, {run.elapsed_ms / 1000:.1f} s)"
     )
     for status in Status:
@@ -80,7 +90,7 @@ def to_text(run: CheckRun, fail_on: Collection[Status]) -> str:
         if not items or not (status in fail_on or status in (Status.MOVED, Status.SHORTENED, Status.BLOCKED)):
             continue
         lines.append("")
-        lines.append(f"{status.value} ({len(items)})")
+        lines.append(styled(f"{status.value} ({len(items)})", status, bold=True))
         for item in items:
             loc = item.reference.locations[0]
             where = f"{loc.source}:{loc.line}" + (f":{loc.column}" if loc.column else "")

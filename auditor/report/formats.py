@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from enum import StrEnum
 from pathlib import Path
 
 from auditor.check.engine import CheckRun
 from auditor.errors import AuditorError
 from auditor.extract import Extraction
-from auditor.report import checked, junit, markdown
+from auditor.report import checked, html, junit, markdown, sarif
 from auditor.verdict import Status
 
 
 class ReportFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+    HTML = "html"
     JUNIT = "junit"
+    SARIF = "sarif"
     MARKDOWN = "markdown"
 
 
 #: The format of an output file, by its extension.
 EXTENSIONS: dict[str, ReportFormat] = {
     ".json": ReportFormat.JSON,
+    ".html": ReportFormat.HTML,
+    ".htm": ReportFormat.HTML,
     ".xml": ReportFormat.JUNIT,
+    ".sarif": ReportFormat.SARIF,
     ".md": ReportFormat.MARKDOWN,
 }
 
@@ -35,14 +40,25 @@ def format_of(path: Path) -> ReportFormat:
     except KeyError:
         known = ", ".join(EXTENSIONS)
         raise AuditorError(
-            f"{path}: cannot tell the report format from {path.suffix or 'no extension'!r} "
-            f"(known: {known}; HTML and SARIF come next)"
+            f"{path}: cannot tell the report format from {path.suffix or 'no extension'!r} (known: {known})"
         ) from None
 
 
-def render(fmt: ReportFormat, extraction: Extraction, run: CheckRun, fail_on: Collection[Status]) -> str:
+def render(
+    fmt: ReportFormat,
+    extraction: Extraction,
+    run: CheckRun,
+    fail_on: Collection[Status],
+    *,
+    inputs: Sequence[str] = (),
+) -> str:
+    """The report in ``fmt``; ``inputs`` are what the user asked to check, as they wrote them."""
     if fmt is ReportFormat.JSON:
         return checked.to_json(extraction, run, fail_on)
+    if fmt is ReportFormat.HTML:
+        return html.to_html(extraction, run, fail_on, inputs=inputs)
+    if fmt is ReportFormat.SARIF:
+        return sarif.to_sarif(run, fail_on)
     if fmt is ReportFormat.JUNIT:
         return junit.to_junit(run, fail_on)
     if fmt is ReportFormat.MARKDOWN:
