@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,24 @@ def ensure_writable(path: Path) -> None:
         raise AuditorError(f"cannot write {path}: permission denied")
 
 
+def _mode_for(path: Path) -> int:
+    """The mode a plain ``open(path, "w")`` would give: the old file's, else 0666 less the umask.
+
+    mkstemp creates its file 0600, which would keep a report from the web server or CI
+    artifact reader that the old one was readable by.
+    """
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it; set it back at once
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, content: str) -> None:
     """Write ``content`` to ``path`` whole or not at all (the old file stays on failure)."""
     try:
@@ -31,6 +50,7 @@ def write_atomic(path: Path, content: str) -> None:
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except OSError as exc:
         os.unlink(tmp)
