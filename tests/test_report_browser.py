@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from playwright.sync_api import expect, sync_playwright
 
 import auditor.cli
 from auditor.check.engine import check_sources
@@ -62,8 +63,7 @@ def browser() -> Iterator[object]:
         if os.environ.get("AUDITOR_REQUIRE_BROWSER"):
             pytest.fail(f"{CHROMIUM} is missing and AUDITOR_REQUIRE_BROWSER is set (apt-get install -y chromium)")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
             yield chromium
@@ -96,6 +96,7 @@ def visible_statuses(tab, where: str) -> list[str]:  # type: ignore[no-untyped-d
 # The report is written before the browser starts: Playwright keeps an event loop running.
 def test_a_reader_filters_searches_sorts_and_copies_in_chromium(report_file: Path, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
     tab = context.new_page()
     problems: list[str] = []
     tab.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
@@ -140,7 +141,8 @@ def test_a_reader_filters_searches_sorts_and_copies_in_chromium(report_file: Pat
 
     copy = tab.locator("#group-replace button.copy").first
     copy.click()
-    assert copy.inner_text() == "Copied"
+    expect(copy).to_have_text("Copied")  # the copy is asynchronous: wait for the feedback
+    assert tab.evaluate("navigator.clipboard.readText()") == copy.get_attribute("data-copy")
 
     tab.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
     assert problems == []
