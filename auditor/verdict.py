@@ -10,7 +10,10 @@ parked      a parking or for-sale page
 blocked     401, 407, a bot challenge, 429 after retries: could not verify
 error       a fault after retries: timeout, 5xx, TLS, redirect loop, malformed answer
 skipped     excluded by configuration, or a scheme that is not checked
-unchecked   not checked by design (phones until issue 5)
+unchecked   not checked: a phone with no organisation page to look on (the reason says why)
+confirmed   a phone listed on its organisation's pages (``listed_on``)
+unconfirmed a phone absent from its organisation's pages (``found``: the numbers they list)
+invalid     a phone number that is not a valid number
 """
 
 from __future__ import annotations
@@ -32,13 +35,16 @@ class Status(StrEnum):
     ERROR = "error"
     SKIPPED = "skipped"
     UNCHECKED = "unchecked"
+    CONFIRMED = "confirmed"
+    UNCONFIRMED = "unconfirmed"
+    INVALID = "invalid"
 
     @property
     def is_healthy(self) -> bool:
         return self in _HEALTHY
 
 
-_HEALTHY = frozenset({Status.OK, Status.REDIRECTED, Status.MOVED, Status.SHORTENED})
+_HEALTHY = frozenset({Status.OK, Status.REDIRECTED, Status.MOVED, Status.SHORTENED, Status.CONFIRMED})
 
 #: Statuses that fail a CI run unless ``--fail-on`` says otherwise.
 DEFAULT_FAIL_ON: frozenset[Status] = frozenset({Status.DEAD, Status.SOFT_404, Status.PARKED, Status.ERROR})
@@ -52,12 +58,44 @@ class Hop:
     status: int
 
 
+class FindingKind(StrEnum):
+    MISSING_FRAGMENT = "missing-fragment"
+    STALE = "stale"  # the page's own date is older than checks.stale_after_days
+    CONTENT_CHANGED = "content-changed"  # main text changed beyond the threshold since the last run
+    TITLE_CHANGED = "title-changed"
+    EXPECTED_TEXT_MISSING = "expected-text-missing"  # an organisation's page no longer names it
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """Something worth knowing that does not change the status (a missing #fragment)."""
+    """Something worth knowing that does not change the status (a missing #fragment, a stale page).
 
-    kind: str
+    ``date`` (ISO) for ``stale``, ``similarity`` (0..1) for ``content-changed``;
+    ``detail`` says the rest in words.
+    """
+
+    kind: FindingKind
     detail: str = ""
+    date: str | None = None
+    similarity: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What the final page of a healthy URL says about itself, kept in history across runs.
+
+    ``date`` is the page's own last-modified or reviewed date (ISO), ``date_source``
+    where it was read (``last-modified``, ``meta``, ``json-ld``, ``text``);
+    ``fingerprint`` a similarity hash of its main text; ``etag`` and
+    ``last_modified`` for conditional requests on the next run.
+    """
+
+    title: str | None = None
+    date: str | None = None
+    date_source: str | None = None
+    fingerprint: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,5 +108,8 @@ class Verdict:
     suggestion: str | None = None
     domain_changed: bool = False
     findings: tuple[Finding, ...] = ()
+    page: PageFacts | None = None
+    listed_on: str | None = None  # phones: the page that lists the number
+    found: tuple[str, ...] = ()  # phones: the E.164 numbers the organisation's pages list instead
     elapsed_ms: int = 0
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))

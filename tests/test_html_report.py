@@ -20,7 +20,7 @@ from auditor.extract.dates import DocumentDate
 from auditor.reference import Location, Reference, Url
 from auditor.report.html import to_html
 from auditor.sources import Format
-from auditor.verdict import DEFAULT_FAIL_ON, Finding, Status, Verdict
+from auditor.verdict import DEFAULT_FAIL_ON, Finding, FindingKind, Status, Verdict
 from tests.test_reports import HOSTILE, ref, sample_run
 
 WHEN = dt.datetime(2026, 11, 21, 6, 0, tzinfo=dt.UTC)
@@ -151,7 +151,7 @@ def test_a_reference_written_in_two_documents_appears_under_both() -> None:
         (Status.ERROR, (), "group-broken"),
         (Status.PARKED, (), "group-broken"),
         (Status.SHORTENED, (), "group-replace"),
-        (Status.OK, (Finding("missing-fragment", "#dosage"),), "group-findings"),
+        (Status.OK, (Finding(FindingKind.MISSING_FRAGMENT, "#dosage"),), "group-findings"),
     ],
     ids=["error-is-broken", "parked-is-broken", "shortened-to-replace", "missing-fragment-is-a-finding"],
 )

@@ -84,12 +84,18 @@ def test_the_log_has_one_run_by_auditor() -> None:
     [
         pytest.param(
             DEFAULT_FAIL_ON,
-            ["moved", "shortened", "dead", "soft-404", "parked", "blocked", "error"],
+            ["moved", "shortened", "dead", "soft-404", "parked", "blocked", "error", "unconfirmed", "invalid"],
             id="default-fail-on",
         ),
-        pytest.param(set(), ["moved", "shortened", "blocked"], id="nothing-fails"),
-        pytest.param({Status.DEAD}, ["moved", "shortened", "dead", "blocked"], id="only-dead"),
-        pytest.param({Status.MOVED, Status.BLOCKED}, ["moved", "shortened", "blocked"], id="advisory-ones-fail"),
+        pytest.param(set(), ["moved", "shortened", "blocked", "unconfirmed", "invalid"], id="nothing-fails"),
+        pytest.param(
+            {Status.DEAD}, ["moved", "shortened", "dead", "blocked", "unconfirmed", "invalid"], id="only-dead"
+        ),
+        pytest.param(
+            {Status.MOVED, Status.BLOCKED},
+            ["moved", "shortened", "blocked", "unconfirmed", "invalid"],
+            id="advisory-ones-fail",
+        ),
         pytest.param(set(Status), [status.value for status in Status], id="everything-fails"),
     ],
 )
@@ -120,7 +126,7 @@ def test_every_status_has_rule_texts(status: Status) -> None:
     assert rule["name"] == RULES[status].name
     assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
     assert RULES[status].advice in rule["help"]["text"] and RULES[status].advice in rule["help"]["markdown"]
-    assert rule["properties"]["tags"][0] == "links"
+    assert rule["properties"]["tags"][0] in ("links", "phones")
 
 
 def test_rule_names_are_unique() -> None:

@@ -40,7 +40,7 @@ from auditor.extract import Extraction, extract_sources
 from auditor.extract.domains import host_of
 from auditor.reference import Email, Phone, Reference, Url
 from auditor.sources import EXTENSIONS, Format, Source
-from auditor.verdict import Finding, Status, Verdict
+from auditor.verdict import Finding, FindingKind, Status, Verdict
 
 CHECKED_SCHEMES = ("http", "https")
 #: Checks in progress per place of --max-concurrency: enough to keep every place busy
@@ -330,7 +330,7 @@ def _missing_fragment(ref: Reference, outcome: _Outcome) -> Finding | None:
     if fragments.has_anchor(outcome.anchors, fragment):
         return None
     where = "page" if outcome.host else "file"
-    return Finding("missing-fragment", f"#{unquote(fragment)} is not in the {where} (no heading, id or name)")
+    return Finding(FindingKind.MISSING_FRAGMENT, f"#{unquote(fragment)} is not in the {where} (no heading, id or name)")
 
 
 def _https_unreachable(trail: Trail) -> bool:

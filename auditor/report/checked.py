@@ -17,9 +17,18 @@ from auditor.extract import Extraction
 from auditor.report import jsondoc
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
 from auditor.report.terminal import paint
-from auditor.verdict import Status, Verdict
+from auditor.verdict import Finding, Status, Verdict
 
 SCHEMA = "auditor/report/1"
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": finding.kind.value, "detail": finding.detail}
+    if finding.date is not None:
+        data["date"] = finding.date
+    if finding.similarity is not None:
+        data["similarity"] = round(finding.similarity, 3)
+    return data
 
 
 def verdict_fields(verdict: Verdict) -> dict[str, Any]:
@@ -31,7 +40,7 @@ def verdict_fields(verdict: Verdict) -> dict[str, Any]:
         "redirects": [{"url": hop.url, "status": hop.status} for hop in verdict.redirects],
         "suggestion": verdict.suggestion,
         "domain_changed": verdict.domain_changed,
-        "findings": [{"kind": f.kind, "detail": f.detail} for f in verdict.findings],
+        "findings": [finding_to_dict(f) for f in verdict.findings],
         "checked_at": verdict.checked_at.isoformat(timespec="seconds"),
         "elapsed_ms": verdict.elapsed_ms,
     }

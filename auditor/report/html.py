@@ -50,9 +50,12 @@ LOOKS: dict[Status, Look] = {
     Status.ERROR: Look("!", "bad"),
     Status.MOVED: Look("\u2192", "warn"),
     Status.SHORTENED: Look("\u2192", "warn"),
+    Status.INVALID: Look("\u2717", "warn"),
+    Status.UNCONFIRMED: Look("?", "warn"),
     Status.BLOCKED: Look("?", "info"),
     Status.REDIRECTED: Look("\u21aa", "good"),
     Status.OK: Look("\u2713", "good"),
+    Status.CONFIRMED: Look("\u2713", "good"),
     Status.SKIPPED: Look("\u2013", "muted"),
     Status.UNCHECKED: Look("\u00b7", "muted"),
 }

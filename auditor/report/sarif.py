@@ -46,7 +46,13 @@ SRCROOT = "%SRCROOT%"
 #: partialFingerprints key; bump the version if what goes into the hash changes.
 FINGERPRINT = "auditorReference/v1"
 #: Reported even when not failing: healthy but worth replacing, or not verifiable.
-ADVISORY: dict[Status, str] = {Status.MOVED: "warning", Status.SHORTENED: "warning", Status.BLOCKED: "note"}
+ADVISORY: dict[Status, str] = {
+    Status.MOVED: "warning",
+    Status.SHORTENED: "warning",
+    Status.UNCONFIRMED: "warning",
+    Status.INVALID: "warning",
+    Status.BLOCKED: "note",
+}
 STDIN_URI = "stdin"
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
@@ -153,9 +159,30 @@ RULES: dict[Status, Rule] = {
     Status.UNCHECKED: Rule(
         "UncheckedReference",
         "The reference is not checked by design",
-        "Phone numbers are checked against organisations' pages (targets.yaml), not by calling them.",
-        "Nothing to do here; keep targets.yaml up to date.",
-        ("links",),
+        "A phone number with no organisation page to look it up on (none in targets.yaml, no web address beside it).",
+        "Name the organisation and its contact page in targets.yaml so the number can be confirmed.",
+        ("phones",),
+    ),
+    Status.CONFIRMED: Rule(
+        "ConfirmedPhone",
+        "The phone number is listed by its organisation",
+        "The organisation's own pages list this number.",
+        "Nothing to do.",
+        ("phones",),
+    ),
+    Status.UNCONFIRMED: Rule(
+        "UnconfirmedPhone",
+        "The phone number is not on its organisation's pages",
+        "The organisation's pages were read and do not list this number; the numbers they do list are in the message.",
+        "Check the number with the organisation; the one its pages list now is likely the replacement.",
+        ("phones", "outdated"),
+    ),
+    Status.INVALID: Rule(
+        "InvalidPhone",
+        "The phone number is not a valid number",
+        "The number cannot be dialled as written: wrong length or an unassigned range for its country.",
+        "Correct the number, or write it with its country code.",
+        ("phones",),
     ),
 }
 

@@ -39,6 +39,9 @@ STATUS_COLOURS: dict[Status, str | None] = {
     Status.PARKED: "red",
     Status.ERROR: "red",
     Status.BLOCKED: "magenta",
+    Status.CONFIRMED: "green",
+    Status.UNCONFIRMED: "yellow",
+    Status.INVALID: "yellow",
     Status.SKIPPED: None,
     Status.UNCHECKED: None,
 }
