@@ -8,13 +8,14 @@ were processed); 3 network unavailable (issue 3); 70 an internal error (a bug).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import os
 import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -27,6 +28,7 @@ from auditor.defaults import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_REDIRECTS,
     DEFAULT_REGIONS,
+    DEFAULT_REPORTS_DIR,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT,
@@ -47,6 +49,9 @@ EXIT_FAILING = 1
 EXIT_INPUT = 2
 EXIT_NETWORK = 3
 EXIT_INTERNAL = 70
+
+if TYPE_CHECKING:
+    from auditor.audit import AuditOutcome
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -134,36 +139,6 @@ def extract(inputs: tuple[str, ...], fmt: str, regions: list[str]) -> None:
     sys.exit(_emit(extraction, fmt))
 
 
-@main.command()
-@click.option(
-    "--config",
-    "config_path",
-    default=DEFAULT_CONFIG,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The audit definition.",
-)
-@_format
-@_user_errors
-def run(config_path: str, fmt: str) -> None:
-    """Run the audit defined in targets.yaml.
-
-    For now this extracts the references of every configured source and writes
-    them to the reports folder as references.json; checking comes next.
-    """
-    from auditor.config import load  # pydantic and yaml only for the commands that read targets.yaml
-
-    config = load(config_path)
-    target = config.reports_dir / "references.json"
-    ensure_writable(target)
-    sources = resolve_inputs(config.source_inputs())
-    extraction = extract_sources(sources, config.targets.checks.regions)
-    code = _emit(extraction, fmt)
-    write_atomic(target, dump.to_json(extraction))
-    click.echo(f"wrote {_display(target)}", err=True)
-    sys.exit(code)
-
-
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -195,12 +170,134 @@ def _headers(_ctx: click.Context, _param: click.Parameter, value: Sequence[str])
     return tuple(pairs)
 
 
+def _optional_duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    return None if value is None else _duration(ctx, param, value)
+
+
+def _optional_statuses(ctx: click.Context, param: click.Parameter, value: str | None) -> frozenset[Status] | None:
+    return None if value is None else _statuses(ctx, param, value)
+
+
 def _statuses(_ctx: click.Context, _param: click.Parameter, value: str) -> frozenset[Status]:
     try:
         return frozenset(Status(part.strip()) for part in value.split(",") if part.strip())
     except ValueError:
         known = ", ".join(s.value for s in Status)
         raise click.BadParameter(f"unknown status in {value!r} (known: {known})") from None
+
+
+_config_option = click.option(
+    "--config",
+    "config_path",
+    default=DEFAULT_CONFIG,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The audit definition.",
+)
+
+
+@main.command()
+@_config_option
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, help="Seconds per request (checks.timeout).")
+@click.option("--retries", type=click.IntRange(min=0), default=None, help="checks.retries")
+@click.option("--max-concurrency", type=click.IntRange(min=1), default=None, help="checks.max_concurrency")
+@click.option("--host-concurrency", type=click.IntRange(min=1), default=None, help="checks.host_concurrency")
+@click.option("--host-request-interval", default=None, callback=_optional_duration, help="checks.host_request_interval")
+@click.option("--exclude", multiple=True, callback=_patterns, help="Also skip URLs matching REGEX (repeatable).")
+@click.option("--fail-on", default=None, callback=_optional_statuses, help="checks.fail_on, e.g. dead,error.")
+@click.option("--reset-history", is_flag=True, help="Start a new history; the old file is kept aside.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary: the exit code and errors only.")
+@_user_errors
+def run(config_path: str, fail_on: frozenset[Status] | None, reset_history: bool, **options: Any) -> None:
+    """Run the audit defined in targets.yaml, with memory across runs.
+
+    Writes reports/<date>.html and .json, reports/latest.html and .json and
+    reports/index.html (every run with a trend), and records the run in the history.
+    Exit codes as `auditor check`.
+    """
+    from auditor.audit import run_audit
+    from auditor.config import load  # pydantic and yaml only for the commands that read targets.yaml
+
+    quiet, no_progress = options.pop("quiet"), options.pop("no_progress")
+    config = load(config_path)
+    fail_on = fail_on or config.fail_on
+    progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
+    outcome = asyncio.run(
+        run_audit(config, overrides=options, fail_on=fail_on, reset_history=reset_history, progress=progress)
+    )
+    sys.exit(_report_run(outcome, quiet))
+
+
+def _report_run(outcome: AuditOutcome, quiet: bool) -> int:
+    for problem in outcome.audit.extraction.problems:
+        _warn(str(problem))
+    if outcome.report is None:
+        click.echo(f"auditor: {outcome.summary}", err=True)
+        return outcome.exit_code
+    if not quiet:
+        colour = use_colour(sys.stdout)
+        click.echo(checked.to_text(outcome.audit.run, outcome.fail_on, colour=colour), nl=False, color=colour)
+        folder = outcome.report.parent
+        also = ", ".join(_display(folder / name) for name in ("latest.html", "index.html"))
+        click.echo(outcome.summary)
+        click.echo(f"wrote {_display(outcome.report)} (and {also})")
+    return outcome.exit_code
+
+
+@main.command()
+@_config_option
+@click.option("--no-progress", is_flag=True, hidden=True)
+@_user_errors
+def schedule(config_path: str, no_progress: bool) -> None:
+    """Run the audit on targets.yaml's schedule (schedule.cron, schedule.timezone) until stopped.
+
+    Runs one audit at once when the last one is older than one period (the machine
+    was off); never two at a time; SIGINT or SIGTERM stops it cleanly.
+    """
+    from auditor.audit import run_audit
+    from auditor.config import load
+    from auditor.history import History
+    from auditor.schedule import serve
+
+    config = load(config_path)
+
+    def log(message: str) -> None:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(f"{stamp} auditor: {message}", err=True)
+
+    def last_run() -> dt.datetime | None:
+        with History.open(config.history_path) as history:
+            last = history.last_run()
+        return last.started_at if last else None
+
+    async def audit() -> int:
+        fresh = load(config_path)  # edits to targets.yaml apply from the next run
+        outcome = await run_audit(fresh, log=log)
+        log(outcome.summary + (f"; {_display(outcome.report)}" if outcome.report else ""))
+        return outcome.exit_code
+
+    sys.exit(asyncio.run(serve(config.schedule, audit, last_run=last_run, log=log)))
+
+
+@main.command()
+@click.option(
+    "--dir",
+    "folder",
+    default=str(Path(DEFAULT_REPORTS_DIR) / "demo"),
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where the demo's audit definition and reports go.",
+)
+@_user_errors
+def demo(folder: str) -> None:
+    """Audit the sample leaflet against a simulated web, offline: a complete report in one command."""
+    from auditor.demo.runner import run_demo
+
+    outcome = asyncio.run(run_demo(Path(folder)))
+    _report_run(outcome, quiet=False)
+    click.echo(f"open {_display(outcome.report or Path(folder))} in a browser")
+    sys.exit(EXIT_OK)
 
 
 @main.command()

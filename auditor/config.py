@@ -2,21 +2,129 @@
 
 Errors name the file, the line and the key (``targets.yaml:12: checks.regions[0]:
 unknown region 'XX'``). Unknown keys are errors, not silently ignored: a typo in a
-key would otherwise switch a check off without anyone noticing. Issue 5 grows the
-schema (checks, schedule, notify); this is the part the extraction needs.
+key would otherwise switch a check off without anyone noticing; so are duplicate keys,
+where YAML would quietly keep the last.
+
+The pydantic models stay in this module. The rest of the product reads a
+:class:`Config`: frozen views (:class:`~auditor.check.settings.CheckSettings`,
+:class:`ScheduleSpec`, :class:`WebhookSpec`,
+:class:`~auditor.check.organisations.OrganisationSpec`) and plain values. Every
+default comes from :mod:`auditor.defaults`, shared with the command line.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+import re
+import zoneinfo
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from auditor.defaults import DEFAULT_REGIONS, DEFAULT_REPORTS_DIR
+from auditor import defaults
+from auditor.check.organisations import OrganisationSpec
+from auditor.check.settings import CheckSettings, parse_duration
 from auditor.errors import ConfigError
-from auditor.extract.phones import check_regions
+from auditor.extract.phones import check_regions, parse_number
+from auditor.verdict import DEFAULT_FAIL_ON, Status
+
+# --- the typed views the rest of the product uses ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleSpec:
+    """When ``auditor schedule`` runs the audit: a crontab line in an IANA time zone.
+
+    Build its trigger with :func:`auditor.schedule.cron_trigger`, which reads weekdays
+    as crontab does (APScheduler 3's own ``from_crontab`` takes 1 for Tuesday).
+    """
+
+    cron: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSpec:
+    """A URL that receives a JSON summary of each run (POST)."""
+
+    url: str
+
+
+# --- validators shared by several keys --------------------------------------------
+
+
+def _web_address(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise ValueError(f"not a web address: {url!r} ({exc})") from None
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"not a web address (needs http:// or https://): {url!r}")
+    if not parts.hostname:
+        raise ValueError(f"not a web address (no host name after {parts.scheme}://): {url!r}")
+    return url
+
+
+def _region_text(value: Any) -> Any:
+    if isinstance(value, bool):  # YAML 1.1 reads NO (Norway) as false
+        raise ValueError(f'not a region code: {value!r} (YAML reads NO as false: write "NO" in quotes for Norway)')
+    return value
+
+
+def _duration(value: Any) -> float:
+    """Seconds from ``0``, ``1.5``, ``"100ms"`` or ``"1s"``, the forms the command line takes too."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"not a duration: {value!r} (write 0, 50ms or 1s)")
+    seconds = parse_duration(value) if isinstance(value, str) else float(value)
+    if seconds < 0 or not math.isfinite(seconds):
+        raise ValueError(f"not a duration: {value!r} (write 0, 50ms or 1s)")
+    return seconds
+
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression: {value!r} ({exc})") from None
+    return value
+
+
+_STATUS_NAMES = ", ".join(s.value for s in Status)
+
+
+def _status(value: Any) -> Any:
+    if isinstance(value, str) and value not in {s.value for s in Status}:
+        raise ValueError(f"unknown status {value!r} (known: {_STATUS_NAMES})")
+    return value
+
+
+WebAddress = Annotated[str, AfterValidator(_web_address)]
+Region = Annotated[str, BeforeValidator(_region_text), AfterValidator(lambda r: check_regions([r])[0])]
+Duration = Annotated[float, BeforeValidator(_duration)]
+Regex = Annotated[str, AfterValidator(_regex)]
+StatusName = Annotated[Status, BeforeValidator(_status)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+# --- the schema --------------------------------------------------------------------
 
 
 class _Strict(BaseModel):
@@ -24,60 +132,217 @@ class _Strict(BaseModel):
 
 
 class SourceEntry(_Strict):
-    path: str = Field(description="A file, directory or glob, relative to targets.yaml.")
+    path: Text = Field(description="A file, directory or glob, relative to targets.yaml.")
 
 
 class Organisation(_Strict):
-    name: str
-    url: str
-    pages: list[str] = []
-    phones: list[str] = []
-    expect: list[str] | None = None
-
-    @field_validator("url", "pages")
-    @classmethod
-    def _web_address(cls, value: Any) -> Any:
-        for url in [value] if isinstance(value, str) else value:
-            if not url.startswith(("http://", "https://")):
-                raise ValueError(f"not a web address (needs http:// or https://): {url!r}")
-        return value
+    name: Text
+    url: WebAddress
+    pages: list[WebAddress] = []
+    phones: list[Text] = []
+    expect: list[Text] | None = None  # None: the name; [] switches the check off
 
 
 class Checks(_Strict):
-    regions: list[str] = list(DEFAULT_REGIONS)
+    timeout: Duration = Field(defaults.DEFAULT_TIMEOUT, gt=0)
+    retries: StrictInt = Field(defaults.DEFAULT_RETRIES, ge=0)
+    max_concurrency: StrictInt = Field(defaults.DEFAULT_MAX_CONCURRENCY, ge=1)
+    host_concurrency: StrictInt = Field(defaults.DEFAULT_HOST_CONCURRENCY, ge=1)
+    host_request_interval: Duration = defaults.DEFAULT_HOST_REQUEST_INTERVAL
+    max_redirects: StrictInt = Field(defaults.DEFAULT_MAX_REDIRECTS, ge=0)
+    user_agent: Text = defaults.DEFAULT_USER_AGENT
+    stale_after_days: Annotated[StrictInt, Field(ge=1)] | None = defaults.DEFAULT_STALE_AFTER_DAYS
+    confirm_after: StrictInt = Field(defaults.DEFAULT_CONFIRM_AFTER, ge=1)
+    regions: list[Region] = Field(list(defaults.DEFAULT_REGIONS), min_length=1)
+    exclude: list[Regex] = []
+    include: list[Regex] = []
+    fail_on: list[StatusName] = sorted(DEFAULT_FAIL_ON)
+    insecure: StrictBool = False
 
-    @field_validator("regions")
+
+class Schedule(_Strict):
+    # The time zone comes first so that the cron line is checked in it.
+    timezone: Text = defaults.DEFAULT_TIMEZONE
+    cron: Text = defaults.DEFAULT_CRON
+
+    @field_validator("timezone")
     @classmethod
-    def _regions(cls, value: list[str]) -> list[str]:
-        return check_regions(value)
+    def _timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/London or UTC)") from None
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str, info: ValidationInfo) -> str:
+        # The scheduler's own reading, so that what loads is what runs; imported here
+        # because only this check needs APScheduler.
+        from auditor.schedule import cron_trigger
+
+        try:
+            cron_trigger(value, info.data.get("timezone", "UTC"))
+        except ConfigError as exc:
+            raise ValueError(str(exc).removeprefix("schedule.cron: ")) from None
+        return value
 
 
 class Reports(_Strict):
-    dir: str = DEFAULT_REPORTS_DIR
+    dir: Text = defaults.DEFAULT_REPORTS_DIR
+    keep: StrictInt = Field(defaults.DEFAULT_KEEP, ge=1)
+    history: Text = defaults.DEFAULT_HISTORY
+
+
+class Webhook(_Strict):
+    webhook: WebAddress
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data and "webhook" not in data:
+            kinds = ", ".join(repr(str(key)) for key in data)
+            raise ValueError(
+                f"unknown kind of notification {kinds}: write '- webhook: https://...' (e-mail is not supported yet)"
+            )
+        if not isinstance(data, dict):
+            raise ValueError(f"write a notification as '- webhook: https://...', not {data!r}")
+        return data
+
+
+_OPTIONAL_SECTIONS = ("organisations", "checks", "schedule", "reports", "notify")
 
 
 class Targets(_Strict):
     sources: list[SourceEntry] = Field(min_length=1)
     organisations: list[Organisation] = []
     checks: Checks = Checks()
+    schedule: Schedule = Schedule()
     reports: Reports = Reports()
+    notify: list[Webhook] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_sections(cls, data: Any) -> Any:
+        # "notify:" with every entry commented out is YAML null: read it as empty.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (v is None and k in _OPTIONAL_SECTIONS)}
+        return data
+
+
+# --- the loaded configuration ------------------------------------------------------
+
+_LISTS = ("headers", "include", "exclude")  # command-line values add to the file's
 
 
 class Config:
-    """A loaded targets.yaml: the typed content and the folder its paths are relative to."""
+    """A loaded targets.yaml: typed views of its content, and the folder its paths are relative to."""
 
     def __init__(self, path: Path, targets: Targets) -> None:
         self.path = path
         self.base = path.parent
-        self.targets = targets
+        self.targets = targets  # the validated model; read the properties below instead
 
     def source_inputs(self) -> list[str]:
         """The configured sources as inputs for :func:`auditor.sources.resolve_inputs`."""
         return [_relative_to_cwd(self.base / entry.path) for entry in self.targets.sources]
 
+    def check_settings(self, **overrides: Any) -> CheckSettings:
+        """How to check, from ``checks:``; command-line values in ``overrides`` win.
+
+        An override of None means "not given" (an unset flag) and keeps the file's
+        value; ``headers``, ``include`` and ``exclude`` from the command line are added
+        to the file's. Patterns may be given as text or compiled. A name CheckSettings
+        does not have is a TypeError (a bug, not a user error).
+        """
+        unknown = set(overrides) - {f.name for f in fields(CheckSettings)}
+        if unknown:
+            raise TypeError(f"CheckSettings has no field {', '.join(sorted(unknown))}")
+        checks = self.targets.checks
+        values: dict[str, Any] = {
+            "timeout": checks.timeout,
+            "retries": checks.retries,
+            "max_concurrency": checks.max_concurrency,
+            "host_concurrency": checks.host_concurrency,
+            "host_request_interval": checks.host_request_interval,
+            "max_redirects": checks.max_redirects,
+            "user_agent": checks.user_agent,
+            "headers": (),
+            "include": _compiled(checks.include),
+            "exclude": _compiled(checks.exclude),
+            "insecure": checks.insecure,
+            "stale_after_days": checks.stale_after_days,
+        }
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            if name in _LISTS:
+                added = _compiled(value) if name != "headers" else tuple(value)
+                values[name] = values.get(name, ()) + added
+            else:
+                values[name] = value
+        return CheckSettings(**values)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Regions for phone numbers written without a country code, in order of preference."""
+        return tuple(self.targets.checks.regions)
+
+    @property
+    def fail_on(self) -> frozenset[Status]:
+        return frozenset(self.targets.checks.fail_on)
+
+    @property
+    def confirm_after(self) -> int:
+        """Runs in a row a transient error must last before it counts as broken."""
+        return self.targets.checks.confirm_after
+
+    @property
+    def schedule(self) -> ScheduleSpec:
+        return ScheduleSpec(cron=self.targets.schedule.cron, timezone=self.targets.schedule.timezone)
+
+    @property
+    def notify(self) -> tuple[WebhookSpec, ...]:
+        return tuple(WebhookSpec(url=entry.webhook) for entry in self.targets.notify)
+
+    @property
+    def organisations(self) -> tuple[OrganisationSpec, ...]:
+        """The organisations, ``expect`` defaulting to the organisation's name."""
+        return tuple(
+            OrganisationSpec(
+                name=org.name,
+                url=org.url,
+                pages=tuple(org.pages),
+                phones=tuple(org.phones),
+                expect=(org.name,) if org.expect is None else tuple(org.expect),
+            )
+            for org in self.targets.organisations
+        )
+
     @property
     def reports_dir(self) -> Path:
         return self.base / self.targets.reports.dir
+
+    @property
+    def history_path(self) -> Path:
+        return self.reports_dir / self.targets.reports.history
+
+    @property
+    def keep(self) -> int:
+        """Runs of report files kept (the history keeps every run)."""
+        return self.targets.reports.keep
+
+    @property
+    def config_hash(self) -> str:
+        """sha256 of the validated content: comments, key order and spelled-out defaults do not change it."""
+        canonical = json.dumps(
+            self.targets.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _compiled(patterns: Any) -> tuple[re.Pattern[str], ...]:
+    return tuple(p if isinstance(p, re.Pattern) else re.compile(p) for p in patterns)
 
 
 def _relative_to_cwd(path: Path) -> str:
@@ -87,7 +352,11 @@ def _relative_to_cwd(path: Path) -> str:
         return str(path)
 
 
+# --- loading -----------------------------------------------------------------------
+
+
 def load(path: str | Path) -> Config:
+    """Read and validate targets.yaml; ConfigError naming file, line and key for anything wrong."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -105,24 +374,69 @@ def load(path: str | Path) -> Config:
         raise ConfigError(f"{where}: not valid YAML: {problem}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: expected a mapping with keys such as 'sources' and 'organisations'")
+    duplicates = list(_duplicate_keys(node, ()))
+    if duplicates:
+        raise ConfigError("\n".join(f"{path}:{line}: {_key(loc)}: duplicate key" for line, loc in duplicates))
     try:
         targets = Targets.model_validate(data)
     except ValidationError as exc:
         raise ConfigError("\n".join(_describe(path, node, error) for error in exc.errors())) from None
+    problems = [f"{path}:{_line_of(node, loc)}: {_key(loc)}: {message}" for loc, message in _phone_problems(targets)]
+    if problems:
+        raise ConfigError("\n".join(problems))
     return Config(path, targets)
+
+
+def _phone_problems(targets: Targets) -> list[tuple[tuple[Any, ...], str]]:
+    """Configured phones phonenumbers cannot read in any configured region.
+
+    A number that parses but is not a valid one (a short code such as 116 123) is
+    kept: the audit reports it ``invalid`` rather than refusing to run.
+    """
+    regions = targets.checks.regions
+    return [
+        (
+            ("organisations", i, "phones", j),
+            f"not a phone number in {'/'.join(regions)}: {raw!r} (write it as the document does, "
+            "e.g. 0808 801 0401, +44 808 801 0401 or 1-800-4-CANCER)",
+        )
+        for i, org in enumerate(targets.organisations)
+        for j, raw in enumerate(org.phones)
+        if parse_number(raw, regions) is None
+    ]
+
+
+def _duplicate_keys(node: yaml.Node | None, loc: tuple[Any, ...]) -> Any:
+    """(line, location) of every key written twice in one mapping; YAML keeps the last silently."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            if key.value in seen:
+                yield key.start_mark.line + 1, (*loc, key.value)
+            seen.add(key.value)
+            yield from _duplicate_keys(value, (*loc, key.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _duplicate_keys(item, (*loc, index))
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".") or "(top level)"
 
 
 def _describe(path: Path, root: yaml.Node | None, error: Any) -> str:
     loc = tuple(error["loc"])
-    key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
     if error["type"] == "extra_forbidden":
         message = f"unknown key '{loc[-1]}'"
     elif error["type"] == "missing":
         message = "required key is missing"
+    elif error["type"] in ("model_type", "dict_type"):  # pydantic would name its model class
+        message = f"expected a mapping of keys, not {error['input']!r}"
     else:
         message = str(error["msg"]).removeprefix("Value error, ")
-    line = _line_of(root, loc)
-    return f"{path}:{line}: {key or '(top level)'}: {message}"
+    return f"{path}:{_line_of(root, loc)}: {_key(loc)}: {message}"
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:

@@ -26,3 +26,11 @@ DEFAULT_HOST_REQUEST_INTERVAL = 0.1  # seconds between request starts on one hos
 DEFAULT_MAX_REDIRECTS = 10
 DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes read of an answer: what the detectors need
 DEFAULT_USER_AGENT = "auditor/0.1 (link and content freshness checker; +https://github.com/auditor-project/auditor)"
+
+# The weekly audit (issue 5): targets.yaml's checks, schedule and reports sections.
+DEFAULT_STALE_AFTER_DAYS = 1095  # a page whose own date is older than three years is called stale
+DEFAULT_CONFIRM_AFTER = 2  # runs in a row a transient error must last before it counts as broken
+DEFAULT_CRON = "0 6 * * 1"  # crontab fields; Monday 06:00
+DEFAULT_TIMEZONE = "UTC"
+DEFAULT_KEEP = 52  # runs of report files kept in reports.dir (history keeps every run)
+DEFAULT_HISTORY = "history.sqlite"  # relative to reports.dir

@@ -89,6 +89,11 @@ class Reference:
     def kind(self) -> Kind:
         return self.target.kind
 
+    @property
+    def key(self) -> str:
+        """One reference across runs and documents: ``url:https://...``, ``phone:+1800...``."""
+        return f"{self.kind.value}:{self.target.key}"
+
 
 def merge(references: Iterable[Reference]) -> list[Reference]:
     """One reference per target, with all its locations, in order of first appearance.

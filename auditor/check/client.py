@@ -8,6 +8,7 @@ here, so tests and ``auditor demo`` point it at the fake web.
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 
 import aiohttp
@@ -101,7 +102,8 @@ def _page(url: str, status: int, headers: dict[str, str], body: bytes) -> Page:
     textual = not kind or kind.startswith("text/") or "html" in kind or "xml" in kind or "json" in kind
     text = _decode(body, kind) if textual else ""
     m = _TITLE.search(body[:65536]) if textual else None
-    title = _SPACE.sub(" ", _decode(m.group(1), kind)).strip() if m else ""
+    title = _SPACE.sub(" ", html.unescape(_decode(m.group(1), kind))).strip() if m else ""  # &#x27; is '
+
     return Page(url, status, headers, body, text, title)
 
 

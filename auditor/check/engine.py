@@ -9,11 +9,14 @@ detectors, and does no checking itself.
 - When no host answered at all and several failed at the network level, the network
   is down: nothing is called dead, those references get ``error`` and the run
   reports ``network_unavailable``.
+- With ``page_facts`` on (the weekly audit), each healthy HTML page's title, own date and
+  main-text fingerprint are read once per final URL, in a worker thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import secrets
 import ssl as ssl_module
 import time
@@ -26,12 +29,13 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver
 
-from auditor.check import fragments
+from auditor.check import fragments, freshness
 from auditor.check.client import Fetcher
 from auditor.check.decide import decide
 from auditor.check.failures import Failure
 from auditor.check.inputs import fetch_input
 from auditor.check.mail import AddressMailResolver, DnsMailResolver, MailResolver, check_domain
+from auditor.check.organisations import Listings, OrganisationSpec, expected_findings
 from auditor.check.page import Page
 from auditor.check.redirects import Trail, follow
 from auditor.check.settings import CheckSettings
@@ -40,7 +44,7 @@ from auditor.extract import Extraction, extract_sources
 from auditor.extract.domains import host_of
 from auditor.reference import Email, Phone, Reference, Url
 from auditor.sources import EXTENSIONS, Format, Source
-from auditor.verdict import Finding, FindingKind, Status, Verdict
+from auditor.verdict import Finding, FindingKind, PageFacts, Status, Verdict
 
 CHECKED_SCHEMES = ("http", "https")
 #: Checks in progress per place of --max-concurrency: enough to keep every place busy
@@ -100,6 +104,8 @@ class Checker:
     ``auditor demo``); by default the system resolver and verified TLS (``SSL_CERT_FILE``
     is honoured by Python's default context). ``mail_resolver`` answers for mail domains
     (by default DNS MX records, then addresses; with only ``resolver`` given, its addresses).
+    Phones are looked up on the pages of ``organisations`` (targets.yaml) or of the web
+    address beside them, numbers on those pages read in ``regions``.
     """
 
     def __init__(
@@ -109,8 +115,13 @@ class Checker:
         resolver: AbstractResolver | None = None,
         ssl: ssl_module.SSLContext | None = None,
         mail_resolver: MailResolver | None = None,
+        organisations: Sequence[OrganisationSpec] = (),
+        regions: Sequence[str] = DEFAULT_REGIONS,
     ) -> None:
         self.settings = settings or CheckSettings()
+        self._organisations = tuple(organisations)
+        self._regions = tuple(regions)
+        self._listings: Listings | None = None
         self._mail_resolver = mail_resolver
         self._own_mail_resolver: DnsMailResolver | None = None
         self._resolver = resolver
@@ -121,6 +132,7 @@ class Checker:
         self._probes: dict[tuple[str, str], asyncio.Task[Page | None]] = {}
         self._with_fragments: set[str] = set()  # addresses some reference links to with a #fragment
         self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
+        self._facts: dict[str, asyncio.Task[PageFacts]] = {}  # by final URL: two addresses may end on one page
         self._own_resolver: AbstractResolver | None = None  # the system's, when none was injected
 
     async def __aenter__(self) -> Checker:
@@ -138,6 +150,13 @@ class Checker:
         )
         self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
         self._fetcher = Fetcher(self._session, self.settings)
+        self._listings = Listings(
+            self._fetcher,
+            self._organisations,
+            self._regions,
+            max_redirects=self.settings.max_redirects,
+            excluded=self._excluded,
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -153,6 +172,11 @@ class Checker:
         assert self._fetcher is not None, "use `async with Checker(...)`"
         return self._fetcher
 
+    @property
+    def listings(self) -> Listings:
+        assert self._listings is not None, "use `async with Checker(...)`"
+        return self._listings
+
     async def check(self, references: Iterable[Reference], progress: Progress | None = None) -> CheckRun:
         started = time.monotonic()
         references = list(references)
@@ -161,6 +185,7 @@ class Checker:
             for ref in references
             if isinstance(ref.target, Url) and urlsplit(ref.target.url).fragment
         }
+        self.listings.start(references)  # phones' organisations; their pages start loading
         if progress is None:
             outcomes = await self._outcomes(references)
         else:
@@ -172,6 +197,7 @@ class Checker:
         answered = {o.host for o in outcomes if o.answered}
         failed = {o.host for o in outcomes if o.network_failure} - answered
         down = not answered and len(failed) >= 2
+        expected = await self.listings.expected_text()  # organisations' pages that no longer say what they should
         results = []
         for ref, outcome in zip(references, outcomes, strict=True):
             verdict = outcome.verdict
@@ -179,6 +205,8 @@ class Checker:
                 verdict = replace(verdict, status=Status.ERROR, reason=NETWORK_UNAVAILABLE)
             elif (missing := _missing_fragment(ref, outcome)) is not None:
                 verdict = replace(verdict, findings=(*verdict.findings, missing))
+            if extra := expected_findings(ref, verdict, expected):
+                verdict = replace(verdict, findings=(*verdict.findings, *extra))
             results.append(Checked(ref, verdict))
         elapsed = int((time.monotonic() - started) * 1000)
         return CheckRun(tuple(results), down, self.fetcher.requests, elapsed)
@@ -206,8 +234,7 @@ class Checker:
     async def _outcome(self, ref: Reference) -> _Outcome:
         target = ref.target
         if isinstance(target, Phone):
-            reason = "phone numbers are checked against organisations' pages (targets.yaml)"
-            return _Outcome(Verdict(Status.UNCHECKED, reason), "", False, False)
+            return _Outcome(await self.listings.verdict(target), "", False, False)
         if isinstance(target, Email):
             domain = target.address.rsplit("@", 1)[1]
             task = self._mail_domains.get(domain)
@@ -231,6 +258,11 @@ class Checker:
         if task is None:
             task = self._urls[key] = asyncio.ensure_future(self._check_url(address, schemeless))
         return await task
+
+    def _excluded(self, url: str) -> str | None:
+        """Why an organisation's page is not fetched (the same rules as links), or None."""
+        skipped = self._skipped(url, urlsplit(url).scheme.lower())
+        return skipped.reason if skipped is not None else None
 
     def _skipped(self, url: str, scheme: str) -> Verdict | None:
         if scheme not in CHECKED_SCHEMES:
@@ -258,7 +290,27 @@ class Checker:
         anchors = None
         if url in self._with_fragments and isinstance(trail.final, Page) and verdict.status.is_healthy:
             anchors = fragments.html_anchors(trail.final.body)
+        if settings.page_facts and verdict.status.is_healthy and isinstance(trail.final, Page):
+            verdict = await self._with_page_facts(verdict, trail.final)
         return _Outcome(verdict, host_of(url), answered, network, anchors)
+
+    async def _with_page_facts(self, verdict: Verdict, page: Page) -> Verdict:
+        """The verdict with what its final HTML page says about itself (``page``), and ``stale``
+        when that page's date is older than ``stale_after_days``.
+
+        Read once per final URL, in a worker thread: htmldate and trafilatura are CPU work.
+        """
+        if not freshness.is_html(page):
+            return verdict
+        task = self._facts.get(page.url)
+        if task is None:
+            task = self._facts[page.url] = asyncio.ensure_future(asyncio.to_thread(freshness.page_facts, page))
+        facts = await task
+        findings = verdict.findings
+        after = self.settings.stale_after_days
+        if after is not None and (old := freshness.stale(facts, today=dt.date.today(), after_days=after)):
+            findings = (*findings, old)
+        return replace(verdict, page=facts, findings=findings)
 
     async def _probe(self, url: str, trail: Trail) -> Page | None:
         """The host's answer to a made-up address beside the page (once per host)."""
@@ -365,9 +417,17 @@ async def check_references(
     ssl: ssl_module.SSLContext | None = None,
     mail_resolver: MailResolver | None = None,
     progress: Progress | None = None,
+    organisations: Sequence[OrganisationSpec] = (),
+    regions: Sequence[str] = DEFAULT_REGIONS,
 ) -> CheckRun:
-    """Check every reference; the public entry point (``resolver``/``ssl``/``mail_resolver`` for a fake web)."""
-    async with Checker(settings, resolver=resolver, ssl=ssl, mail_resolver=mail_resolver) as checker:
+    """Check every reference; the public entry point (``resolver``/``ssl``/``mail_resolver`` for a fake web).
+
+    Phones are looked up on the pages of ``organisations``, numbers read in ``regions``.
+    """
+    checker = Checker(
+        settings, resolver=resolver, ssl=ssl, mail_resolver=mail_resolver, organisations=organisations, regions=regions
+    )
+    async with checker:
         return await checker.check(references, progress)
 
 
@@ -420,13 +480,18 @@ async def check_sources(
     ssl: ssl_module.SSLContext | None = None,
     mail_resolver: MailResolver | None = None,
     progress: Progress | None = None,
+    organisations: Sequence[OrganisationSpec] = (),
 ) -> Audit:
     """Read every source (web pages fetched first), then check every reference found.
 
     One session serves both, so a fake web injected through ``resolver``/``ssl`` serves
-    the input pages too. ``progress`` hears about the checks (not the reading).
+    the input pages too. ``progress`` hears about the checks (not the reading). Phones
+    are looked up on the pages of ``organisations`` (targets.yaml).
     """
-    async with Checker(settings, resolver=resolver, ssl=ssl, mail_resolver=mail_resolver) as checker:
+    checker = Checker(
+        settings, resolver=resolver, ssl=ssl, mail_resolver=mail_resolver, organisations=organisations, regions=regions
+    )
+    async with checker:
         extraction, offline = await read_sources(checker, sources, regions, stdin=stdin)
         run = await checker.check(extraction.references, progress)
     if offline and not run.results:

@@ -23,6 +23,8 @@ class CheckSettings:
     exclude: tuple[re.Pattern[str], ...] = ()
     insecure: bool = False
     probe_soft_404: bool = True  # ask each host for a made-up page once, to recognise its error page
+    stale_after_days: int | None = None  # a page dated earlier than this many days ago is stale; None: never
+    page_facts: bool = False  # read each page's title, date and main-text fingerprint (the weekly audit)
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")

@@ -2,24 +2,35 @@
 
 JSON ``auditor/report/1`` is the issue-2 reference shape plus ``status``, ``reason``,
 ``http_status``, ``final_url``, ``redirects``, ``suggestion``, ``domain_changed``,
-``findings``, ``checked_at``, ``elapsed_ms``; a ``summary`` with ``total``,
-``by_status`` and ``broken``; and ``network_unavailable``.
+``findings``, ``checked_at``, ``elapsed_ms`` (phones: ``listed_on``, ``found``); a
+``summary`` with ``total``, ``by_status`` and ``broken``; and ``network_unavailable``.
+
+With a history (``auditor run``) each reference also has ``previous_status`` (null on
+first sight), ``first_seen``, ``status_since`` and ``confirmed`` (false while a
+transient error is damped), each source ``stale``, the summary ``new_broken``,
+``fixed`` and ``still_broken``, and ``changes`` lists those references by key.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.check.engine import NETWORK_UNAVAILABLE, CheckRun
 from auditor.extract import Extraction
+from auditor.reference import Kind
 from auditor.report import jsondoc
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
 from auditor.report.terminal import paint
 from auditor.verdict import Finding, Status, Verdict
 
+if TYPE_CHECKING:
+    from auditor.report.recall import HistoryContext
+
 SCHEMA = "auditor/report/1"
+#: Listed in the text summary even when not failing: someone should look at these.
+LISTED = frozenset({Status.MOVED, Status.SHORTENED, Status.BLOCKED, Status.UNCONFIRMED, Status.INVALID})
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -31,7 +42,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def verdict_fields(verdict: Verdict) -> dict[str, Any]:
+def verdict_fields(verdict: Verdict, kind: Kind | None = None) -> dict[str, Any]:
+    phone = {"listed_on": verdict.listed_on, "found": list(verdict.found)} if kind is Kind.PHONE else {}
     return {
         "status": verdict.status.value,
         "reason": verdict.reason,
@@ -43,29 +55,64 @@ def verdict_fields(verdict: Verdict) -> dict[str, Any]:
         "findings": [finding_to_dict(f) for f in verdict.findings],
         "checked_at": verdict.checked_at.isoformat(timespec="seconds"),
         "elapsed_ms": verdict.elapsed_ms,
+        **phone,
     }
 
 
-def to_dict(extraction: Extraction, run: CheckRun, fail_on: Collection[Status]) -> dict[str, Any]:
+def to_dict(
+    extraction: Extraction, run: CheckRun, fail_on: Collection[Status], *, history: HistoryContext | None = None
+) -> dict[str, Any]:
     by_status = Counter(item.verdict.status.value for item in run.results)
+    references = [
+        {**reference_to_dict(item.reference), **verdict_fields(item.verdict, item.reference.kind)}
+        for item in run.results
+    ]
+    sources = sources_to_list(extraction)
+    summary: dict[str, Any] = {
+        "total": len(run.results),
+        "by_status": dict(sorted(by_status.items())),
+        "broken": sum(1 for item in run.results if item.verdict.status in fail_on),
+        "requests": run.requests,
+        "elapsed_ms": run.elapsed_ms,
+    }
+    document: dict[str, Any] = {"schema": SCHEMA, "sources": sources, "summary": summary}
+    if history is not None:
+        for info, source in zip(extraction.sources, sources, strict=True):
+            source["stale"] = history.is_stale(info)
+        for item, data in zip(run.results, references, strict=True):
+            data.update(_recall(history, item.reference.key))
+        summary["broken"] = sum(1 for m in history.memories.values() if m.confirmed)
+        summary.update(
+            new_broken=len(history.new_broken), fixed=len(history.fixed), still_broken=len(history.still_broken)
+        )
+        document["changes"] = {
+            "previous_run": history.previous_run.isoformat(timespec="seconds") if history.previous_run else None,
+            "new_broken": sorted(history.new_broken),
+            "fixed": sorted(history.fixed),
+            "still_broken": sorted(history.still_broken),
+        }
+    document["network_unavailable"] = run.network_unavailable
+    document["references"] = references
+    document["problems"] = problems_to_list(extraction)
+    return document
+
+
+def _recall(history: HistoryContext, key: str) -> dict[str, Any]:
+    memory = history.memories.get(key)
+    if memory is None:
+        return {"previous_status": None, "first_seen": None, "status_since": None, "confirmed": True}
     return {
-        "schema": SCHEMA,
-        "sources": sources_to_list(extraction),
-        "summary": {
-            "total": len(run.results),
-            "by_status": dict(sorted(by_status.items())),
-            "broken": sum(1 for item in run.results if item.verdict.status in fail_on),
-            "requests": run.requests,
-            "elapsed_ms": run.elapsed_ms,
-        },
-        "network_unavailable": run.network_unavailable,
-        "references": [{**reference_to_dict(item.reference), **verdict_fields(item.verdict)} for item in run.results],
-        "problems": problems_to_list(extraction),
+        "previous_status": memory.previous_status.value if memory.previous_status else None,
+        "first_seen": memory.first_seen.isoformat(timespec="seconds"),
+        "status_since": memory.status_since.isoformat(timespec="seconds"),
+        "confirmed": memory.confirmed,
     }
 
 
-def to_json(extraction: Extraction, run: CheckRun, fail_on: Collection[Status]) -> str:
-    return jsondoc.dumps(to_dict(extraction, run, fail_on))
+def to_json(
+    extraction: Extraction, run: CheckRun, fail_on: Collection[Status], *, history: HistoryContext | None = None
+) -> str:
+    return jsondoc.dumps(to_dict(extraction, run, fail_on, history=history))
 
 
 def to_text(run: CheckRun, fail_on: Collection[Status], colour: bool = False) -> str:
@@ -96,7 +143,7 @@ def to_text(run: CheckRun, fail_on: Collection[Status], colour: bool = False) ->
             if item.verdict.status is status
             and not (run.network_unavailable and item.verdict.reason == NETWORK_UNAVAILABLE)
         ]
-        if not items or not (status in fail_on or status in (Status.MOVED, Status.SHORTENED, Status.BLOCKED)):
+        if not items or not (status in fail_on or status in LISTED):
             continue
         lines.append("")
         lines.append(styled(f"{status.value} ({len(items)})", status, bold=True))

@@ -19,7 +19,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -33,6 +33,8 @@ from auditor.verdict import Status
 
 if TYPE_CHECKING:
     import jinja2
+
+    from auditor.report.recall import HistoryContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,9 @@ SEVERITY: tuple[Status, ...] = tuple(LOOKS)
 SUGGESTING = frozenset({Status.MOVED, Status.SHORTENED})
 #: The report's sections, in order: each is ``templates/sections/<name>.html.j2``.
 SECTIONS: tuple[tuple[str, str], ...] = (
+    ("changes", "Since the last run"),  # only with a history (auditor run)
     ("attention", "Needs attention"),
+    ("phones", "Phone numbers"),  # only when there are phone numbers
     ("references", "All references"),
     ("documents", "By document"),
 )
@@ -102,6 +106,13 @@ class Row:
     findings: tuple[str, ...]
     places: tuple[Place, ...]
     search: str  # what the free-text search looks in, lower-cased
+    key: str = ""
+    previous_status: Status | None = None  # with a history: the last run's status
+    previous_look: Look | None = None
+    since: str | None = None  # with a history: since when the status has been this
+    damped: bool = False  # a first transient error, not counted until it repeats (checks.confirm_after)
+    listed_on: str | None = None  # phones: the page that lists the number
+    found: tuple[str, ...] = ()  # phones: the numbers the organisation's pages list instead
 
     @property
     def severity(self) -> int:
@@ -134,6 +145,7 @@ class DocumentView:
     document_date: str | None
     counts: tuple[tuple[Status, int], ...]
     rows: tuple[tuple[Row, tuple[Place, ...]], ...]  # each reference with its places in this document
+    stale: bool = False  # older than checks.stale_after_days (auditor run)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +165,11 @@ class ReportView:
     problems: tuple[str, ...]
     sections: tuple[tuple[str, str], ...]
     version: str
+    changes: tuple[Group, ...] = ()  # new and fixed since the previous run (auditor run)
+    previous_run: str | None = None
+    has_history: bool = False
+    phones: tuple[Row, ...] = ()
+    stale_after_days: int | None = None
 
 
 def to_html(
@@ -162,18 +179,19 @@ def to_html(
     *,
     inputs: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
+    history: HistoryContext | None = None,
 ) -> str:
-    """The whole report as one HTML document."""
+    """The whole report as one HTML document; ``history`` adds what changed since the last run."""
     import markupsafe  # comes with jinja2
 
-    view = build_view(extraction, run, fail_on, inputs=inputs, generated_at=generated_at)
-    env = _environment()
-    style, script = _asset("report.css"), _asset("report.js")
+    view = build_view(extraction, run, fail_on, inputs=inputs, generated_at=generated_at, history=history)
+    env = environment()
+    style, script = asset("report.css"), asset("report.js")
     return env.get_template("report.html.j2").render(
         view=view,
         style=markupsafe.Markup(style),  # our own files, inlined verbatim: the CSP hashes them as they are
         script=markupsafe.Markup(script),
-        csp=_csp(style, script),
+        csp=content_security_policy(style, script),
     )
 
 
@@ -184,12 +202,21 @@ def build_view(
     *,
     inputs: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
+    history: HistoryContext | None = None,
 ) -> ReportView:
     """What the template shows, computed here so the template only lays it out."""
     documents = {info.name: (f"doc-{i + 1}", info.format) for i, info in enumerate(extraction.sources)}
     rows = tuple(_row(i, item, fail_on, documents) for i, item in enumerate(run.results))
+    if history is not None:
+        rows = tuple(_recalled(row, history) for row in rows)
     counts = Counter(row.status for row in rows)
     when = (generated_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    phones = tuple(row for row in rows if row.kind == "phone")
+    sections = tuple(
+        (key, title)
+        for key, title in SECTIONS
+        if (key != "changes" or history is not None) and (key != "phones" or phones)
+    )
     return ReportView(
         title="Link audit",
         generated_at=when.strftime("%Y-%m-%d %H:%M UTC"),
@@ -202,18 +229,49 @@ def build_view(
         tiles=tuple(Tile(s, LOOKS[s], counts[s], s in fail_on) for s in SEVERITY if counts[s]),
         groups=_groups(rows, fail_on),
         rows=rows,
-        documents=_documents(extraction, rows, documents),
+        documents=_documents(extraction, rows, documents, history),
         problems=tuple(_clean(str(problem)) for problem in extraction.problems),
-        sections=SECTIONS,
+        sections=sections,
         version=__version__,
+        changes=_changes(rows, history) if history is not None else (),
+        previous_run=history.previous_run.strftime("%Y-%m-%d %H:%M UTC") if history and history.previous_run else None,
+        has_history=history is not None,
+        phones=tuple(sorted(phones, key=lambda r: r.severity)),
+        stale_after_days=history.stale_after_days if history is not None else None,
     )
+
+
+def _recalled(row: Row, history: HistoryContext) -> Row:
+    memory = history.memories.get(row.key)
+    if memory is None:
+        return row
+    damped = row.failing and not memory.confirmed
+    return replace(
+        row,
+        previous_status=memory.previous_status,
+        previous_look=LOOKS[memory.previous_status] if memory.previous_status else None,
+        since=memory.status_since.strftime("%Y-%m-%d"),
+        failing=row.failing and memory.confirmed,
+        damped=damped,
+    )
+
+
+def _changes(rows: tuple[Row, ...], history: HistoryContext) -> tuple[Group, ...]:
+    new = tuple(r for r in rows if r.key in history.new_broken)
+    fixed = tuple(r for r in rows if r.key in history.fixed)
+    groups = (
+        Group("new", "New since the last run", "Broken since the previous audit: the freshest to fix.", new),
+        Group("fixed", "Fixed since the last run", "Failing in the previous audit, working now.", fixed),
+    )
+    return tuple(g for g in groups if g.rows)
 
 
 def _groups(rows: tuple[Row, ...], fail_on: Collection[Status]) -> tuple[Group, ...]:
     broken = tuple(sorted((r for r in rows if r.failing), key=lambda r: r.severity))
-    replace = tuple(r for r in rows if r.status in SUGGESTING and not r.failing)
+    outdated = tuple(r for r in rows if r.status in SUGGESTING and not r.failing)
     unverified = tuple(r for r in rows if r.status is Status.BLOCKED and not r.failing)
-    listed = {r.anchor for r in (*broken, *replace, *unverified)}
+    phones = tuple(r for r in rows if r.status in (Status.UNCONFIRMED, Status.INVALID) and not r.failing)
+    listed = {r.anchor for r in (*broken, *outdated, *unverified, *phones)}
     noted = tuple(r for r in rows if r.findings and r.anchor not in listed)
     groups = (
         Group(
@@ -226,7 +284,7 @@ def _groups(rows: tuple[Row, ...], fail_on: Collection[Status]) -> tuple[Group, 
             "replace",
             "Outdated: replace with the suggestion",
             "These still work, through a permanent redirect or a shortener: point straight at the destination.",
-            replace,
+            outdated,
         ),
         Group(
             "unverified",
@@ -234,13 +292,22 @@ def _groups(rows: tuple[Row, ...], fail_on: Collection[Status]) -> tuple[Group, 
             "The site refused an automated check (a login, a bot challenge, rate limits): open these by hand.",
             unverified,
         ),
+        Group(
+            "phones",
+            "Phone numbers to check",
+            "Not on the organisation's pages any more (the numbers they list are shown), or not a valid number.",
+            phones,
+        ),
         Group("findings", "Findings", "Working references with something to look at.", noted),
     )
     return tuple(g for g in groups if g.rows)
 
 
 def _documents(
-    extraction: Extraction, rows: tuple[Row, ...], anchors: dict[str, tuple[str, Format]]
+    extraction: Extraction,
+    rows: tuple[Row, ...],
+    anchors: dict[str, tuple[str, Format]],
+    history: HistoryContext | None = None,
 ) -> tuple[DocumentView, ...]:
     documents = []
     for info in extraction.sources:
@@ -254,6 +321,7 @@ def _documents(
                 document_date=info.document_date.isoformat() if info.document_date else None,
                 counts=tuple((s, counts[s]) for s in SEVERITY if counts[s]),
                 rows=tuple(sorted(here, key=lambda pair: (pair[1][0].line, pair[0].severity))),
+                stale=history.is_stale(info) if history is not None else False,
             )
         )
     return tuple(documents)
@@ -291,6 +359,9 @@ def _row(index: int, item: Checked, fail_on: Collection[Status], documents: dict
         findings=findings,
         places=places,
         search=_clean(search),
+        key=ref.key,
+        listed_on=_clean(verdict.listed_on) if verdict.listed_on else None,
+        found=verdict.found,
     )
 
 
@@ -309,28 +380,29 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _csp(style: str, script: str) -> str:
-    """Nothing loads from anywhere; only this report's own style and script run."""
+def content_security_policy(style: str, script: str | None) -> str:
+    """Nothing loads from anywhere; only this page's own style and script (if any) run."""
 
     def digest(text: str) -> str:
         return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
+    scripts = digest(script) if script else "'none'"
     return (
-        f"default-src 'none'; style-src {digest(style)}; script-src {digest(script)}; "
+        f"default-src 'none'; style-src {digest(style)}; script-src {scripts}; "
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
 
 
 @cache
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
     return resources.files("auditor.report").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     import jinja2  # only the runs that write HTML pay for the import
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("auditor.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -338,3 +410,5 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["zip"] = zip
+    return env

@@ -1,0 +1,214 @@
+"""``auditor run``: one audit of targets.yaml, with memory.
+
+The engine checks; this module only wires the stages around it, in the order that
+keeps a crash harmless:
+
+1. take the audit lock (``reports/.auditor.lock``) and open the history (a corrupt
+   or locked history stops the run before any request);
+2. read the sources and check every reference (page facts and phone listings on);
+3. compare with the previous run (new / fixed / still broken, flap damping) and add
+   the ``content-changed`` / ``title-changed`` findings;
+4. write the dated reports (``reports/<YYYY-MM-DDTHHMMSS>.html`` and ``.json``),
+   atomically; then record the run in the history, in one transaction; then
+   ``latest.*`` and ``index.html``; then prune report files beyond ``reports.keep``.
+   Killed before step 4 ends, the previous latest report and the history stand.
+
+On a machine without network nothing is written and nothing recorded (exit 3): an
+outage is not a week in which everything broke.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from auditor.check.engine import Audit, Checked, CheckRun, Progress, check_sources
+from auditor.check.freshness import content_changed, title_changed
+from auditor.config import Config
+from auditor.history import Comparison, History, Observation, RunInfo
+from auditor.lock import AuditLock
+from auditor.notify import Notice, notify
+from auditor.report import checked, html, index
+from auditor.report.recall import HistoryContext
+from auditor.sources import resolve_inputs
+from auditor.verdict import Status
+from auditor.write import write_atomic
+
+EXIT_OK, EXIT_FAILING, EXIT_INPUT, EXIT_NETWORK = 0, 1, 2, 3
+STAMP = "%Y-%m-%dT%H%M%S"
+_DATED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{6}(?:-\d+)?\.(?:html|json)$")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditOutcome:
+    """What ``auditor run`` tells the user: the exit code, the report written, one line of summary."""
+
+    exit_code: int
+    report: Path | None
+    summary: str
+    audit: Audit
+    comparison: Comparison | None
+    run: RunInfo | None
+    fail_on: frozenset[Status]
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def run_audit(
+    config: Config,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    fail_on: frozenset[Status] | None = None,
+    reset_history: bool = False,
+    resolver: Any = None,
+    ssl: Any = None,
+    mail_resolver: Any = None,
+    progress: Progress | None = None,
+    now: Callable[[], dt.datetime] = utc_now,
+    log: Callable[[str], None] = _quiet,
+) -> AuditOutcome:
+    """One audit; ``resolver``/``ssl``/``mail_resolver`` point it at a fake web (tests, ``auditor demo``).
+
+    ``overrides`` are command-line values for CheckSettings (None: not given); ``fail_on``
+    replaces ``checks.fail_on``; ``log`` receives notification warnings.
+    """
+    fail_on = fail_on or config.fail_on
+    reports = config.reports_dir
+    with AuditLock(reports), History.open(config.history_path, reset=reset_history) as history:
+        started = now()
+        settings = config.check_settings(**dict(overrides or {}), page_facts=True)
+        sources = resolve_inputs(config.source_inputs())
+        audit = await check_sources(
+            sources,
+            settings,
+            config.regions,
+            organisations=config.organisations,
+            resolver=resolver,
+            ssl=ssl,
+            mail_resolver=mail_resolver,
+            progress=progress,
+        )
+        if audit.run.network_unavailable:
+            line = "the network is unavailable: nothing was checked, written or recorded (try `auditor demo`)"
+            return AuditOutcome(EXIT_NETWORK, None, line, audit, None, None, fail_on)
+        observations = [Observation.of(item.reference, item.verdict) for item in audit.run.results]
+        comparison = history.compare(observations, now=started, fail_on=fail_on, confirm_after=config.confirm_after)
+        audit = Audit(audit.extraction, _with_changes(audit.run, comparison))
+        observations = [Observation.of(item.reference, item.verdict) for item in audit.run.results]
+        stem = _free_stem(reports, started.astimezone(dt.UTC).strftime(STAMP))
+        context = HistoryContext.of(comparison, config.targets.checks.stale_after_days, started.date())
+        report_json = checked.to_json(audit.extraction, audit.run, fail_on, history=context)
+        report_html = html.to_html(
+            audit.extraction,
+            audit.run,
+            fail_on,
+            inputs=config.source_inputs(),
+            generated_at=started,
+            history=context,
+        )
+        dated = reports / f"{stem}.html"
+        write_atomic(reports / f"{stem}.json", report_json)
+        write_atomic(dated, report_html)
+        recorded = history.record(
+            observations,
+            comparison,
+            started_at=started,
+            finished_at=now(),
+            config_hash=config.config_hash,
+            report=dated.name,
+        )
+        write_atomic(reports / "latest.json", report_json)
+        write_atomic(reports / "latest.html", report_html)
+        kept = _prune(reports, config.keep)
+        rows = [
+            index.RunRow(r.started_at, r.counts, r.failing, r.report if r.report in kept else None)
+            for r in history.runs()
+        ]
+        write_atomic(reports / "index.html", index.to_index(rows))
+    failing = [key for key, memory in comparison.memories.items() if memory.confirmed]
+    code = EXIT_INPUT if audit.extraction.problems else (EXIT_FAILING if failing else EXIT_OK)
+    line = (
+        f"{len(audit.run.results)} references, {len(failing)} failing "
+        f"({len(comparison.new_broken)} new, {len(comparison.still_broken)} still, {len(comparison.fixed)} fixed)"
+    )
+    if config.notify:
+        notice = Notice(
+            started_at=started,
+            counts=recorded.counts,
+            failing=len(failing),
+            new_broken=tuple(_described(audit.run, comparison.new_broken)),
+            fixed=tuple(_described(audit.run, comparison.fixed)),
+            report=str(dated),
+        )
+        await _notify(config, notice, resolver=resolver, ssl=ssl, log=log)
+    return AuditOutcome(code, dated, line, audit, comparison, recorded, fail_on)
+
+
+def _described(run: CheckRun, keys: Sequence[str]) -> list[str]:
+    """``text (file:line)`` for each reference in ``keys``: what a notification reader recognises."""
+    wanted = set(keys)
+    described = []
+    for item in run.results:
+        if item.reference.key in wanted:
+            place = item.reference.locations[0] if item.reference.locations else None
+            described.append(f"{item.reference.text} ({place.source}:{place.line})" if place else item.reference.text)
+    return described
+
+
+async def _notify(config: Config, notice: Notice, *, resolver: Any, ssl: Any, log: Callable[[str], None]) -> None:
+    """Tell the webhooks; a failure is a warning in the log, never a failed run."""
+    import aiohttp
+
+    connector = aiohttp.TCPConnector(resolver=resolver, ssl=ssl or True) if resolver is not None else None
+    async with aiohttp.ClientSession(connector=connector) as session:
+        await notify([hook.url for hook in config.notify], notice, session=session, log=log)
+
+
+def _with_changes(run: CheckRun, comparison: Comparison) -> CheckRun:
+    """Add what changed on each page since the last run: its main text, its title."""
+    results = []
+    for item in run.results:
+        memory = comparison.memories.get(item.reference.key)
+        page = item.verdict.page
+        if memory is None or page is None or not item.verdict.status.is_healthy:
+            results.append(item)
+            continue
+        found = [
+            finding
+            for finding in (
+                content_changed(memory.previous_fingerprint, page.fingerprint),
+                title_changed(memory.previous_title, page.title),
+            )
+            if finding is not None
+        ]
+        verdict = replace(item.verdict, findings=(*item.verdict.findings, *found)) if found else item.verdict
+        results.append(Checked(item.reference, verdict))
+    return replace(run, results=tuple(results))
+
+
+def _free_stem(reports: Path, stem: str) -> str:
+    """Two runs in one second get ``...T060000`` and ``...T060000-1``: a report is never overwritten."""
+    candidate, n = stem, 0
+    while (reports / f"{candidate}.html").exists() or (reports / f"{candidate}.json").exists():
+        n += 1
+        candidate = f"{stem}-{n}"
+    return candidate
+
+
+def _prune(reports: Path, keep: int) -> set[str]:
+    """Keep the newest ``keep`` runs' dated report files; return the names still there."""
+    stems = sorted({p.stem for p in reports.iterdir() if _DATED.match(p.name)}, reverse=True)
+    for stem in stems[keep:]:
+        for suffix in (".html", ".json"):
+            (reports / f"{stem}{suffix}").unlink(missing_ok=True)
+    return {f"{stem}.html" for stem in stems[:keep]}

@@ -1,0 +1,327 @@
+"""Is the page still maintained, and is it still the same page? What a healthy page says about itself.
+
+A page's own date, in order of trust (the first source that gives one wins):
+
+json-ld        ``dateModified`` or ``lastReviewed`` in its JSON-LD (schema.org)
+meta           ``<meta>`` modification tags (``article:modified_time``, ``og:updated_time``,
+               ``dcterms.modified``, ``last-modified`` … the names htmldate knows), microdata
+               ``itemprop="dateModified"``
+text           a visible "Last reviewed / Last updated / Page last updated …" statement
+last-modified  the HTTP Last-Modified header
+
+Only modification and review dates count. A publication date says when a page was
+written, not whether anyone still looks after it (a news story from 2015 is not stale),
+and a copyright year is too often left behind. So htmldate is not asked to guess from the
+whole page: it picks publication dates, dates in the canonical URL, any date in the text;
+it parses the odd formats of the values picked here. Dates in the future are ignored.
+
+The fingerprint is a 64-bit simhash of the page's main text (trafilatura's extraction,
+without navigation and footers): near pages have near hashes. Two unrelated pages agree
+on about half the bits, a page with a sentence edited in a long article on nearly all.
+
+Parsing is CPU work: :func:`page_facts` is meant to run in a worker thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import logging
+import re
+from html import escape
+
+from lxml import etree, html
+
+from auditor.check.page import Page
+from auditor.extract.dates import stated_date
+from auditor.verdict import Finding, FindingKind, PageFacts
+
+#: How many bits the fingerprint has (and so how finely similarity is measured).
+FINGERPRINT_BITS = 64
+#: Below this similarity the main text counts as changed since the last run.
+DEFAULT_CHANGE_THRESHOLD = 0.9
+#: Parsing a page stops here: a few megabytes of markup can take seconds to extract.
+MAX_PARSE_CHARS = 2_000_000
+#: Earlier than this a date is a parsing accident (the web is younger).
+EARLIEST_YEAR = 1991
+
+# Modification-date tags, after htmldate's lists (htmldate.core NAME_MODIFIED,
+# PROPERTY_MODIFIED, ITEMPROP_ATTRS_MODIFIED) without its publication dates.
+_META_MODIFIED = frozenset(
+    {
+        "article:modified", "article:modified_date", "article:modified_time", "article:post_modified",
+        "bt:moddate", "datemodified", "dateupdate", "dc.date.modified", "dc.modified", "dcterms.modified",
+        "lastdate", "lastmod", "lastmodified", "last-modified", "lastreviewed", "modificationdate", "modified",
+        "modified_time", "og:article:modified_time", "og:modified_time", "og:updated_time", "revision_date",
+        "updated_time", "utime",
+    }
+)  # fmt: skip
+_META_ATTRIBUTES = ("property", "name", "itemprop", "http-equiv")
+_JSON_LD_DATE = re.compile(r'"(?:dateModified|lastReviewed)"\s*:\s*"([^"]{4,64})"')
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+# "Last reviewed: 14 March 2011", "Page last updated 3 May 2019", "Updated: March 14, 2011".
+_STATEMENT = re.compile(
+    r"\b(?:(?:page|content|article|information|this\s+page\s+was)\s+)?(?:last\s+)?"
+    r"(?:reviewed|updated|modified|revised|checked)\b"
+    r"|\b(?:date\s+of\s+(?:last\s+)?review|review\s+date)\b",
+    re.IGNORECASE,
+)
+_NEXT = re.compile(r"\bnext\s*$", re.IGNORECASE)  # "Next review date: 2027" is a plan
+# Words of other kinds of date (publication, copyright): a review date is not read past them.
+_OTHER_STATEMENT = re.compile(r"\u00a9|\(c\)|copyright|published|issued|printed|\bsources?\b", re.IGNORECASE)
+_STATEMENT_REACH = 48  # characters after "Last reviewed" where its date may be
+_VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+_SOURCE_WORDS = {
+    "json-ld": "its JSON-LD dateModified",
+    "meta": "its meta tags",
+    "text": "its text",
+    "last-modified": "the Last-Modified header",
+}
+
+
+def is_html(page: Page) -> bool:
+    """Is this answer an HTML page (said by its Content-Type, or by its first bytes when it has none)?"""
+    kind = page.headers.get("content-type", "").lower()
+    if kind:
+        return "html" in kind
+    start = page.text[:512].lstrip().lower()
+    return start.startswith(("<!doctype html", "<html"))
+
+
+def page_facts(page: Page, *, today: dt.date | None = None) -> PageFacts:
+    """The title, own date, main-text fingerprint and cache validators of an HTML page (CPU work)."""
+    today = today or dt.date.today()
+    _quiet_libraries()
+    markup = page.text[:MAX_PARSE_CHARS]
+    tree = _parse(markup)
+    date, source = _markup_date(tree, today) if tree is not None else (None, None)
+    if date is None:
+        header = _http_date(page.headers.get("last-modified", ""), today)
+        if header is not None:
+            date, source = header.isoformat(), "last-modified"
+    return PageFacts(
+        title=page.title or None,
+        date=date,
+        date_source=source,
+        fingerprint=fingerprint(_main_text(markup, tree)),
+        etag=page.headers.get("etag") or None,
+        last_modified=page.headers.get("last-modified") or None,
+    )
+
+
+def fingerprint(text: str) -> str | None:
+    """A 64-bit simhash of ``text`` as 16 hex digits; None when it has no words."""
+    from trafilatura.deduplication import Simhash  # imported here: trafilatura is slow to import
+
+    text = text.casefold()
+    if not any(c.isalnum() for c in text):
+        return None
+    return f"{Simhash(text, length=FINGERPRINT_BITS).hash:0{FINGERPRINT_BITS // 4}x}"
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two fingerprints are, 0..1: the share of bits they agree on (1.0 for the same text).
+
+    Unrelated pages come out near 0.5, not 0: half their bits agree by chance. ValueError
+    when either is not hexadecimal (not a fingerprint).
+    """
+    differing = (int(a, 16) ^ int(b, 16)).bit_count()
+    return (FINGERPRINT_BITS - differing) / FINGERPRINT_BITS
+
+
+def stale(facts: PageFacts, *, today: dt.date, after_days: int) -> Finding | None:
+    """A ``stale`` finding when the page's own date is more than ``after_days`` days before ``today``.
+
+    A date stated to the month or year ("Reviewed: June 2014") is read as its last day:
+    only a page surely older than the limit is called stale.
+    """
+    if facts.date is None:
+        return None
+    last = _period_end(facts.date)
+    if last is None or (today - last).days <= after_days:
+        return None
+    where = _SOURCE_WORDS.get(facts.date_source or "", "the page")
+    detail = f"last updated {facts.date} ({_age(last, today)}, says {where})"
+    return Finding(FindingKind.STALE, detail, date=facts.date)
+
+
+def content_changed(
+    previous: str | None, current: str | None, *, threshold: float = DEFAULT_CHANGE_THRESHOLD
+) -> Finding | None:
+    """A ``content-changed`` finding when the main text's fingerprint moved below ``threshold`` similarity.
+
+    None when either fingerprint is unknown (first sight, or a page without text).
+    """
+    if previous is None or current is None:
+        return None
+    alike = similarity(previous, current)
+    if alike >= threshold:
+        return None
+    detail = f"the main text changed since the last run ({alike:.0%} similar)"
+    return Finding(FindingKind.CONTENT_CHANGED, detail, similarity=round(alike, 2))
+
+
+def title_changed(previous: str | None, current: str | None) -> Finding | None:
+    """A ``title-changed`` finding when the page's title differs from the last run's (case and spacing aside)."""
+    if previous is None or current is None or _normal_title(previous) == _normal_title(current):
+        return None
+    return Finding(FindingKind.TITLE_CHANGED, f"the title was “{previous}”, now “{current}”")
+
+
+def _normal_title(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _quiet_libraries() -> None:
+    # Both log every odd page at WARNING; a date or fingerprint is optional.
+    for name in ("htmldate", "trafilatura"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _parse(markup: str) -> html.HtmlElement | None:
+    if not markup.strip():
+        return None
+    try:
+        return html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _markup_date(tree: html.HtmlElement, today: dt.date) -> tuple[str | None, str | None]:
+    """The page's date from its markup, most trusted source first, and which source that was."""
+    readers = (("json-ld", _json_ld_dates), ("meta", _meta_dates), ("text", _text_dates))
+    for source, read in readers:
+        dates = [d for d in read(tree, today) if d is not None]
+        if dates:
+            return max(dates, key=_sort_key), source  # several of one kind: the latest
+    return None, None
+
+
+def _json_ld_dates(tree: html.HtmlElement, today: dt.date) -> list[str | None]:
+    # A pattern rather than json.loads: JSON-LD in the wild often is not valid JSON
+    # (trailing commas, comments), and the property may sit anywhere in an @graph.
+    found: list[str | None] = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() == "application/ld+json" and script.text:
+            found += [_value_date(v, today) for v in _JSON_LD_DATE.findall(script.text)]
+    return found
+
+
+def _meta_dates(tree: html.HtmlElement, today: dt.date) -> list[str | None]:
+    found: list[str | None] = []
+    for meta in tree.iter("meta"):
+        if {(meta.get(a) or "").strip().lower() for a in _META_ATTRIBUTES} & _META_MODIFIED:
+            found.append(_value_date(meta.get("content") or meta.get("datetime") or "", today))
+    for element in tree.xpath("//body//*[@itemprop]"):  # microdata on a visible element
+        if (element.get("itemprop") or "").strip().lower() in _META_MODIFIED:
+            value = element.get("content") or element.get("datetime") or element.text_content()
+            found.append(_value_date(value, today))
+    return found
+
+
+def _text_dates(tree: html.HtmlElement, today: dt.date) -> list[str | None]:
+    text = _visible_text(tree)
+    found: list[str | None] = []
+    for m in _STATEMENT.finditer(text):
+        if _NEXT.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        rest = text[m.end() : m.end() + _STATEMENT_REACH]
+        if other := _OTHER_STATEMENT.search(rest):
+            rest = rest[: other.start()]
+        # The date must follow the words at once; stated_date reads "updated <date>" so, and
+        # with the other statements cut off it cannot fall back on a copyright year instead.
+        date = stated_date("updated" + rest, today)
+        found.append(date.isoformat() if date is not None and date.year >= EARLIEST_YEAR else None)
+    return found
+
+
+def _visible_text(tree: html.HtmlElement) -> str:
+    nodes = tree.xpath(_VISIBLE_TEXT)
+    return " ".join(" ".join(nodes).split())
+
+
+def _value_date(value: str, today: dt.date) -> str | None:
+    """An attribute's date as ISO: ISO 8601 and HTTP dates directly, other forms through htmldate."""
+    value = value.strip()
+    if not value:
+        return None
+    date: dt.date | None
+    if m := _ISO_DATE.match(value):
+        try:
+            date = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    else:
+        date = _http_date(value, today) or _htmldate(value)
+    if date is None or date > today or date.year < EARLIEST_YEAR:
+        return None
+    return date.isoformat()
+
+
+def _htmldate(value: str) -> dt.date | None:
+    """htmldate's reading of one modification tag's value ("14/03/2011", "March 14, 2011" …)."""
+    from htmldate import find_date  # imported here: it is slow to import
+
+    # A document holding nothing but that tag: htmldate cannot pick another date.
+    markup = f'<html><head><meta property="article:modified_time" content="{escape(value)}"></head><body></body></html>'
+    try:
+        found = find_date(markup, extensive_search=False, original_date=False, outputformat="%Y-%m-%d")
+    except Exception:  # htmldate raises assorted errors on odd input; a date is optional
+        return None
+    return dt.date.fromisoformat(found) if found else None
+
+
+def _http_date(value: str, today: dt.date) -> dt.date | None:
+    """An HTTP date ("Mon, 14 Mar 2011 10:00:00 GMT"), None when it is not one or is in the future."""
+    if not value.strip():
+        return None
+    try:
+        date = email.utils.parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return date if date.year >= EARLIEST_YEAR and date <= today else None
+
+
+def _main_text(markup: str, tree: html.HtmlElement | None) -> str:
+    """The page's main text (trafilatura: without menus, footers, comments); its visible text when none."""
+    import trafilatura  # imported here: it is slow to import and only the weekly audit needs it
+
+    text = None
+    if markup.strip():
+        try:
+            text = trafilatura.extract(markup, include_comments=False, include_tables=True, deduplicate=False)
+        except Exception:  # trafilatura fails on assorted odd markup; the visible text will do
+            text = None
+    if not text and tree is not None:
+        text = _visible_text(tree)
+    return text or ""
+
+
+def _sort_key(iso: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in iso.split("-"))
+
+
+def _period_end(iso: str) -> dt.date | None:
+    """The last day of an ISO date, month (``2014-06``) or year (``2014``)."""
+    try:
+        parts = _sort_key(iso)
+        if len(parts) == 3:
+            return dt.date(*parts)
+        if len(parts) == 2:
+            year, month = parts
+            first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+            return first_of_next - dt.timedelta(days=1)
+        return dt.date(parts[0], 12, 31)
+    except (ValueError, TypeError):
+        return None
+
+
+def _age(date: dt.date, today: dt.date) -> str:
+    years = today.year - date.year - ((today.month, today.day) < (date.month, date.day))
+    if years >= 1:
+        return f"{years} year{'s' if years != 1 else ''} ago"
+    months = (today.year - date.year) * 12 + today.month - date.month - (today.day < date.day)
+    if months >= 1:
+        return f"{months} month{'s' if months != 1 else ''} ago"
+    days = (today - date).days
+    return f"{days} day{'s' if days != 1 else ''} ago"

@@ -1,0 +1,251 @@
+"""`auditor run`: the weekly audit with memory, against the fake web.
+
+Two runs in a row write two dated reports, a latest and an index with a trend; the
+second remembers the first. A crash, a lock, a corrupt history or an outage never
+loses the previous reports or history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+import auditor.audit
+from auditor.audit import run_audit
+from auditor.check.engine import check_sources
+from auditor.cli import main
+from auditor.config import load
+from auditor.fakeweb import FakeWeb, not_found, page, redirect
+from auditor.lock import AuditLock
+
+HOME = (
+    "<title>Sarcoma UK</title>"
+    + "<p>Sarcoma UK: support for everyone affected by sarcoma. Call 0808 801 0401.</p>" * 20
+)
+SITES = {
+    "www.sarcoma.org.uk": {
+        "/": page(HOME),
+        "/support": page("<title>Support</title>" + "<p>Our support line and nurses.</p>" * 30),
+        "/old-support": redirect(301, "/support"),
+        "/reviewed": page(
+            '<html><head><title>Treatments</title><meta property="article:modified_time" content="2011-03-14"></head>'
+            "<body>" + "<p>Treatments for sarcoma explained.</p>" * 30 + "</body></html>"
+        ),
+        "*": not_found(),
+    },
+    "www.cancer.gov": {
+        "/": page("<title>NCI</title>" + "<p>National Cancer Institute. Cancer Information Service.</p>" * 20),
+        "/contact": page("<title>Contact</title><p>Cancer Information Service: 1-800-422-6237</p>" * 5),
+        "*": not_found(),
+    },
+    "www.helpline.example.org": {
+        "/": page("<title>Helpline</title><p>Call our new helpline on 020 7946 0999.</p>" * 10),
+        "*": not_found(),
+    },
+}
+LEAFLET = """\
+# Where to get help
+
+Sarcoma UK: https://www.sarcoma.org.uk/ and its support pages https://www.sarcoma.org.uk/old-support.
+
+Treatments: https://www.sarcoma.org.uk/reviewed
+
+An old booklet: https://www.sarcoma.org.uk/booklet.htm
+
+The Cancer Information Service on 1-800-4-CANCER.
+
+A helpline, 020 7946 0000, see www.helpline.example.org.
+
+Reviewed: June 2011
+"""
+TARGETS = """\
+sources:
+  - path: leaflet.md
+organisations:
+  - name: National Cancer Institute
+    url: https://www.cancer.gov/
+    pages: [https://www.cancer.gov/contact]
+    phones: ["1-800-4-CANCER"]
+    expect: ["Cancer Information Service"]
+checks:
+  regions: [GB, US]
+  retries: 0
+  host_request_interval: 0
+  stale_after_days: 1095
+reports:
+  dir: reports
+  keep: 2
+"""
+MONDAY = dt.datetime(2026, 11, 16, 6, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "leaflet.md").write_text(LEAFLET)
+    (tmp_path / "targets.yaml").write_text(TARGETS)
+    return tmp_path
+
+
+def audit(project: Path, when: dt.datetime, sites=SITES):  # type: ignore[no-untyped-def]
+    async def go():  # type: ignore[no-untyped-def]
+        async with FakeWeb(sites) as web:
+            return await run_audit(
+                load(project / "targets.yaml"),
+                resolver=web.resolver,
+                ssl=web.client_ssl,
+                mail_resolver=web.mail_resolver,
+                now=lambda: when,
+            )
+
+    return asyncio.run(go())
+
+
+def references(report: dict) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {r["text"]: r for r in report["references"]}
+
+
+def test_two_runs_write_dated_reports_a_latest_and_an_index_with_a_trend(project: Path) -> None:
+    first = audit(project, MONDAY)
+    second = audit(project, MONDAY + dt.timedelta(days=7))
+    reports = project / "reports"
+    assert first.exit_code == second.exit_code == 1  # the old booklet is dead
+    assert sorted(p.name for p in reports.glob("2026-*")) == [
+        "2026-11-16T060000.html",
+        "2026-11-16T060000.json",
+        "2026-11-23T060000.html",
+        "2026-11-23T060000.json",
+    ]
+    latest = json.loads((reports / "latest.json").read_text())
+    assert latest == json.loads((reports / "2026-11-23T060000.json").read_text())
+    assert latest["summary"]["new_broken"] == 0 and latest["summary"]["still_broken"] == 1
+    assert latest["changes"]["previous_run"] == "2026-11-16T06:00:00+00:00"
+    booklet = references(latest)["https://www.sarcoma.org.uk/booklet.htm"]
+    assert (booklet["status"], booklet["previous_status"]) == ("dead", "dead")
+    assert booklet["first_seen"] == booklet["status_since"] == "2026-11-16T06:00:00+00:00"
+    index = BeautifulSoup((reports / "index.html").read_text(), "lxml")
+    assert [a["href"] for a in index.select("#runs a")] == ["2026-11-23T060000.html", "2026-11-16T060000.html"]
+    assert len(index.select("#trend svg polyline")) == 3
+    assert "2026-11-23T060000.html" in second.summary or second.report.name == "2026-11-23T060000.html"
+
+
+def test_the_first_run_has_no_past_and_everything_failing_is_new(project: Path) -> None:
+    audit(project, MONDAY)
+    report = json.loads((project / "reports" / "latest.json").read_text())
+    assert report["summary"]["new_broken"] == 1
+    assert {r["previous_status"] for r in report["references"]} == {None}
+    html = BeautifulSoup((project / "reports" / "latest.html").read_text(), "lxml")
+    assert [li["data-status"] for li in html.select("#changes-new .ref")] == ["dead"]
+
+
+def test_phones_come_out_confirmed_or_unconfirmed_with_the_numbers_found(project: Path) -> None:
+    audit(project, MONDAY)
+    report = references(json.loads((project / "reports" / "latest.json").read_text()))
+    nci = report["1-800-4-CANCER"]
+    assert (nci["status"], nci["listed_on"]) == ("confirmed", "https://www.cancer.gov/contact")
+    helpline = report["020 7946 0000"]
+    assert helpline["status"] == "unconfirmed"
+    assert helpline["found"] == ["+442079460999"]
+
+
+def test_a_page_last_reviewed_in_2011_is_stale_and_so_is_the_leaflet(project: Path) -> None:
+    audit(project, MONDAY)
+    report = json.loads((project / "reports" / "latest.json").read_text())
+    treatments = references(report)["https://www.sarcoma.org.uk/reviewed"]
+    assert {"kind": "stale", "date": "2011-03-14"}.items() <= treatments["findings"][0].items()
+    assert report["sources"][0]["stale"] is True
+
+
+def test_a_fixed_link_is_reported_fixed_the_next_week(project: Path) -> None:
+    audit(project, MONDAY)
+    healed = {
+        **SITES,
+        "www.sarcoma.org.uk": {
+            **SITES["www.sarcoma.org.uk"],
+            "/booklet.htm": page("<title>Booklet</title>" + "<p>x</p>" * 50),
+        },
+    }
+    outcome = audit(project, MONDAY + dt.timedelta(days=7), sites=healed)
+    assert outcome.exit_code == 0
+    report = json.loads((project / "reports" / "latest.json").read_text())
+    assert report["changes"]["fixed"] == ["url:https://www.sarcoma.org.uk/booklet.htm"]
+
+
+def test_report_files_beyond_keep_are_removed_and_the_history_keeps_every_run(project: Path) -> None:
+    for week in range(3):
+        audit(project, MONDAY + dt.timedelta(days=7 * week))
+    reports = project / "reports"
+    assert sorted(p.name for p in reports.glob("2026-*.html")) == ["2026-11-23T060000.html", "2026-11-30T060000.html"]
+    index = BeautifulSoup((reports / "index.html").read_text(), "lxml")
+    assert len(index.select("#runs tbody tr")) == 3
+    assert "removed" in index.select("#runs tbody tr")[-1].get_text()
+
+
+def test_a_crash_while_writing_leaves_the_previous_latest_and_history(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit(project, MONDAY)
+    reports = project / "reports"
+    before = {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and not p.name.startswith(".")}
+
+    def crash(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(auditor.audit.html, "to_html", crash)
+    with pytest.raises(RuntimeError):
+        audit(project, MONDAY + dt.timedelta(days=7))
+    after = {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and not p.name.startswith(".")}
+    for name in ("latest.json", "latest.html", "index.html", "history.sqlite"):
+        assert after[name] == before[name]
+
+
+def test_an_audit_already_running_is_an_error_not_a_second_audit(project: Path) -> None:
+    with AuditLock(project / "reports"):
+        result = CliRunner().invoke(main, ["run", "--no-progress"])
+    assert result.exit_code == 2
+    assert "another audit is running" in result.stderr
+
+
+def test_a_corrupt_history_is_an_error_naming_it_and_is_never_recreated(project: Path) -> None:
+    history = project / "reports" / "history.sqlite"
+    history.parent.mkdir()
+    history.write_bytes(b"this is not a database" * 100)
+    result = CliRunner().invoke(main, ["run", "--no-progress"])
+    assert result.exit_code == 2
+    assert "history.sqlite" in result.stderr and "--reset-history" in result.stderr
+    assert history.read_bytes() == b"this is not a database" * 100
+
+
+def test_without_network_nothing_is_written_and_the_exit_code_is_3(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def offline(sources, settings, regions, **kwargs):  # type: ignore[no-untyped-def]
+        async with FakeWeb({}) as web:  # every name fails to resolve: no host answers
+            kwargs.update(resolver=web.resolver, ssl=web.client_ssl, mail_resolver=web.mail_resolver)
+            return await check_sources(sources, settings, regions, **kwargs)
+
+    monkeypatch.setattr(auditor.audit, "check_sources", offline)
+    (project / "leaflet.md").write_text("https://www.sarcoma.org.uk/ https://www.cancer.gov/ https://www.nhs.uk/\n")
+    result = CliRunner().invoke(main, ["run", "--no-progress"])
+    assert result.exit_code == 3, result.output
+    assert "network is unavailable" in result.stderr and "auditor demo" in result.stderr
+    assert not list((project / "reports").glob("*.html"))
+
+
+def test_the_cli_run_prints_a_summary_and_where_the_report_is(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def through_fake_web(sources, settings, regions, **kwargs):  # type: ignore[no-untyped-def]
+        async with FakeWeb(SITES) as web:
+            kwargs.update(resolver=web.resolver, ssl=web.client_ssl, mail_resolver=web.mail_resolver)
+            return await check_sources(sources, settings, regions, **kwargs)
+
+    monkeypatch.setattr(auditor.audit, "check_sources", through_fake_web)
+    result = CliRunner().invoke(main, ["run", "--no-progress", "--fail-on", "dead"])
+    assert result.exit_code == 1, result.output
+    assert "1 failing (1 new, 0 still, 0 fixed)" in result.stdout
+    assert "wrote reports/20" in result.stdout and "reports/latest.html" in result.stdout
