@@ -10,9 +10,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
@@ -249,3 +254,44 @@ def test_the_cli_run_prints_a_summary_and_where_the_report_is(project: Path, mon
     assert result.exit_code == 1, result.output
     assert "1 failing (1 new, 0 still, 0 fixed)" in result.stdout
     assert "wrote reports/20" in result.stdout and "reports/latest.html" in result.stdout
+
+
+def test_webhooks_hear_of_each_run_and_a_dead_webhook_fails_nothing(project: Path) -> None:
+    received: list[dict] = []  # type: ignore[type-arg]
+
+    async def hook(request):  # type: ignore[no-untyped-def]
+        received.append(await request.json())
+        return web.json_response({"ok": True})
+
+    sites = {**SITES, "hooks.example.org": {"/audit": hook}}
+    with (project / "targets.yaml").open("a") as targets:
+        targets.write(
+            "notify:\n  - webhook: https://hooks.example.org/audit\n  - webhook: https://down.example.org/x\n"
+        )
+    outcome = audit(project, MONDAY, sites=sites)
+    assert outcome.exit_code == 1  # the dead booklet; not the unreachable webhook
+    (notice,) = received
+    assert notice["summary"]["failing"] == 1
+    assert notice["new_broken"] == ["https://www.sarcoma.org.uk/booklet.htm (leaflet.md:7)"]
+    assert notice["report"].endswith("2026-11-16T060000.html")
+
+
+def test_schedule_audits_at_once_when_never_run_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    """The real command in a subprocess: a document without links needs no network."""
+    (tmp_path / "notes.md").write_text("# Notes\n\nNothing to check here.\n")
+    (tmp_path / "targets.yaml").write_text('sources:\n  - path: notes.md\nschedule:\n  cron: "* * * * *"\n')
+    process = subprocess.Popen(
+        [sys.executable, "-m", "auditor", "schedule"], cwd=tmp_path, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "reports" / "latest.html").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert (tmp_path / "reports" / "latest.html").exists()
+        time.sleep(0.5)  # let the audit finish writing the index
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, log = process.communicate(timeout=30)
+    assert process.returncode == 0, log
+    assert "next audit at" in log
+    assert (tmp_path / "reports" / "index.html").exists()
