@@ -295,3 +295,11 @@ def test_schedule_audits_at_once_when_never_run_and_stops_cleanly_on_sigterm(tmp
     assert process.returncode == 0, log
     assert "next audit at" in log
     assert (tmp_path / "reports" / "index.html").exists()
+
+
+def test_stale_after_days_null_turns_staleness_off(project: Path) -> None:
+    (project / "targets.yaml").write_text(TARGETS.replace("stale_after_days: 1095", "stale_after_days: null"))
+    audit(project, MONDAY)
+    report = json.loads((project / "reports" / "latest.json").read_text())
+    assert report["sources"][0]["stale"] is False
+    assert not references(report)["https://www.sarcoma.org.uk/reviewed"]["findings"]

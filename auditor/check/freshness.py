@@ -137,7 +137,7 @@ def stale(facts: PageFacts, *, today: dt.date, after_days: int) -> Finding | Non
     """
     if facts.date is None:
         return None
-    last = _period_end(facts.date)
+    last = period_end(facts.date)
     if last is None or (today - last).days <= after_days:
         return None
     where = _SOURCE_WORDS.get(facts.date_source or "", "the page")
@@ -301,7 +301,7 @@ def _sort_key(iso: str) -> tuple[int, ...]:
     return tuple(int(part) for part in iso.split("-"))
 
 
-def _period_end(iso: str) -> dt.date | None:
+def period_end(iso: str) -> dt.date | None:
     """The last day of an ISO date, month (``2014-06``) or year (``2014``)."""
     try:
         parts = _sort_key(iso)

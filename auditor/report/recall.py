@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from auditor.check.freshness import period_end
 from auditor.extract import SourceInfo
 from auditor.history import Comparison, Memory
 
@@ -18,11 +18,11 @@ class HistoryContext:
     fixed: frozenset[str]
     still_broken: frozenset[str]
     previous_run: dt.datetime | None
-    stale_after_days: int
+    stale_after_days: int | None  # None: documents are never stale (checks.stale_after_days: null)
     today: dt.date
 
     @classmethod
-    def of(cls, comparison: Comparison, stale_after_days: int, today: dt.date) -> HistoryContext:
+    def of(cls, comparison: Comparison, stale_after_days: int | None, today: dt.date) -> HistoryContext:
         return cls(
             memories=comparison.memories,
             new_broken=frozenset(comparison.new_broken),
@@ -35,9 +35,7 @@ class HistoryContext:
 
     def is_stale(self, info: SourceInfo) -> bool:
         """The document's own date is older than ``stale_after_days`` (a year or month counts from its end)."""
-        date = info.document_date
-        if date is None:
+        if info.document_date is None or self.stale_after_days is None:
             return False
-        month = date.month or 12
-        day = date.day or calendar.monthrange(date.year, month)[1]
-        return (self.today - dt.date(date.year, month, day)).days > self.stale_after_days
+        end = period_end(info.document_date.isoformat())
+        return end is not None and (self.today - end).days > self.stale_after_days
