@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from auditor.check.engine import Audit, check_sources
 from auditor.extract import extract_document
+from auditor.fakeweb import FakeWeb
 from auditor.reference import Email, Phone, Reference, Url
 from auditor.sources import Document, Format, Source
 
@@ -47,3 +50,23 @@ def samples() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/samples is not beside this checkout")
     return path
+
+
+def through_fake_web(
+    sites: Mapping[str, Any] | Callable[[], Mapping[str, Any]], *, mail: bool = False
+) -> Callable[..., Any]:
+    """A stand-in for ``check_sources`` that checks against a fake web of ``sites``.
+
+    For a test to monkeypatch where a command calls ``check_sources`` (``auditor.cli``,
+    ``auditor.audit``). ``sites`` may be a callable, read when the check starts; ``mail``
+    also routes mail-domain lookups to the fake web (else they go through its resolver).
+    """
+
+    async def check(sources, settings, regions, **kwargs: Any) -> Audit:  # type: ignore[no-untyped-def]
+        async with FakeWeb(sites() if callable(sites) else sites) as web:
+            kwargs.update(resolver=web.resolver, ssl=web.client_ssl)
+            if mail:
+                kwargs["mail_resolver"] = web.mail_resolver
+            return await check_sources(sources, settings, regions, **kwargs)
+
+    return check

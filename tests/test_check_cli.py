@@ -10,11 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 import auditor.cli
-from auditor.check.engine import check_sources, extract_with_pages
+from auditor.check.engine import extract_with_pages
 from auditor.cli import main
 from auditor.extract import Extraction
 from auditor.fakeweb import FakeWeb, not_found, page, redirect
 from auditor.sources import resolve_inputs
+from tests.conftest import through_fake_web
 
 ARTICLE = "<title>Sarcoma</title><h1>Sarcoma</h1>" + "<p>About sarcoma and its treatment.</p>" * 20
 
@@ -31,13 +32,7 @@ def web(monkeypatch: pytest.MonkeyPatch) -> dict:
     declared: dict = {"sites": sites()}
     monkeypatch.delenv("FORCE_COLOR", raising=False)  # the tests read plain text
 
-    async def through_fake_web(sources, settings, regions, *, stdin, **kwargs):  # type: ignore[no-untyped-def]
-        async with FakeWeb(declared["sites"]) as fake:
-            return await check_sources(
-                sources, settings, regions, stdin=stdin, resolver=fake.resolver, ssl=fake.client_ssl, **kwargs
-            )
-
-    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web)
+    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web(lambda: declared["sites"]))
     return declared
 
 

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from playwright.sync_api import expect, sync_playwright
 
 import auditor.cli
-from auditor.check.engine import check_sources
 from auditor.cli import main
-from auditor.fakeweb import FakeWeb, not_found, page, redirect
+from auditor.fakeweb import not_found, page, redirect
+from tests.conftest import through_fake_web
 
 CHROMIUM = os.environ.get("AUDITOR_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "reports"
@@ -73,13 +73,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def report_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    async def through_fake_web(sources, settings, regions, **kwargs):  # type: ignore[no-untyped-def]
-        async with FakeWeb(SITES) as fake:
-            return await check_sources(
-                sources, settings, regions, resolver=fake.resolver, ssl=fake.client_ssl, **kwargs
-            )
-
-    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web)
+    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web(SITES))
     monkeypatch.chdir(tmp_path)  # the report names the document as the command did: help.md
     Path("help.md").write_text(DOCUMENT)
     target = tmp_path / "report.html"

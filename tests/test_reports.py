@@ -16,13 +16,14 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 import auditor.cli
-from auditor.check.engine import Checked, CheckRun, check_sources
+from auditor.check.engine import Checked, CheckRun
 from auditor.cli import main
-from auditor.fakeweb import FakeWeb, not_found, page, redirect
+from auditor.fakeweb import not_found, page, redirect
 from auditor.reference import Location, Phone, Reference, Url
 from auditor.report.junit import to_junit
 from auditor.report.markdown import to_markdown
 from auditor.verdict import DEFAULT_FAIL_ON, Hop, Status, Verdict
+from tests.conftest import through_fake_web
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 HOSTILE = '"><img src=x onerror=alert(1)><script>alert(1)</script>|`'
@@ -140,13 +141,7 @@ def test_one_check_writes_five_reports_that_agree(tmp_path: Path, monkeypatch) -
         }
     }
 
-    async def through_fake_web(sources, settings, regions, **kwargs):  # type: ignore[no-untyped-def]
-        async with FakeWeb(sites) as fake:
-            return await check_sources(
-                sources, settings, regions, resolver=fake.resolver, ssl=fake.client_ssl, **kwargs
-            )
-
-    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web)
+    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web(sites))
     doc = tmp_path / "leaflet.md"
     doc.write_text(
         "- https://www.sarcoma.org.uk/\n- https://www.sarcoma.org.uk/old\n- https://www.sarcoma.org.uk/gone\n"

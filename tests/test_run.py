@@ -23,11 +23,11 @@ from click.testing import CliRunner
 
 import auditor.audit
 from auditor.audit import run_audit
-from auditor.check.engine import check_sources
 from auditor.cli import main
 from auditor.config import load
 from auditor.fakeweb import FakeWeb, not_found, page, redirect
 from auditor.lock import AuditLock
+from tests.conftest import through_fake_web
 
 HOME = (
     "<title>Sarcoma UK</title>"
@@ -230,12 +230,8 @@ def test_a_corrupt_history_is_an_error_naming_it_and_is_never_recreated(project:
 def test_without_network_nothing_is_written_and_the_exit_code_is_3(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def offline(sources, settings, regions, **kwargs):  # type: ignore[no-untyped-def]
-        async with FakeWeb({}) as web:  # every name fails to resolve: no host answers
-            kwargs.update(resolver=web.resolver, ssl=web.client_ssl, mail_resolver=web.mail_resolver)
-            return await check_sources(sources, settings, regions, **kwargs)
-
-    monkeypatch.setattr(auditor.audit, "check_sources", offline)
+    # an empty fake web: every name fails to resolve, no host answers
+    monkeypatch.setattr(auditor.audit, "check_sources", through_fake_web({}, mail=True))
     (project / "leaflet.md").write_text("https://www.sarcoma.org.uk/ https://www.cancer.gov/ https://www.nhs.uk/\n")
     result = CliRunner().invoke(main, ["run", "--no-progress"])
     assert result.exit_code == 3, result.output
@@ -244,12 +240,7 @@ def test_without_network_nothing_is_written_and_the_exit_code_is_3(
 
 
 def test_the_cli_run_prints_a_summary_and_where_the_report_is(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    async def through_fake_web(sources, settings, regions, **kwargs):  # type: ignore[no-untyped-def]
-        async with FakeWeb(SITES) as web:
-            kwargs.update(resolver=web.resolver, ssl=web.client_ssl, mail_resolver=web.mail_resolver)
-            return await check_sources(sources, settings, regions, **kwargs)
-
-    monkeypatch.setattr(auditor.audit, "check_sources", through_fake_web)
+    monkeypatch.setattr(auditor.audit, "check_sources", through_fake_web(SITES, mail=True))
     result = CliRunner().invoke(main, ["run", "--no-progress", "--fail-on", "dead"])
     assert result.exit_code == 1, result.output
     assert "1 failing (1 new, 0 still, 0 fixed)" in result.stdout

@@ -20,7 +20,7 @@ from auditor.report import terminal
 from auditor.report.checked import to_text
 from auditor.report.terminal import ProgressBar, use_colour, wants_progress
 from auditor.verdict import DEFAULT_FAIL_ON, Status, Verdict
-from tests.conftest import extract
+from tests.conftest import extract, through_fake_web
 
 ARTICLE = "<title>Sarcoma</title><h1>Sarcoma</h1>" + "<p>About sarcoma and its treatment.</p>" * 20
 FAST = CheckSettings(timeout=0.5, retries=0, host_request_interval=0)
@@ -278,13 +278,7 @@ def web(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
 
-    async def through_fake_web(sources, settings, regions, *, stdin, **kwargs):  # type: ignore[no-untyped-def]
-        async with FakeWeb(sites()) as fake:
-            return await check_sources(
-                sources, settings, regions, stdin=stdin, resolver=fake.resolver, ssl=fake.client_ssl, **kwargs
-            )
-
-    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web)
+    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web(sites))
 
 
 def run(tmp_path: Path, *args: str) -> tuple[int, str, str]:

@@ -108,7 +108,6 @@ class Row:
     search: str  # what the free-text search looks in, lower-cased
     key: str = ""
     previous_status: Status | None = None  # with a history: the last run's status
-    previous_look: Look | None = None
     since: str | None = None  # with a history: since when the status has been this
     damped: bool = False  # a first transient error, not counted until it repeats (checks.confirm_after)
     listed_on: str | None = None  # phones: the page that lists the number
@@ -117,6 +116,10 @@ class Row:
     @property
     def severity(self) -> int:
         return SEVERITY.index(self.status)
+
+    @property
+    def previous_look(self) -> Look | None:
+        return LOOKS[self.previous_status] if self.previous_status else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +170,6 @@ class ReportView:
     version: str
     changes: tuple[Group, ...] = ()  # new and fixed since the previous run (auditor run)
     previous_run: str | None = None
-    has_history: bool = False
     phones: tuple[Row, ...] = ()
     stale_after_days: int | None = None
 
@@ -235,7 +237,6 @@ def build_view(
         version=__version__,
         changes=_changes(rows, history) if history is not None else (),
         previous_run=history.previous_run.strftime("%Y-%m-%d %H:%M UTC") if history and history.previous_run else None,
-        has_history=history is not None,
         phones=tuple(sorted(phones, key=lambda r: r.severity)),
         stale_after_days=history.stale_after_days if history is not None else None,
     )
@@ -249,7 +250,6 @@ def _recalled(row: Row, history: HistoryContext) -> Row:
     return replace(
         row,
         previous_status=memory.previous_status,
-        previous_look=LOOKS[memory.previous_status] if memory.previous_status else None,
         since=memory.status_since.strftime("%Y-%m-%d"),
         failing=row.failing and memory.confirmed,
         damped=damped,
