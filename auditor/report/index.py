@@ -7,18 +7,24 @@ references per run), so the page stays one self-contained file like the report.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from auditor import __version__
 from auditor.report.html import asset, content_security_policy, environment
 from auditor.verdict import Status
 
-#: The series of the trend chart: a name, the statuses it adds up, its CSS tone.
-SERIES: tuple[tuple[str, frozenset[Status], str], ...] = (
-    ("failing", frozenset(), "bad"),  # the run's own failing count (its --fail-on), not a fixed set
-    ("moved or shortened", frozenset({Status.MOVED, Status.SHORTENED}), "warn"),
-    ("ok", frozenset({Status.OK, Status.REDIRECTED, Status.CONFIRMED}), "good"),
+
+def _counted(*statuses: Status) -> Callable[[RunRow], int]:
+    return lambda run: sum(run.counts.get(s.value, 0) for s in statuses)
+
+
+#: The series of the trend chart: a name, its CSS tone, its value in a run. Failing is the
+#: run's own count (its --fail-on, confirmed failures only), not a fixed set of statuses.
+SERIES: tuple[tuple[str, str, Callable[[RunRow], int]], ...] = (
+    ("failing", "bad", lambda run: run.failing),
+    ("moved or shortened", "warn", _counted(Status.MOVED, Status.SHORTENED)),
+    ("ok", "good", _counted(Status.OK, Status.REDIRECTED, Status.CONFIRMED)),
 )
 WIDTH, HEIGHT, PAD = 640, 200, 28
 
@@ -52,13 +58,7 @@ class Trend:
 
 
 def series_values(run: RunRow) -> tuple[int, ...]:
-    values = []
-    for name, statuses, _tone in SERIES:
-        if name == "failing":
-            values.append(run.failing)
-        else:
-            values.append(sum(run.counts.get(s.value, 0) for s in statuses))
-    return tuple(values)
+    return tuple(value(run) for _name, _tone, value in SERIES)
 
 
 def trend(runs: Sequence[RunRow]) -> Trend | None:
@@ -80,7 +80,7 @@ def trend(runs: Sequence[RunRow]) -> Trend | None:
             " ".join(f"{PAD + i * step:.1f},{y(row[n]):.1f}" for i, row in enumerate(values)),
             values[-1][n],
         )
-        for n, (name, _statuses, tone) in enumerate(SERIES)
+        for n, (name, tone, _value) in enumerate(SERIES)
     )
     return Trend(WIDTH, HEIGHT, lines, top, _when(ordered[0].started_at), _when(ordered[-1].started_at))
 
