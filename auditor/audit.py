@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from auditor.check.cache import CheckCache
 from auditor.check.engine import Audit, Checked, CheckRun, Progress, check_sources
 from auditor.check.freshness import content_changed, title_changed
 from auditor.config import Config
@@ -34,7 +35,6 @@ from auditor.lock import AuditLock
 from auditor.notify import Notice, notify
 from auditor.report import checked, html, index
 from auditor.report.recall import HistoryContext
-from auditor.sources import resolve_inputs
 from auditor.verdict import Status
 from auditor.write import write_atomic
 
@@ -70,6 +70,8 @@ async def run_audit(
     overrides: Mapping[str, Any] | None = None,
     fail_on: frozenset[Status] | None = None,
     reset_history: bool = False,
+    cache: bool = True,
+    cache_max_age: dt.timedelta | None = None,
     resolver: Any = None,
     ssl: Any = None,
     mail_resolver: Any = None,
@@ -80,14 +82,18 @@ async def run_audit(
     """One audit; ``resolver``/``ssl``/``mail_resolver`` point it at a fake web (tests, ``auditor demo``).
 
     ``overrides`` are command-line values for CheckSettings (None: not given); ``fail_on``
-    replaces ``checks.fail_on``; ``log`` receives notification warnings.
+    replaces ``checks.fail_on``; ``log`` receives notification warnings. The cross-run
+    cache (in the history file) is used unless ``cache`` is false or ``checks.cache_max_age``
+    is null; ``cache_max_age`` overrides the file's.
     """
     fail_on = fail_on or config.fail_on
     reports = config.reports_dir
     with AuditLock(reports), History.open(config.history_path, reset=reset_history) as history:
         started = now()
         settings = config.check_settings(**dict(overrides or {}), page_facts=True)
-        sources = resolve_inputs(config.source_inputs())
+        sources = config.sources()
+        max_age = cache_max_age if cache_max_age is not None else config.cache_max_age
+        reuse = await CheckCache.load(history, max_age=max_age, now=started) if cache and max_age is not None else None
         audit = await check_sources(
             sources,
             settings,
@@ -97,6 +103,8 @@ async def run_audit(
             ssl=ssl,
             mail_resolver=mail_resolver,
             progress=progress,
+            cache=reuse,
+            save_cache=False,  # with the run, once it is recorded
         )
         if audit.run.network_unavailable:
             line = "the network is unavailable: nothing was checked, written or recorded (try `auditor demo`)"
@@ -127,6 +135,8 @@ async def run_audit(
             config_hash=config.config_hash,
             report=dated.name,
         )
+        if reuse is not None:
+            await reuse.save()
         write_atomic(reports / "latest.json", report_json)
         write_atomic(reports / "latest.html", report_html)
         kept = _prune(reports, config.keep)

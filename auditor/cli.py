@@ -20,9 +20,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from auditor import __version__
-from auditor.check.engine import check_sources, extract_with_pages
-from auditor.check.settings import CheckSettings, parse_duration
+from auditor.check.engine import Audit, check_sources, extract_with_pages
+from auditor.check.settings import CheckSettings, parse_age, parse_duration
+from auditor.crawl.scope import CrawlScope
 from auditor.defaults import (
+    DEFAULT_CACHE_MAX_AGE,
+    DEFAULT_CRAWL_DEPTH,
+    DEFAULT_HISTORY,
+    DEFAULT_MAX_PAGES,
     DEFAULT_CONFIG,
     DEFAULT_HOST_CONCURRENCY,
     DEFAULT_MAX_CONCURRENCY,
@@ -40,7 +45,7 @@ from auditor.report import checked
 from auditor.report import references as dump
 from auditor.report.formats import ReportFormat, format_of, render
 from auditor.report.terminal import ProgressBar, use_colour, wants_progress
-from auditor.sources import resolve_inputs
+from auditor.sources import Site, Source, resolve_inputs
 from auditor.verdict import DEFAULT_FAIL_ON, Status
 from auditor.write import ensure_writable, write_atomic
 
@@ -174,6 +179,13 @@ def _optional_duration(ctx: click.Context, param: click.Parameter, value: str | 
     return None if value is None else _duration(ctx, param, value)
 
 
+def _optional_age(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
+    try:
+        return None if value is None else parse_age(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _optional_statuses(ctx: click.Context, param: click.Parameter, value: str | None) -> frozenset[Status] | None:
     return None if value is None else _statuses(ctx, param, value)
 
@@ -206,10 +218,19 @@ _config_option = click.option(
 @click.option("--exclude", multiple=True, callback=_patterns, help="Also skip URLs matching REGEX (repeatable).")
 @click.option("--fail-on", default=None, callback=_optional_statuses, help="checks.fail_on, e.g. dead,error.")
 @click.option("--reset-history", is_flag=True, help="Start a new history; the old file is kept aside.")
+@click.option("--no-cache", is_flag=True, help="Check everything afresh: no result reused from earlier runs.")
+@click.option("--cache-max-age", default=None, callback=_optional_age, help="checks.cache_max_age, e.g. 12h, 1d.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary: the exit code and errors only.")
 @_user_errors
-def run(config_path: str, fail_on: frozenset[Status] | None, reset_history: bool, **options: Any) -> None:
+def run(
+    config_path: str,
+    fail_on: frozenset[Status] | None,
+    reset_history: bool,
+    no_cache: bool,
+    cache_max_age: float | None,
+    **options: Any,
+) -> None:
     """Run the audit defined in targets.yaml, with memory across runs.
 
     Writes reports/<date>.html and .json, reports/latest.html and .json and
@@ -224,7 +245,15 @@ def run(config_path: str, fail_on: frozenset[Status] | None, reset_history: bool
     fail_on = fail_on or config.fail_on
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
     outcome = asyncio.run(
-        run_audit(config, overrides=options, fail_on=fail_on, reset_history=reset_history, progress=progress)
+        run_audit(
+            config,
+            overrides=options,
+            fail_on=fail_on,
+            reset_history=reset_history,
+            cache=not no_cache,
+            cache_max_age=None if cache_max_age is None else dt.timedelta(seconds=cache_max_age),
+            progress=progress,
+        )
     )
     sys.exit(_report_run(outcome, quiet))
 
@@ -237,7 +266,8 @@ def _report_run(outcome: AuditOutcome, quiet: bool) -> int:
         return outcome.exit_code
     if not quiet:
         colour = use_colour(sys.stdout)
-        click.echo(checked.to_text(outcome.audit.run, outcome.fail_on, colour=colour), nl=False, color=colour)
+        text = checked.to_text(outcome.audit.run, outcome.fail_on, colour=colour, crawls=outcome.audit.extraction.crawls)
+        click.echo(text, nl=False, color=colour)
         folder = outcome.report.parent
         also = ", ".join(_display(folder / name) for name in ("latest.html", "index.html"))
         click.echo(outcome.summary)
@@ -339,6 +369,39 @@ def demo(folder: str) -> None:
     callback=_statuses,
     help="Statuses that make the exit code 1.",
 )
+@click.option("--crawl", is_flag=True, help="Crawl from each URL input: every page of its site within reach is read.")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=None,
+    help=f"Links to follow away from the start page (with --crawl; default {DEFAULT_CRAWL_DEPTH}).",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"Pages read per site at most (with --crawl; default {DEFAULT_MAX_PAGES:,}).",
+)
+@click.option(
+    "--crawl-scope",
+    type=click.Choice([scope.value for scope in CrawlScope]),
+    default=None,
+    help="host: the start page's host (default); domain: its registrable domain (www. and shop. alike).",
+)
+@click.option("--cache", is_flag=True, help="Reuse healthy results younger than --cache-max-age (and save this run's).")
+@click.option(
+    "--cache-max-age",
+    default=None,
+    callback=_optional_age,
+    help="How old a reused result may be: 30m, 12h, 1d (default), 2w.",
+)
+@click.option(
+    "--cache-file",
+    default=str(Path(DEFAULT_REPORTS_DIR) / DEFAULT_HISTORY),
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The history file the cache lives in (with --cache).",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar (drawn on stderr only when it is a terminal).")
 @click.option(
     "-q", "--quiet", is_flag=True, help="No progress bar, no text summary: the exit code, errors and warnings only."
@@ -348,19 +411,31 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
     """Check every reference in INPUT... and exit 0 (fine), 1 (something fails), 2 (bad input) or 3 (no network).
 
     INPUT is a file, a directory, a glob, - for standard input, or the URL of a web
-    page whose links are checked (that page only; no crawling).
+    page whose links are checked (that page only, unless --crawl: then its whole site).
     """
     fail_on: frozenset[Status] = options.pop("fail_on")
     quiet: bool = options.pop("quiet")
     no_progress: bool = options.pop("no_progress")
+    site = _site(options.pop("crawl"), options.pop("depth"), options.pop("max_pages"), options.pop("crawl_scope"))
+    use_cache, cache_file = options.pop("cache"), Path(options.pop("cache_file"))
+    max_age = options.pop("cache_max_age")
+    if max_age is not None and not use_cache:
+        raise click.UsageError("--cache-max-age needs --cache")
     settings = CheckSettings(**options)
     targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:
         ensure_writable(target)
     sources = resolve_inputs(inputs)
+    if site is not None:
+        if not any(source.url for source in sources):
+            raise click.UsageError("--crawl needs the address of a web page to start from (https://...)")
+        sources = [source.crawled(site) if source.url else source for source in sources]
     stdin = sys.stdin.buffer if "-" in inputs else None
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
-    audit = asyncio.run(check_sources(sources, settings, regions, stdin=stdin, progress=progress))
+    age = dt.timedelta(seconds=DEFAULT_CACHE_MAX_AGE if max_age is None else max_age)
+    audit = asyncio.run(
+        _checked(sources, settings, regions, stdin, progress, cache_file if use_cache else None, age)
+    )
     extraction, run = audit.extraction, audit.run
     for problem in extraction.problems:
         _warn(str(problem))
@@ -373,13 +448,48 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
         click.echo(rendered.get(shown) or render(shown, extraction, run, fail_on, inputs=inputs), nl=False)
     elif not quiet:  # coloured for a terminal; files written with -o never are
         colour = use_colour(sys.stdout)
-        click.echo(checked.to_text(run, fail_on, colour=colour), nl=False, color=colour)
+        click.echo(checked.to_text(run, fail_on, colour=colour, crawls=extraction.crawls), nl=False, color=colour)
     if run.network_unavailable:
         click.echo("auditor: the network is unavailable; nothing was called dead (exit 3)", err=True)
         sys.exit(EXIT_NETWORK)
     if extraction.problems:
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_FAILING if any(item.verdict.status in fail_on for item in run.results) else EXIT_OK)
+
+
+def _site(crawl: bool, depth: int | None, max_pages: int | None, scope: str | None) -> Site | None:
+    """The crawl the flags ask for; --depth and friends without --crawl are a mistake worth naming."""
+    if not crawl:
+        named = (("--depth", depth), ("--max-pages", max_pages), ("--crawl-scope", scope))
+        given = [flag for flag, value in named if value is not None]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} only apply with --crawl")
+        return None
+    return Site(
+        depth=DEFAULT_CRAWL_DEPTH if depth is None else depth,
+        max_pages=max_pages or DEFAULT_MAX_PAGES,
+        scope=scope or CrawlScope.HOST.value,
+    )
+
+
+async def _checked(
+    sources: list[Source],
+    settings: CheckSettings,
+    regions: list[str],
+    stdin: Any,
+    progress: ProgressBar | None,
+    cache_file: Path | None,
+    max_age: dt.timedelta,
+) -> Audit:
+    """``check_sources``, with the cross-run cache in ``cache_file`` when one is given."""
+    if cache_file is None:
+        return await check_sources(sources, settings, regions, stdin=stdin, progress=progress)
+    from auditor.check.cache import CheckCache
+    from auditor.history import History
+
+    with History.open(cache_file) as history:
+        cache = await CheckCache.load(history, max_age=max_age, now=dt.datetime.now(dt.UTC))
+        return await check_sources(sources, settings, regions, stdin=stdin, progress=progress, cache=cache)
 
 
 def entry_point() -> None:

@@ -14,6 +14,7 @@ default comes from :mod:`auditor.defaults`, shared with the command line.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
@@ -21,7 +22,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -41,9 +42,10 @@ from pydantic import (
 
 from auditor import defaults
 from auditor.check.organisations import OrganisationSpec
-from auditor.check.settings import CheckSettings, parse_duration
+from auditor.check.settings import CheckSettings, parse_age, parse_duration
 from auditor.errors import ConfigError
 from auditor.extract.phones import check_regions, parse_number
+from auditor.sources import Site, Source, resolve_inputs
 from auditor.verdict import DEFAULT_FAIL_ON, Status
 
 # --- the typed views the rest of the product uses ---------------------------------
@@ -99,6 +101,16 @@ def _duration(value: Any) -> float:
     return seconds
 
 
+def _age(value: Any) -> float:
+    """Seconds from ``3600``, ``"30m"``, ``"12h"``, ``"1d"`` or ``"2w"``."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"not an age: {value!r} (write 1d, 12h, 30m, 2w or seconds)")
+    seconds = parse_age(value) if isinstance(value, str) else float(value)
+    if seconds < 0 or not math.isfinite(seconds):
+        raise ValueError(f"not an age: {value!r} (write 1d, 12h, 30m, 2w or seconds)")
+    return seconds
+
+
 def _regex(value: str) -> str:
     try:
         re.compile(value)
@@ -119,6 +131,7 @@ def _status(value: Any) -> Any:
 WebAddress = Annotated[str, AfterValidator(_web_address)]
 Region = Annotated[str, BeforeValidator(_region_text), AfterValidator(lambda r: check_regions([r])[0])]
 Duration = Annotated[float, BeforeValidator(_duration)]
+Age = Annotated[float, BeforeValidator(_age)]
 Regex = Annotated[str, AfterValidator(_regex)]
 StatusName = Annotated[Status, BeforeValidator(_status)]
 Text = Annotated[str, Field(min_length=1)]
@@ -132,7 +145,36 @@ class _Strict(BaseModel):
 
 
 class SourceEntry(_Strict):
-    path: Text = Field(description="A file, directory or glob, relative to targets.yaml.")
+    """A document (``path``: a file, directory or glob, relative to targets.yaml) or a
+    website crawled from ``url`` (with ``depth``, ``max_pages``, ``scope``, ``include``,
+    ``exclude``)."""
+
+    path: Text | None = None
+    url: WebAddress | None = None
+    depth: StrictInt | None = Field(None, ge=0)
+    max_pages: StrictInt | None = Field(None, ge=1)
+    scope: Literal["host", "domain"] | None = None
+    include: list[Regex] = []
+    exclude: list[Regex] = []
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> SourceEntry:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("give either 'path' (a file, folder or glob) or 'url' (a website to crawl), not both")
+        crawl_keys = [k for k in ("depth", "max_pages", "scope") if getattr(self, k) is not None]
+        crawl_keys += [k for k in ("include", "exclude") if getattr(self, k)]
+        if self.path is not None and crawl_keys:
+            raise ValueError(f"{', '.join(crawl_keys)} only apply to a website ('url'), not to 'path'")
+        return self
+
+    def site(self) -> Site:
+        return Site(
+            depth=defaults.DEFAULT_CRAWL_DEPTH if self.depth is None else self.depth,
+            max_pages=self.max_pages or defaults.DEFAULT_MAX_PAGES,
+            scope=self.scope or "host",
+            include=_compiled(self.include),
+            exclude=_compiled(self.exclude),
+        )
 
 
 class Organisation(_Strict):
@@ -158,6 +200,7 @@ class Checks(_Strict):
     include: list[Regex] = []
     fail_on: list[StatusName] = sorted(DEFAULT_FAIL_ON)
     insecure: StrictBool = False
+    cache_max_age: Age | None = defaults.DEFAULT_CACHE_MAX_AGE  # None (null): no cross-run cache
 
 
 class Schedule(_Strict):
@@ -244,8 +287,23 @@ class Config:
         self.targets = targets  # the validated model; read the properties below instead
 
     def source_inputs(self) -> list[str]:
-        """The configured sources as inputs for :func:`auditor.sources.resolve_inputs`."""
-        return [_relative_to_cwd(self.base / entry.path) for entry in self.targets.sources]
+        """The configured sources as the user would name them: paths (relative to the working
+        directory) and websites' start addresses."""
+        return [
+            entry.url if entry.url is not None else _relative_to_cwd(self.base / (entry.path or ""))
+            for entry in self.targets.sources
+        ]
+
+    def sources(self) -> list[Source]:
+        """The configured sources, resolved (:func:`auditor.sources.resolve_inputs`); websites crawled."""
+        sites = {entry.url: entry.site() for entry in self.targets.sources if entry.url is not None}
+        return [s.crawled(sites[s.url]) if s.url in sites else s for s in resolve_inputs(self.source_inputs())]
+
+    @property
+    def cache_max_age(self) -> dt.timedelta | None:
+        """How old a healthy result may be and still be reused (None: no cache)."""
+        age = self.targets.checks.cache_max_age
+        return None if age is None else dt.timedelta(seconds=age)
 
     def check_settings(self, **overrides: Any) -> CheckSettings:
         """How to check, from ``checks:``; command-line values in ``overrides`` win.

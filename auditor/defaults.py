@@ -34,3 +34,9 @@ DEFAULT_CRON = "0 6 * * 1"  # crontab fields; Monday 06:00
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_KEEP = 52  # runs of report files kept in reports.dir (history keeps every run)
 DEFAULT_HISTORY = "history.sqlite"  # relative to reports.dir
+
+# Crawling and the cache (issue 6).
+DEFAULT_CRAWL_DEPTH = 3  # links away from the start page
+DEFAULT_MAX_PAGES = 10_000  # pages read per crawled site
+MAX_PAGE_BYTES = 10 * 1024 * 1024  # of a crawled page: a longer one is read up to here, with a warning
+DEFAULT_CACHE_MAX_AGE = 86_400.0  # seconds (1d) a healthy result is reused without a request

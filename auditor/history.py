@@ -83,6 +83,23 @@ MIGRATIONS: tuple[str, ...] = (
         last_modified TEXT
     ) WITHOUT ROWID;
     """,
+    # 2: the cross-run cache (issue 6). A healthy check result per address, and what a
+    # crawled page held (its references and links), so a warm run need not ask again.
+    """
+    CREATE TABLE cached_check (
+        key           TEXT PRIMARY KEY,  -- the address checked; "schemeless:" + it when typed without a scheme
+        checked_at    TEXT NOT NULL,
+        verdict       TEXT NOT NULL,     -- JSON (auditor.check.cache)
+        etag          TEXT,
+        last_modified TEXT,
+        anchors       TEXT               -- JSON array of the page's ids and names, when read
+    ) WITHOUT ROWID;
+    CREATE TABLE cached_page (
+        key        TEXT PRIMARY KEY,     -- the crawl's page key
+        checked_at TEXT NOT NULL,
+        content    BLOB NOT NULL         -- zlib-compressed JSON: the page's source, references and links
+    );
+    """,
 )
 
 
@@ -175,6 +192,19 @@ class Comparison:
 def reference_key(reference: Reference) -> str:
     """The key a reference is remembered by across runs: ``url:https://…``, ``phone:+44…``."""
     return reference.key
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCheck:
+    """One row of the cross-run cache as stored: the verdict and anchors stay JSON text
+    (decoded by :mod:`auditor.check.cache` only when used)."""
+
+    key: str
+    checked_at: dt.datetime
+    verdict: str
+    etag: str | None
+    last_modified: str | None
+    anchors: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +440,47 @@ class History:
                     ),
                 )
         return RunInfo(run_id, started_at, finished_at, config_hash, counts, failing, report)
+
+    # -- the cross-run cache ---------------------------------------------------------------
+
+    def cached_checks(self) -> dict[str, StoredCheck]:
+        """Every cached check result, by key (small rows: read at the start of a run)."""
+        with self._translate():
+            rows = self._db.execute(
+                "SELECT key, checked_at, verdict, etag, last_modified, anchors FROM cached_check"
+            ).fetchall()
+        return {row[0]: StoredCheck(row[0], _time(row[1]), row[2], row[3], row[4], row[5]) for row in rows}
+
+    def cached_page(self, key: str) -> bytes | None:
+        """What a crawled page held (compressed), or None (read one page at a time: these are big)."""
+        with self._translate():
+            row = self._db.execute("SELECT content FROM cached_page WHERE key = ?", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def save_cache(
+        self,
+        checks: Sequence[StoredCheck],
+        pages: Sequence[tuple[str, dt.datetime, bytes]],
+        forget: Collection[str],
+        *,
+        older_than: dt.datetime,
+    ) -> None:
+        """Store this run's healthy results, forget the keys that failed, and drop entries not
+        refreshed since ``older_than``: all of it or nothing."""
+        with self._translate(), self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO cached_check (key, checked_at, verdict, etag, last_modified, anchors) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(c.key, _iso(c.checked_at), c.verdict, c.etag, c.last_modified, c.anchors) for c in checks],
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO cached_page (key, checked_at, content) VALUES (?, ?, ?)",
+                [(key, _iso(at), content) for key, at, content in pages],
+            )
+            self._db.executemany("DELETE FROM cached_check WHERE key = ?", [(key,) for key in forget])
+            self._db.executemany("DELETE FROM cached_page WHERE key = ?", [(key,) for key in forget])
+            self._db.execute("DELETE FROM cached_check WHERE checked_at < ?", (_iso(older_than),))
+            self._db.execute("DELETE FROM cached_page WHERE checked_at < ?", (_iso(older_than),))
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

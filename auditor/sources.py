@@ -8,6 +8,8 @@ the caller goes on with the other files.
 A web page (``https://...``) is a source too: the checker fetches it (with the same
 client, politeness and fake-web injection as every check) and hands the answer to
 :func:`read` as a :class:`Fetched`; its relative links resolve against its final URL.
+A web page with a :class:`Site` (``--crawl``, or ``sources: - url:`` in targets.yaml)
+is the start of a crawl: every page reached from it is a source (:mod:`auditor.crawl`).
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
 
 import charset_normalizer
 
-from auditor.defaults import MAX_INPUT_BYTES
+from auditor.defaults import DEFAULT_CRAWL_DEPTH, DEFAULT_MAX_PAGES, MAX_INPUT_BYTES
 from auditor.errors import InputError, UnreadableInput
 
 
@@ -68,6 +70,19 @@ CONTENT_TYPES: dict[str, Format] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Site:
+    """How far to crawl from a start page: ``depth`` links away, at most ``max_pages`` pages,
+    within ``scope`` (``host``: the start page's host; ``domain``: its registrable domain);
+    when ``include`` patterns are given a page must match one, and none of ``exclude``."""
+
+    depth: int = DEFAULT_CRAWL_DEPTH
+    max_pages: int = DEFAULT_MAX_PAGES
+    scope: str = "host"
+    include: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """A document to read: ``name`` is how reports show it (the path or URL as given)."""
 
@@ -76,6 +91,11 @@ class Source:
     format: Format | None  # None: decided from the content
     root: Path | None = None  # what "/..." links mean: the directory given, if any
     url: str | None = None  # a web page, fetched before it is read
+    crawl: Site | None = None  # a web page to start a crawl from
+
+    def crawled(self, site: Site) -> Source:
+        """This web page as the start of a crawl."""
+        return replace(self, crawl=site)
 
     @property
     def is_stdin(self) -> bool:

@@ -112,4 +112,5 @@ class Verdict:
     listed_on: str | None = None  # phones: the page that lists the number
     found: tuple[str, ...] = ()  # phones: the E.164 numbers the organisation's pages list instead
     elapsed_ms: int = 0
+    cached: bool = False  # reused from the cross-run cache (or kept after a 304), not asked this run
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))

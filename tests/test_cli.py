@@ -40,7 +40,7 @@ def test_extract_json_follows_the_contract(leaflet: Path) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["schema"] == "auditor/extract/1"
-    assert data["sources"] == [{"path": str(leaflet), "format": "text", "document_date": "2014-06"}]
+    assert data["sources"] == [{"path": str(leaflet), "url": None, "format": "text", "document_date": "2014-06"}]
     url, phone, email = data["references"]
     assert url == {
         "kind": "url",

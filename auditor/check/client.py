@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from collections.abc import Mapping
 
 import aiohttp
 
@@ -39,16 +40,19 @@ class Fetcher:
         self.requests = 0  # how many requests were sent (for the summary and tests)
         self._headers = {"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.8", **dict(settings.headers)}
 
-    async def get(self, url: str, *, max_bytes: int | None = None) -> Page | Failure:
+    async def get(
+        self, url: str, *, max_bytes: int | None = None, headers: Mapping[str, str] | None = None
+    ) -> Page | Failure:
         """The answer to ``GET url`` (no redirect followed), after retries if it failed.
 
-        At most ``max_bytes`` of the body are read (default: the settings' ``max_body``)."""
+        At most ``max_bytes`` of the body are read (default: the settings' ``max_body``);
+        ``headers`` are added to this request (the cache's ``If-None-Match``)."""
         slot = self.politeness.slot(host_of(url))
         attempts = self.settings.retries + 1
         outcome: Page | Failure = Failure(Status.ERROR, "not tried")
         for attempt in range(1, attempts + 1):
             async with slot, self._places:
-                outcome = await self._once(url, max_bytes or self.settings.max_body)
+                outcome = await self._once(url, max_bytes or self.settings.max_body, headers)
             if attempt == attempts:
                 break
             if isinstance(outcome, Failure):
@@ -65,14 +69,14 @@ class Fetcher:
                 break
         return outcome
 
-    async def _once(self, url: str, max_bytes: int) -> Page | Failure:
+    async def _once(self, url: str, max_bytes: int, extra: Mapping[str, str] | None) -> Page | Failure:
         self.requests += 1
         try:
             async with self.session.get(
                 url,
                 allow_redirects=False,
                 timeout=self._timeout,
-                headers=self._headers,
+                headers={**self._headers, **extra} if extra else self._headers,
             ) as response:
                 body = await _read_at_most(response.content, max_bytes)
                 headers = {k.lower(): v for k, v in response.headers.items()}

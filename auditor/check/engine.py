@@ -20,7 +20,7 @@ import datetime as dt
 import secrets
 import ssl as ssl_module
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -30,6 +30,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 
 from auditor.check import fragments, freshness
+from auditor.check.cache import CheckCache, check_key, mark_cached
 from auditor.check.client import Fetcher
 from auditor.check.decide import decide
 from auditor.check.failures import Failure
@@ -39,10 +40,12 @@ from auditor.check.organisations import Listings, OrganisationSpec, expected_fin
 from auditor.check.page import Page
 from auditor.check.redirects import Trail, follow
 from auditor.check.settings import CheckSettings
+from auditor.crawl.crawler import crawl
+from auditor.crawl.scope import page_key
 from auditor.defaults import DEFAULT_REGIONS
 from auditor.extract import Extraction, extract_sources
 from auditor.extract.domains import host_of
-from auditor.reference import Email, Phone, Reference, Url
+from auditor.reference import Email, Phone, Reference, Url, merge
 from auditor.sources import EXTENSIONS, Format, Source
 from auditor.verdict import Finding, FindingKind, PageFacts, Status, Verdict
 
@@ -59,6 +62,19 @@ NETWORK_UNAVAILABLE = "network unavailable: no host could be reached (check the 
 class Checked:
     reference: Reference
     verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A crawled page's check: the verdict every reference to the page shares, and the page
+    as fetched; ``page`` is None when it was not fetched (the cache answered, or it failed)."""
+
+    verdict: Verdict
+    page: Page | None
+
+
+#: Says why an address is not checked (robots.txt forbids it), or None.
+Gate = Callable[[str], str | None]
 
 
 class Progress(Protocol):
@@ -82,6 +98,7 @@ class CheckRun:
     network_unavailable: bool
     requests: int
     elapsed_ms: int
+    cached: int = 0  # results reused from the cross-run cache (or kept after a 304)
 
     def __repr__(self) -> str:
         # Short: asyncio.run() formats the result of its main task when it ends.
@@ -117,8 +134,10 @@ class Checker:
         mail_resolver: MailResolver | None = None,
         organisations: Sequence[OrganisationSpec] = (),
         regions: Sequence[str] = DEFAULT_REGIONS,
+        cache: CheckCache | None = None,
     ) -> None:
         self.settings = settings or CheckSettings()
+        self.cache = cache
         self._organisations = tuple(organisations)
         self._regions = tuple(regions)
         self._listings: Listings | None = None
@@ -128,7 +147,9 @@ class Checker:
         self._ssl = ssl
         self._session: aiohttp.ClientSession | None = None
         self._fetcher: Fetcher | None = None
-        self._urls: dict[tuple[str, bool], asyncio.Task[_Outcome]] = {}
+        self._urls: dict[tuple[str, bool], asyncio.Future[_Outcome]] = {}
+        self._aliases: dict[str, asyncio.Future[_Outcome]] = {}  # crawled pages by page key (/a and /a/)
+        self._gates: list[Gate] = []
         self._probes: dict[tuple[str, str], asyncio.Task[Page | None]] = {}
         self._with_fragments: set[str] = set()  # addresses some reference links to with a #fragment
         self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
@@ -209,7 +230,34 @@ class Checker:
                 verdict = replace(verdict, findings=(*verdict.findings, *extra))
             results.append(Checked(ref, verdict))
         elapsed = int((time.monotonic() - started) * 1000)
-        return CheckRun(tuple(results), down, self.fetcher.requests, elapsed)
+        cached = sum(1 for item in results if item.verdict.cached)
+        return CheckRun(tuple(results), down, self.fetcher.requests, elapsed, cached)
+
+    def add_gate(self, gate: Gate) -> None:
+        """Also skip the addresses ``gate`` gives a reason for (a crawled site's robots.txt)."""
+        self._gates.append(gate)
+
+    async def visit(self, url: str, *, alias: str, reuse: bool, max_bytes: int) -> Visit:
+        """Check a page the crawler reads, keeping the page (up to ``max_bytes``) for it.
+
+        Every reference to ``url``, or to another form of it with the same page key
+        ``alias`` (``/about`` for ``/about/``), then shares this check: the page is
+        fetched once. ``reuse``: the cache holds what the page contained, so a fresh
+        cached verdict (or a 304) is enough and the page is not fetched.
+        """
+        key = (url, False)
+        known = self._urls.get(key) or self._aliases.get(alias)
+        if known is not None:  # already checked (two crawls overlap): not fetched again
+            return Visit((await known).verdict, None)
+        future: asyncio.Future[_Outcome] = asyncio.get_running_loop().create_future()
+        self._urls[key] = self._aliases[alias] = future
+        try:
+            outcome, page = await self._check_url(url, False, max_bytes=max_bytes, reuse=reuse, wants_anchors=True)
+            future.set_result(outcome)
+        finally:
+            if not future.done():  # failed or cancelled: whoever waits for it must not wait forever
+                future.cancel()
+        return Visit(outcome.verdict, page)
 
     async def _outcomes(self, references: list[Reference], progress: Progress | None = None) -> list[_Outcome]:
         """Every reference's outcome, in order, by a pool of workers.
@@ -241,7 +289,7 @@ class Checker:
             if task is None:  # one lookup per mail domain, however many addresses use it
                 task = self._mail_domains[domain] = asyncio.ensure_future(self._mail_domain(domain))
             return await task
-        return await self._url(target, schemeless="://" not in ref.text and target.url.startswith("https://"))
+        return await self._url(target, schemeless=_typed_without_scheme(ref.text, target.url))
 
     async def _url(self, target: Url, *, schemeless: bool) -> _Outcome:
         url = target.url
@@ -255,9 +303,15 @@ class Checker:
         address = _without_fragment(url)
         key = (address, schemeless)  # typed without a scheme, it may fall back to http
         task = self._urls.get(key)
+        if task is None and self._aliases and not schemeless:
+            task = self._aliases.get(page_key(address) or "")  # a crawled page, written another way
         if task is None:
-            task = self._urls[key] = asyncio.ensure_future(self._check_url(address, schemeless))
+            task = self._urls[key] = asyncio.ensure_future(self._outcome_of(address, schemeless))
         return await task
+
+    async def _outcome_of(self, url: str, schemeless: bool) -> _Outcome:
+        outcome, _ = await self._check_url(url, schemeless)
+        return outcome
 
     def _excluded(self, url: str) -> str | None:
         """Why an organisation's page is not fetched (the same rules as links), or None."""
@@ -271,15 +325,50 @@ class Checker:
         for pattern in self.settings.exclude:
             if pattern.search(url) and not included:
                 return Verdict(Status.SKIPPED, f"excluded by --exclude {pattern.pattern}")
+        for gate in self._gates:
+            if (why := gate(url)) is not None:
+                return Verdict(Status.SKIPPED, why)
         return None
 
-    async def _check_url(self, url: str, schemeless: bool) -> _Outcome:
+    async def _check_url(
+        self,
+        url: str,
+        schemeless: bool,
+        *,
+        max_bytes: int | None = None,
+        reuse: bool = True,
+        wants_anchors: bool | None = None,
+    ) -> tuple[_Outcome, Page | None]:
+        """The outcome for ``url``, and its final page when one was fetched.
+
+        With a cache: a fresh healthy result is reused without a request (when ``reuse``),
+        an older one is revalidated with a conditional request (a 304 keeps it).
+        """
         started = time.monotonic()
         settings = self.settings
-        trail = await follow(self.fetcher, url, settings.max_redirects)
+        if wants_anchors is None:
+            wants_anchors = url in self._with_fragments
+        cache, cache_key = self.cache, check_key(url, schemeless)
+        hit = cache.lookup(cache_key) if cache is not None else None
+        if hit is not None and (not reuse or (wants_anchors and hit.anchors is None)):
+            hit = None  # the caller needs what only a fetch gives: the page, or its anchors
+        if hit is not None and hit.fresh:
+            assert cache is not None
+            cache.reused += 1
+            return _Outcome(mark_cached(hit.verdict, hit.checked_at), host_of(url), True, False, hit.anchors), None
+        conditional = hit.conditional_headers() if hit is not None else {}
+        trail = await follow(self.fetcher, url, settings.max_redirects, max_bytes=max_bytes, headers=conditional)
+        final = trail.final
+        if hit is not None and conditional and not trail.hops and isinstance(final, Page) and final.status == 304:
+            assert cache is not None
+            cache.revalidated += 1  # not modified: the stored verdict stands for another max-age
+            etag = final.headers.get("etag") or hit.etag
+            last_modified = final.headers.get("last-modified") or hit.last_modified
+            cache.keep(cache_key, hit.verdict, etag=etag, last_modified=last_modified, anchors=hit.anchors)
+            return _Outcome(mark_cached(hit.verdict, cache.now), host_of(url), True, False, hit.anchors), None
         if schemeless and _https_unreachable(trail):
             plain = "http://" + url.removeprefix("https://")
-            trail = await follow(self.fetcher, plain, settings.max_redirects)
+            trail = await follow(self.fetcher, plain, settings.max_redirects, max_bytes=max_bytes)
             url = plain
         probe = await self._probe(url, trail) if settings.probe_soft_404 else None
         verdict = decide(url, trail, retries=settings.retries, probe=probe)
@@ -288,11 +377,16 @@ class Checker:
         answered = failure is None or bool(trail.hops)
         network = failure is not None and failure.network and not trail.hops
         anchors = None
-        if url in self._with_fragments and isinstance(trail.final, Page) and verdict.status.is_healthy:
-            anchors = fragments.html_anchors(trail.final.body)
-        if settings.page_facts and verdict.status.is_healthy and isinstance(trail.final, Page):
-            verdict = await self._with_page_facts(verdict, trail.final)
-        return _Outcome(verdict, host_of(url), answered, network, anchors)
+        page = trail.final if isinstance(trail.final, Page) else None
+        if wants_anchors and page is not None and verdict.status.is_healthy:
+            anchors = fragments.html_anchors(page.body)
+        if settings.page_facts and verdict.status.is_healthy and page is not None:
+            verdict = await self._with_page_facts(verdict, page)
+        if cache is not None:
+            headers = page.headers if page is not None else {}
+            etag, last_modified = headers.get("etag"), headers.get("last-modified")
+            cache.keep(cache_key, verdict, etag=etag, last_modified=last_modified, anchors=anchors)
+        return _Outcome(verdict, host_of(url), answered, network, anchors), page
 
     async def _with_page_facts(self, verdict: Verdict, page: Page) -> Verdict:
         """The verdict with what its final HTML page says about itself (``page``), and ``stale``
@@ -385,6 +479,16 @@ def _missing_fragment(ref: Reference, outcome: _Outcome) -> Finding | None:
     return Finding(FindingKind.MISSING_FRAGMENT, f"#{unquote(fragment)} is not in the {where} (no heading, id or name)")
 
 
+def _typed_without_scheme(text: str, url: str) -> bool:
+    """``www.example.org/x`` in a text (a reader would try https, then http), not a relative
+    link such as ``/about`` or ``b.html``, whose page gave it its scheme."""
+    if "://" in text or not url.startswith("https://"):
+        return False
+    host = host_of(url)
+    written = text.lower()
+    return bool(host) and (written.startswith(host) or written.startswith("www." + host.removeprefix("www.")))
+
+
 def _https_unreachable(trail: Trail) -> bool:
     """https:// could not connect at all (so a reader would end up on http://)."""
     final = trail.final
@@ -447,12 +551,24 @@ async def read_sources(
     Also says whether the network looks unavailable: every page failed in a way that
     may be the machine's fault. Extraction runs in a worker thread: it is CPU work.
     """
-    pages = [s.url for s in sources if s.url is not None]
+    pages = [s.url for s in sources if s.url is not None and s.crawl is None]
     max_redirects = checker.settings.max_redirects
     fetched = await asyncio.gather(*(fetch_input(checker.fetcher, url, max_redirects) for url in pages))
+    crawls = await asyncio.gather(
+        *(crawl(checker, s.url, s.crawl, regions) for s in sources if s.url is not None and s.crawl is not None)
+    )
     web = {page.url: page.result for page in fetched}
-    extraction = await asyncio.to_thread(extract_sources, sources, regions, stdin=stdin, web=web)
-    return extraction, bool(fetched) and all(page.offline for page in fetched)
+    documents = [s for s in sources if s.crawl is None]
+    extraction = await asyncio.to_thread(extract_sources, documents, regions, stdin=stdin, web=web)
+    if crawls:
+        extraction = Extraction(
+            extraction.sources + tuple(info for c in crawls for info in c.sources),
+            tuple(merge([*extraction.references, *(ref for c in crawls for ref in c.references)])),
+            extraction.problems + tuple(problem for c in crawls for problem in c.problems),
+            tuple(c.report for c in crawls if c.report is not None),
+        )
+    tried = [page.offline for page in fetched] + [c.offline for c in crawls]
+    return extraction, bool(tried) and all(tried)
 
 
 async def extract_with_pages(
@@ -481,19 +597,32 @@ async def check_sources(
     mail_resolver: MailResolver | None = None,
     progress: Progress | None = None,
     organisations: Sequence[OrganisationSpec] = (),
+    cache: CheckCache | None = None,
+    save_cache: bool = True,
 ) -> Audit:
-    """Read every source (web pages fetched first), then check every reference found.
+    """Read every source (web pages fetched and sites crawled first), then check every reference found.
 
     One session serves both, so a fake web injected through ``resolver``/``ssl`` serves
-    the input pages too. ``progress`` hears about the checks (not the reading). Phones
-    are looked up on the pages of ``organisations`` (targets.yaml).
+    the input pages too, and a page crawled is not fetched again to check links to it.
+    ``progress`` hears about the checks (not the reading). Phones are looked up on the
+    pages of ``organisations`` (targets.yaml). With a ``cache``, fresh healthy results
+    are reused, and what this run learnt is saved at the end (not after an outage), unless
+    ``save_cache`` is false (``auditor run`` saves it once the run is recorded).
     """
     checker = Checker(
-        settings, resolver=resolver, ssl=ssl, mail_resolver=mail_resolver, organisations=organisations, regions=regions
+        settings,
+        resolver=resolver,
+        ssl=ssl,
+        mail_resolver=mail_resolver,
+        organisations=organisations,
+        regions=regions,
+        cache=cache,
     )
     async with checker:
         extraction, offline = await read_sources(checker, sources, regions, stdin=stdin)
         run = await checker.check(extraction.references, progress)
     if offline and not run.results:
         run = replace(run, network_unavailable=True)  # not one input page could be reached
+    if cache is not None and save_cache and not run.network_unavailable:
+        await cache.save()
     return Audit(extraction, run)

@@ -1,5 +1,6 @@
 """Per-host politeness: at most N requests at once, a minimum interval between starts,
-and a pause for the whole host when it asks for one (``Retry-After``).
+and a pause for the whole host when it asks for one (``Retry-After``). A crawled site's
+``Crawl-delay`` raises its host's interval (:meth:`HostSlot.slow_down`), never lowers it.
 
 Like scrapy's downloader ``Slot``: one small object per host, created on first use.
 """
@@ -37,6 +38,14 @@ class HostSlot:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._gate.release()
+
+    def slow_down(self, interval: float) -> None:
+        """Space starts at least ``interval`` seconds apart from now on (robots.txt's Crawl-delay)."""
+        self._interval = max(self._interval, interval)
+
+    @property
+    def interval(self) -> float:
+        return self._interval
 
     def pause(self, seconds: float) -> None:
         """No request starts on this host for ``seconds`` (it said Retry-After)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -27,11 +28,20 @@ def is_redirect(page: Page) -> bool:
     return page.status in PERMANENT | TEMPORARY and bool(page.headers.get("location"))
 
 
-async def follow(fetcher: Fetcher, url: str, max_redirects: int, *, max_bytes: int | None = None) -> Trail:
+async def follow(
+    fetcher: Fetcher,
+    url: str,
+    max_redirects: int,
+    *,
+    max_bytes: int | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Trail:
+    """Ask ``url`` and each redirect's target in turn; ``headers`` go with the first request only
+    (conditional headers belong to the address they were stored for)."""
     hops: list[Hop] = []
     seen = {url}
     while True:
-        answer = await fetcher.get(url, max_bytes=max_bytes)
+        answer = await fetcher.get(url, max_bytes=max_bytes, headers=None if hops else headers)
         if isinstance(answer, Failure) or not is_redirect(answer):
             return Trail(tuple(hops), answer, url)
         hops.append(Hop(url, answer.status))

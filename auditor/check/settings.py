@@ -37,3 +37,15 @@ def parse_duration(text: str) -> float:
         raise ValueError(f"not a duration: {text!r} (write 0, 50ms or 1s)")
     value = float(m.group(1))
     return value / 1000 if m.group(2) == "ms" else value
+
+
+_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$")
+_AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+
+
+def parse_age(text: str) -> float:
+    """``1d``, ``12h``, ``30m``, ``2w``, ``3600`` (seconds) -> seconds; ValueError otherwise."""
+    m = _AGE.match(text)
+    if not m:
+        raise ValueError(f"not an age: {text!r} (write 1d, 12h, 30m, 2w or seconds)")
+    return float(m.group(1)) * _AGE_UNITS[m.group(2) or "s"]

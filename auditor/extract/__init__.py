@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from auditor.defaults import DEFAULT_REGIONS
 from auditor.errors import UnreadableInput
@@ -24,6 +24,9 @@ from auditor.extract.text import extract_text
 from auditor.reference import Reference, merge
 from auditor.sources import Document, Fetched, Format, Source, read
 
+if TYPE_CHECKING:
+    from auditor.crawl.crawler import CrawlReport
+
 __all__ = ["DocumentDate", "Extraction", "SourceInfo", "extract_document", "extract_sources"]
 
 
@@ -32,6 +35,7 @@ class SourceInfo:
     name: str
     format: Format
     document_date: DocumentDate | None
+    url: str | None = None  # a web page's address (a crawled page, a page given as input)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,7 @@ class Extraction:
     sources: tuple[SourceInfo, ...]
     references: tuple[Reference, ...]
     problems: tuple[UnreadableInput, ...]  # inputs skipped, each with why
+    crawls: tuple[CrawlReport, ...] = ()  # each crawled site: how far it went, the caps it hit
 
 
 def _base(doc: Document) -> LinkBase:
@@ -57,17 +62,17 @@ def extract_document(doc: Document, regions: Sequence[str] = DEFAULT_REGIONS) ->
         from auditor.extract.pdf import extract_pdf  # pypdf is slow to import and only PDFs need it
 
         content = extract_pdf(doc.data, name, base, regions)
-        return SourceInfo(name, doc.format, content.date), finish(content.found, name)
+        return SourceInfo(name, doc.format, content.date, doc.source.url), finish(content.found, name)
     if doc.format is Format.HTML:
         root = parse_html(doc.text)
         refs = finish(extract_html(doc.text, base, regions, root=root), name)
         date = html_date(doc.text) or (stated_date(visible_text(root)) if root is not None else None)
-        return SourceInfo(name, doc.format, date), refs
+        return SourceInfo(name, doc.format, date, doc.source.url), refs
     if doc.format is Format.MARKDOWN:
         refs = finish(extract_markdown(doc.text, base, regions), name)
     else:
         refs = finish(extract_text(doc.text, regions), name)
-    return SourceInfo(name, doc.format, stated_date(doc.text)), refs
+    return SourceInfo(name, doc.format, stated_date(doc.text), doc.source.url), refs
 
 
 def extract_sources(

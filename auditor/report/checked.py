@@ -14,7 +14,7 @@ transient error is damped), each source ``stale``, the summary ``new_broken``,
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from auditor.check.engine import NETWORK_UNAVAILABLE, CheckRun
@@ -26,6 +26,7 @@ from auditor.report.terminal import paint
 from auditor.verdict import Finding, Status, Verdict
 
 if TYPE_CHECKING:
+    from auditor.crawl.crawler import CrawlReport
     from auditor.report.recall import HistoryContext
 
 SCHEMA = "auditor/report/1"
@@ -42,6 +43,44 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     return data
 
 
+def crawl_to_dict(report: CrawlReport) -> dict[str, Any]:
+    return {
+        "start": report.start,
+        "scope": report.scope,
+        "depth": report.depth,
+        "max_pages": report.max_pages,
+        "pages": report.pages,
+        "cached": report.cached,
+        "disallowed": report.disallowed,
+        "beyond_depth": report.beyond_depth,
+        "beyond_max_pages": report.beyond_max_pages,
+        "capped": report.capped,
+        "sitemaps": list(report.sitemaps),
+        "sitemap_pages": report.sitemap_pages,
+        "crawl_delay": report.crawl_delay,
+        "warnings": list(report.warnings),
+    }
+
+
+def crawl_lines(report: CrawlReport) -> list[str]:
+    """What a crawl did, in words: for the terminal and the Markdown summary."""
+    lines = [
+        f"crawled {report.start}: {report.pages} pages"
+        + (f" ({report.cached} from the cache)" if report.cached else "")
+        + (f", {report.sitemap_pages} listed in {len(report.sitemaps)} sitemaps" if report.sitemaps else "")
+        + (f", {report.disallowed} forbidden by robots.txt" if report.disallowed else "")
+        + (f", Crawl-delay {report.crawl_delay:g} s" if report.crawl_delay else "")
+    ]
+    if report.beyond_depth:
+        lines.append(f"  depth {report.depth} reached: {report.beyond_depth} more pages not followed (raise --depth)")
+    if report.beyond_max_pages:
+        lines.append(
+            f"  {report.max_pages:,} pages reached: {report.beyond_max_pages} more pages not read (raise --max-pages)"
+        )
+    lines.extend(f"  warning: {warning}" for warning in report.warnings)
+    return lines
+
+
 def verdict_fields(verdict: Verdict, kind: Kind | None = None) -> dict[str, Any]:
     phone = {"listed_on": verdict.listed_on, "found": list(verdict.found)} if kind is Kind.PHONE else {}
     return {
@@ -55,6 +94,7 @@ def verdict_fields(verdict: Verdict, kind: Kind | None = None) -> dict[str, Any]
         "findings": [finding_to_dict(f) for f in verdict.findings],
         "checked_at": verdict.checked_at.isoformat(timespec="seconds"),
         "elapsed_ms": verdict.elapsed_ms,
+        "cached": verdict.cached,
         **phone,
     }
 
@@ -73,9 +113,12 @@ def to_dict(
         "by_status": dict(sorted(by_status.items())),
         "broken": sum(1 for item in run.results if item.verdict.status in fail_on),
         "requests": run.requests,
+        "cached": run.cached,
         "elapsed_ms": run.elapsed_ms,
     }
     document: dict[str, Any] = {"schema": SCHEMA, "sources": sources, "summary": summary}
+    if extraction.crawls:
+        document["crawls"] = [crawl_to_dict(report) for report in extraction.crawls]
     if history is not None:
         for info, source in zip(extraction.sources, sources, strict=True):
             source["stale"] = history.is_stale(info)
@@ -115,7 +158,9 @@ def to_json(
     return jsondoc.dumps(to_dict(extraction, run, fail_on, history=history))
 
 
-def to_text(run: CheckRun, fail_on: Collection[Status], colour: bool = False) -> str:
+def to_text(
+    run: CheckRun, fail_on: Collection[Status], colour: bool = False, crawls: Sequence[CrawlReport] = ()
+) -> str:
     """A short summary, then every reference that fails or has a suggestion, by status.
 
     ``colour`` paints the status words and headings (for a terminal); the words are the same.
@@ -124,7 +169,7 @@ def to_text(run: CheckRun, fail_on: Collection[Status], colour: bool = False) ->
     def styled(text: str, status: Status, *, bold: bool = False) -> str:
         return paint(text, status, bold=bold) if colour else text
 
-    lines = []
+    lines = [line for report in crawls for line in crawl_lines(report)]
     if run.network_unavailable:
         lines.append("The network is unavailable: no host could be reached, so nothing was judged dead.")
     counts = Counter(item.verdict.status for item in run.results)
@@ -133,7 +178,9 @@ def to_text(run: CheckRun, fail_on: Collection[Status], colour: bool = False) ->
         + ", ".join(
             styled(f"{n} {status.value}", status) for status, n in sorted(counts.items(), key=lambda kv: kv[0].value)
         )
-        + f" ({run.requests} requests, {run.elapsed_ms / 1000:.1f} s)"
+        + f" ({run.requests} requests, "
+        + (f"{run.cached} cached, " if run.cached else "")
+        + f"{run.elapsed_ms / 1000:.1f} s)"
     )
     for status in Status:
         # In an outage every unreachable reference says the same: the first line said it.

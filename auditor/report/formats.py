@@ -63,4 +63,4 @@ def render(
         return junit.to_junit(run, fail_on)
     if fmt is ReportFormat.MARKDOWN:
         return markdown.to_markdown(run, fail_on)
-    return checked.to_text(run, fail_on)
+    return checked.to_text(run, fail_on, crawls=extraction.crawls)

@@ -51,6 +51,7 @@ def sources_to_list(extraction: Extraction) -> list[dict[str, Any]]:
     return [
         {
             "path": info.name,
+            "url": info.url,
             "format": info.format.value,
             "document_date": info.document_date.isoformat() if info.document_date else None,
         }
