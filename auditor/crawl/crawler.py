@@ -182,32 +182,42 @@ class Crawler:
         return True
 
     async def _read_level(self, level: list[str], depth: int, found: list[str]) -> None:
-        pending = iter(level)
-        last = depth >= self.site.depth
+        """Read the pages of one depth concurrently; then, in the level's order (so that
+        reports do not depend on which answer came first), keep them and plan their links."""
+        pending = iter(enumerate(level))
+        contents: list[PageContent | None] = [None] * len(level)
 
         async def worker() -> None:
-            for url in pending:
-                links = await self._read_page(url, depth)
-                for link in links:
-                    if last:
-                        key = page_key(link)
-                        if key not in self._seen and self.scope.why_outside(link) is None and self._gate(link) is None:
-                            self._beyond_depth.add(key)
-                    elif self._plan(link):
-                        found.append(link)
+            for i, url in pending:
+                contents[i] = await self._read_page(url, depth)
 
         workers = min(len(level), self.checker.settings.max_concurrency)
         await asyncio.gather(*(worker() for _ in range(workers)))
+        last = depth >= self.site.depth
+        for content in contents:
+            if content is None:
+                continue
+            self.out.sources.append(content.info)
+            self.out.references.extend(content.references)
+            for link in content.links:
+                if not last:
+                    if self._plan(link):
+                        found.append(link)
+                elif (key := page_key(link)) not in self._seen and self._in_site(link):
+                    self._beyond_depth.add(key)
+
+    def _in_site(self, url: str) -> bool:
+        return self.scope.why_outside(url) is None and self._gate(url) is None
 
     # -- one page --------------------------------------------------------------------------
 
-    async def _read_page(self, url: str, depth: int) -> tuple[str, ...]:
-        """Check the page, read it when it is a document of the site; the links to follow."""
+    async def _read_page(self, url: str, depth: int) -> PageContent | None:
+        """Check the page; what it holds when it is a document of the site."""
         key = page_key(url)
         await self._robots_for(url)  # another host of the site (domain scope): its rules first
         if self._gate(url) is not None:
             self._disallowed.add(key)
-            return ()
+            return None
         cache = self.checker.cache
         stored = await cache.page(key) if cache is not None else None
         visit = await self.checker.visit(url, alias=key, reuse=stored is not None, max_bytes=MAX_PAGE_BYTES + 1)
@@ -215,34 +225,30 @@ class Crawler:
         if page is None:
             if stored is not None and verdict.cached:
                 self._cached += 1
-                self._keep(stored)
                 if cache is not None:
                     cache.keep_page(key, stored)
-                return stored.links
+                return stored
             if depth == 0:
                 self._fail(verdict.reason)
             if cache is not None:
                 cache.forget_page(key)
-            return ()
+            return None
         if not verdict.status.is_healthy or not 200 <= page.status < 300:
             if depth == 0:
                 self._fail(f"{verdict.status.value}: {verdict.reason}")
-            return ()
+            return None
         if (outside := self.scope.why_outside(page.url)) is not None:
             if depth == 0:
                 self._fail(f"it redirects off the site to {page.url} ({outside}); crawl that address instead")
-            return ()
+            return None
         if page.url != url and page_key(page.url) != key:  # redirected to another page of the site
             if page_key(page.url) in self._seen and depth > 0:
-                return ()  # read (or to be read) under its own address
+                return None  # read (or to be read) under its own address
             self._seen.add(page_key(page.url))
         content = await self._content(url, page, depth)
-        if content is None:
-            return ()
-        self._keep(content)
-        if cache is not None:
+        if content is not None and cache is not None:
             cache.keep_page(key, content)
-        return content.links
+        return content
 
     async def _content(self, url: str, page: Page, depth: int) -> PageContent | None:
         content_type = page.headers.get("content-type", "")
@@ -266,10 +272,6 @@ class Crawler:
         except UnreadableInput as problem:
             self.out.problems.append(problem)
             return None
-
-    def _keep(self, content: PageContent) -> None:
-        self.out.sources.append(content.info)
-        self.out.references.extend(content.references)
 
     # -- robots.txt and sitemaps -----------------------------------------------------------
 
@@ -375,4 +377,6 @@ def _because(why: str) -> str:
 
 async def crawl(checker: Checker, start: str, site: Site, regions: Sequence[str]) -> Crawled:
     """Crawl the site of ``start`` with ``checker`` (see :class:`Crawler`)."""
+    if canonical(start) is None:
+        return Crawled(problems=[UnreadableInput(start, "cannot crawl: not a web address with a host name")])
     return await Crawler(checker, start, site, regions).run()
