@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, runtime_checkable
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import aiohttp
@@ -90,6 +90,13 @@ class Progress(Protocol):
     def advance(self, checked: Checked) -> None: ...
 
     def finish(self) -> None: ...
+
+
+@runtime_checkable
+class CrawlProgress(Protocol):
+    """Told as a crawl reads pages (before the checks start): ``pages`` read of ``planned`` found."""
+
+    def crawled(self, pages: int, planned: int) -> None: ...
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -544,7 +551,12 @@ class Audit:
 
 
 async def read_sources(
-    checker: Checker, sources: Sequence[Source], regions: Sequence[str], *, stdin: BinaryIO | None = None
+    checker: Checker,
+    sources: Sequence[Source],
+    regions: Sequence[str],
+    *,
+    stdin: BinaryIO | None = None,
+    progress: CrawlProgress | None = None,
 ) -> tuple[Extraction, bool]:
     """Fetch the web pages among ``sources`` with the checker's client, then extract every source.
 
@@ -555,7 +567,11 @@ async def read_sources(
     max_redirects = checker.settings.max_redirects
     fetched = await asyncio.gather(*(fetch_input(checker.fetcher, url, max_redirects) for url in pages))
     crawls = await asyncio.gather(
-        *(crawl(checker, s.url, s.crawl, regions) for s in sources if s.url is not None and s.crawl is not None)
+        *(
+            crawl(checker, s.url, s.crawl, regions, progress=progress)
+            for s in sources
+            if s.url is not None and s.crawl is not None
+        )
     )
     web = {page.url: page.result for page in fetched}
     documents = [s for s in sources if s.crawl is None]
@@ -619,7 +635,8 @@ async def check_sources(
         cache=cache,
     )
     async with checker:
-        extraction, offline = await read_sources(checker, sources, regions, stdin=stdin)
+        crawling = progress if isinstance(progress, CrawlProgress) else None
+        extraction, offline = await read_sources(checker, sources, regions, stdin=stdin, progress=crawling)
         run = await checker.check(extraction.references, progress)
     if offline and not run.results:
         run = replace(run, network_unavailable=True)  # not one input page could be reached

@@ -3,8 +3,8 @@
 A page is fetched with the checker's own client, so politeness, retries, redirects,
 TLS settings and the fake web's resolver apply to it as to every link; its answer is
 then read like a file (:func:`auditor.sources.read`), its links resolved against the
-URL it finally came from. Only that page is read: following its links to further
-pages is crawling (``auditor crawl``).
+URL it finally came from. Only that page is read; following its links to the rest of
+its site is crawling (:mod:`auditor.crawl`).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from auditor.reference import Reference
 from auditor.sources import Fetched, Format, Site, Source, content_format, read, size_limit, sniff
 
 if TYPE_CHECKING:
-    from auditor.check.engine import Checker
+    from auditor.check.engine import Checker, CrawlProgress
 
 #: Sitemaps read per site at most (an index of indexes must end somewhere).
 MAX_SITEMAPS = 100
@@ -109,8 +109,18 @@ class _Counted:
 class Crawler:
     """One crawl of one site with a checker's session, limits, politeness and cache."""
 
-    def __init__(self, checker: Checker, start: str, site: Site, regions: Sequence[str]) -> None:
+    def __init__(
+        self,
+        checker: Checker,
+        start: str,
+        site: Site,
+        regions: Sequence[str],
+        *,
+        progress: CrawlProgress | None = None,
+    ) -> None:
         self.checker = checker
+        self.progress = progress
+        self._read = 0  # pages done (read, failed or skipped)
         self.site = site
         self.regions = tuple(regions)
         self.start = canonical(start) or start
@@ -141,12 +151,12 @@ class Crawler:
         while level:
             found: list[str] = []
             await self._read_level(level, depth, found)
-            if depth == 0 and sitemaps is not None:
+            if depth == 0 and sitemaps is not None and self._start_followed():
                 found.extend(url for url in await sitemaps if self._plan(url))
                 sitemaps = None
             level = found
             depth += 1
-        if sitemaps is not None:  # the start page could not be read: nothing to add them to
+        if sitemaps is not None:  # the start page could not be read (or leads nowhere): nothing to add them to
             sitemaps.cancel()
         self.out.report = CrawlReport(
             start=self.start,
@@ -164,6 +174,10 @@ class Crawler:
             warnings=tuple(self._warnings),
         )
         return self.out
+
+    def _start_followed(self) -> bool:
+        """Whether the start page was read as an HTML page, whose links (and the sitemaps' pages) lead on."""
+        return bool(self.out.sources) and self.out.sources[0].format is Format.HTML
 
     # -- the frontier ----------------------------------------------------------------------
 
@@ -190,6 +204,9 @@ class Crawler:
         async def worker() -> None:
             for i, url in pending:
                 contents[i] = await self._read_page(url, depth)
+                self._read += 1
+                if self.progress is not None:
+                    self.progress.crawled(self._read, len(self._seen))
 
         workers = min(len(level), self.checker.settings.max_concurrency)
         await asyncio.gather(*(worker() for _ in range(workers)))
@@ -375,8 +392,10 @@ def _because(why: str) -> str:
     return f" ({why})" if why else ""
 
 
-async def crawl(checker: Checker, start: str, site: Site, regions: Sequence[str]) -> Crawled:
-    """Crawl the site of ``start`` with ``checker`` (see :class:`Crawler`)."""
+async def crawl(
+    checker: Checker, start: str, site: Site, regions: Sequence[str], *, progress: CrawlProgress | None = None
+) -> Crawled:
+    """Crawl the site of ``start`` with ``checker`` (see :class:`Crawler`); ``progress`` hears of each page."""
     if canonical(start) is None:
         return Crawled(problems=[UnreadableInput(start, "cannot crawl: not a web address with a host name")])
-    return await Crawler(checker, start, site, regions).run()
+    return await Crawler(checker, start, site, regions, progress=progress).run()

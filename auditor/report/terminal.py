@@ -103,8 +103,22 @@ class ProgressBar:
         self._bar: _Bar | None = None
         self._pending = 0  # references checked since the last redraw
         self._drawn = 0.0
+        self._crawl_line = False  # a "crawling" line is on screen, not yet ended
+
+    def crawled(self, pages: int, planned: int) -> None:
+        """A crawl read another page (``planned``: pages found so far): one line, redrawn."""
+        now = time.monotonic()
+        if now - self._drawn < self._interval and pages < planned:
+            return
+        self._drawn = now
+        stream = self._file if self._file is not None else sys.stderr
+        click.echo(f"\rcrawling  {pages}/{planned} pages", nl=False, file=stream)
+        self._crawl_line = True
 
     def start(self, total: int) -> None:
+        if self._crawl_line:
+            click.echo("", file=self._file if self._file is not None else sys.stderr)
+            self._crawl_line = False
         if total == 0:
             return  # nothing to check: no bar
         bar = click.progressbar(
