@@ -112,6 +112,10 @@ def audit(project: Path, when: dt.datetime, sites=SITES):  # type: ignore[no-unt
     return asyncio.run(go())
 
 
+def latest(project: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((project / "reports" / "latest.json").read_text())  # type: ignore[no-any-return]
+
+
 def references(report: dict) -> dict[str, dict]:  # type: ignore[type-arg]
     return {r["text"]: r for r in report["references"]}
 
@@ -294,3 +298,42 @@ def test_stale_after_days_null_turns_staleness_off(project: Path) -> None:
     report = json.loads((project / "reports" / "latest.json").read_text())
     assert report["sources"][0]["stale"] is False
     assert not references(report)["https://www.sarcoma.org.uk/reviewed"]["findings"]
+
+
+def test_a_second_run_the_same_day_reuses_healthy_results_and_asks_again_what_failed(project: Path) -> None:
+    audit(project, MONDAY)
+    audit(project, MONDAY + dt.timedelta(hours=3))  # within checks.cache_max_age (1d)
+    second = latest(project)
+    refs = references(second)
+    assert refs["https://www.sarcoma.org.uk/reviewed"]["cached"] is True
+    assert refs["https://www.sarcoma.org.uk/old-support"]["cached"] is True
+    assert refs["https://www.sarcoma.org.uk/booklet.htm"]["cached"] is False  # dead: never cached
+    assert second["summary"]["cached"] >= 3
+    # A week later everything is older than a day: asked again (conditionally where it can be).
+    audit(project, MONDAY + dt.timedelta(days=7))
+    assert latest(project)["summary"]["cached"] == 0
+
+
+def test_no_cache_and_a_null_max_age_ask_everything_again(project: Path) -> None:
+    audit(project, MONDAY)
+    (project / "targets.yaml").write_text(TARGETS.replace("  stale_after_days: 1095\n", "  cache_max_age: null\n"))
+    audit(project, MONDAY + dt.timedelta(hours=1))
+    assert latest(project)["summary"]["cached"] == 0
+
+
+def test_a_site_in_targets_yaml_is_crawled_and_its_pages_are_sources(project: Path) -> None:
+    (project / "targets.yaml").write_text(
+        TARGETS.replace("  - path: leaflet.md\n", "  - url: https://www.sarcoma.org.uk/\n    depth: 1\n")
+    )
+    site = {
+        **SITES,
+        "www.sarcoma.org.uk": {
+            **SITES["www.sarcoma.org.uk"],
+            "/": page('<title>Sarcoma UK</title><a href="/support">Support</a> <a href="/gone">Gone</a>'),
+        },
+    }
+    audit(project, MONDAY, sites=site)
+    report = latest(project)
+    assert [s["url"] for s in report["sources"]] == ["https://www.sarcoma.org.uk/", "https://www.sarcoma.org.uk/support"]
+    assert report["crawls"][0]["pages"] == 2
+    assert references(report)["/gone"]["status"] == "dead"
