@@ -25,12 +25,12 @@ from auditor.check.settings import CheckSettings, parse_age, parse_duration
 from auditor.crawl.scope import CrawlScope
 from auditor.defaults import (
     DEFAULT_CACHE_MAX_AGE,
+    DEFAULT_CONFIG,
     DEFAULT_CRAWL_DEPTH,
     DEFAULT_HISTORY,
-    DEFAULT_MAX_PAGES,
-    DEFAULT_CONFIG,
     DEFAULT_HOST_CONCURRENCY,
     DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MAX_PAGES,
     DEFAULT_MAX_REDIRECTS,
     DEFAULT_REGIONS,
     DEFAULT_REPORTS_DIR,
@@ -266,7 +266,9 @@ def _report_run(outcome: AuditOutcome, quiet: bool) -> int:
         return outcome.exit_code
     if not quiet:
         colour = use_colour(sys.stdout)
-        text = checked.to_text(outcome.audit.run, outcome.fail_on, colour=colour, crawls=outcome.audit.extraction.crawls)
+        text = checked.to_text(
+            outcome.audit.run, outcome.fail_on, colour=colour, crawls=outcome.audit.extraction.crawls
+        )
         click.echo(text, nl=False, color=colour)
         folder = outcome.report.parent
         also = ", ".join(_display(folder / name) for name in ("latest.html", "index.html"))
@@ -433,9 +435,7 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
     stdin = sys.stdin.buffer if "-" in inputs else None
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
     age = dt.timedelta(seconds=DEFAULT_CACHE_MAX_AGE if max_age is None else max_age)
-    audit = asyncio.run(
-        _checked(sources, settings, regions, stdin, progress, cache_file if use_cache else None, age)
-    )
+    audit = asyncio.run(_checked(sources, settings, regions, stdin, progress, cache_file if use_cache else None, age))
     extraction, run = audit.extraction, audit.run
     for problem in extraction.problems:
         _warn(str(problem))

@@ -334,6 +334,9 @@ def test_a_site_in_targets_yaml_is_crawled_and_its_pages_are_sources(project: Pa
     }
     audit(project, MONDAY, sites=site)
     report = latest(project)
-    assert [s["url"] for s in report["sources"]] == ["https://www.sarcoma.org.uk/", "https://www.sarcoma.org.uk/support"]
+    assert [s["url"] for s in report["sources"]] == [
+        "https://www.sarcoma.org.uk/",
+        "https://www.sarcoma.org.uk/support",
+    ]
     assert report["crawls"][0]["pages"] == 2
     assert references(report)["/gone"]["status"] == "dead"

@@ -317,7 +317,7 @@ class Crawler:
             robots = Robots.disallow_all(where, f"robots.txt could not be fetched: {final.reason}")
             if origin == _origin(self.start):
                 self.out.offline = final.network and final.retryable
-        elif 500 <= final.status:
+        elif final.status >= 500:
             robots = Robots.disallow_all(where, f"robots.txt answered {final.status}")
         elif not 200 <= final.status < 300:
             robots = Robots.allow_all(where, f"no robots.txt ({final.status})")
