@@ -509,7 +509,7 @@ def test_the_crawl_scope_decides_which_hosts_are_the_site(scope: str, read: list
 @pytest.mark.parametrize(
     ("start", "problem"),
     [
-        pytest.param("https://www.example.org/missing", "cannot crawl: dead: 404 Not Found", id="404"),
+        pytest.param("https://www.example.org/missing", "cannot crawl: the start page is dead (404 Not Found)", id="404"),
         pytest.param(
             "https://www.example.org/partner",
             "cannot crawl: it redirects off the site to https://www.macmillan.org.uk/sarcoma"
@@ -602,7 +602,7 @@ def test_the_text_report_starts_with_the_crawl(cli_web: None) -> None:
 def test_a_start_page_that_cannot_be_crawled_exits_2(cli_web: None) -> None:
     code, _, err = check("https://www.example.org/missing", "--crawl")
     assert code == 2
-    assert "https://www.example.org/missing: cannot crawl: dead: 404 Not Found" in err
+    assert "https://www.example.org/missing: cannot crawl: the start page is dead (404 Not Found)" in err
 
 
 @pytest.mark.parametrize(

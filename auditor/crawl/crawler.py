@@ -141,7 +141,6 @@ class Crawler:
 
     async def run(self) -> Crawled:
         robots = await self._robots_for(self.start)
-        sitemaps = asyncio.ensure_future(self._sitemap_pages_of(robots)) if self.site.depth >= 1 else None
         self._seen.add(page_key(self.start))
         level = [self.start]
         if not robots.allows(self.start, self.agent):
@@ -151,13 +150,12 @@ class Crawler:
         while level:
             found: list[str] = []
             await self._read_level(level, depth, found)
-            if depth == 0 and sitemaps is not None and self._start_followed():
-                found.extend(url for url in await sitemaps if self._plan(url))
-                sitemaps = None
+            if depth == 0 and self.site.depth >= 1 and self._start_followed():
+                # Read once the start page is known to lead somewhere: a site whose start
+                # page fails is not crawled through its sitemaps either.
+                found.extend(url for url in await self._sitemap_pages_of(robots) if self._plan(url))
             level = found
             depth += 1
-        if sitemaps is not None:  # the start page could not be read (or leads nowhere): nothing to add them to
-            sitemaps.cancel()
         self.out.report = CrawlReport(
             start=self.start,
             scope=self.scope.mode.value,
@@ -252,7 +250,7 @@ class Crawler:
             return None
         if not verdict.status.is_healthy or not 200 <= page.status < 300:
             if depth == 0:
-                self._fail(f"{verdict.status.value}: {verdict.reason}")
+                self._fail(f"the start page is {verdict.status.value} ({verdict.reason})")
             return None
         if (outside := self.scope.why_outside(page.url)) is not None:
             if depth == 0:
