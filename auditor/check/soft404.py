@@ -23,6 +23,7 @@ All pure: strings and a parsed tree in, a reason or a boolean out.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -139,6 +140,7 @@ _ARTICLE = re.compile(
 # Title separators: "Page not found | Site", "404 - Not Found", "Erreur 404 : Page introuvable".
 _TITLE_SEPARATOR = re.compile(r"\s+(?:::|[-|–—:·•»~/])\s+|\s*[|–—·•»]\s*|:\s+")
 _SPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
 _LINE_SPACE = re.compile(r"[^\S\n]+")
 _LINE_BREAKS = re.compile(r" ?\n[\s]*")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
@@ -175,6 +177,8 @@ def error_page(page: Page) -> str | None:
     """Why this 2xx answer is an error page in disguise, or None when it looks genuine."""
     if not 200 <= page.status < 300 or not _is_text(page):
         return None
+    if not _may_say_missing(page):
+        return None  # no phrase of an error page anywhere in it: not worth parsing (most pages)
     read = _read(page)
     long = len(read.main_text) >= SHORT_PAGE_CHARS
     if long and _mentions(read.main_text) >= ARTICLE_MENTIONS:
@@ -239,6 +243,13 @@ def similar(a: Page, b: Page) -> bool:
         and matcher.quick_ratio() >= SIMILARITY_THRESHOLD
         and matcher.ratio() >= SIMILARITY_THRESHOLD
     )
+
+
+def _may_say_missing(page: Page) -> bool:
+    """Whether the page's text, with its tags taken out, holds any phrase an error page
+    uses: a cheap search that lets the parse be skipped on almost every real page."""
+    flat = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", page.text[:_MAX_PARSE_CHARS])))
+    return bool(_FAILURE.search(flat) or _STANDALONE_RE.search(flat) or "404" in flat)
 
 
 def _is_text(page: Page) -> bool:

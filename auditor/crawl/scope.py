@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from auditor.extract.domains import registrable_domain
@@ -35,7 +36,9 @@ class _Parts:
         return f"{self.origin}{path}?{self.query}" if self.query else f"{self.origin}{path}"
 
 
+@lru_cache(maxsize=65_536)
 def _split(url: str) -> _Parts | None:
+    """The parts of an http(s) URL (cached: a site links the same pages from every page)."""
     try:
         parts = urlsplit(url.strip())
         scheme = parts.scheme.lower()

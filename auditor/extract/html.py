@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -72,8 +73,7 @@ class _Cursor:
         self.pos = 0
 
     def tag(self, name: str, sourceline: int | None) -> _Tag | None:
-        pattern = re.compile(rf"<{re.escape(name)}(?=[\s/>])", re.IGNORECASE)
-        m = pattern.search(self.text, self.pos)
+        m = _start_tag(name).search(self.text, self.pos)
         if m is None or (sourceline is not None and self.index.position(m.start())[0] > sourceline):
             return None  # implied by the parser: not in the source
         tag = _Tag(m.start())
@@ -105,6 +105,12 @@ class _Cursor:
                     self.pos = at + len(candidate)
                     return at
         return None
+
+
+@lru_cache(maxsize=256)
+def _start_tag(name: str) -> re.Pattern[str]:
+    """The start tag of ``name`` (compiled once per name: it is looked for at every element)."""
+    return re.compile(rf"<{re.escape(name)}(?=[\s/>])", re.IGNORECASE)
 
 
 def parse(text: str) -> etree._Element | None:
@@ -249,6 +255,7 @@ def _value_offset(text: str, written: str, value_at: int) -> int:
     return at if at >= 0 else value_at
 
 
+_NO_TEXT = frozenset(("script", "style", "template"))
 _VISIBLE_TEXT = etree.XPath(
     "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template)]"
 )
@@ -256,6 +263,12 @@ _VISIBLE_TEXT = etree.XPath(
 
 def visible_text(el: etree._Element) -> str:
     """The text a reader sees in ``el``: no scripts, styles or comments; cells split by ``|``."""
-    if isinstance(el.tag, str) and el.tag.lower() == "tr":
-        return " | ".join(visible_text(cell).strip() for cell in el if isinstance(cell.tag, str))
+    tag = el.tag
+    if isinstance(tag, str):
+        if len(el) == 0 and tag.lower() not in _NO_TEXT:
+            return el.text or ""  # a leaf (most links): no XPath needed
+        if tag.lower() == "tr":
+            return " | ".join(visible_text(cell).strip() for cell in el if isinstance(cell.tag, str))
+        if all(isinstance(d.tag, str) and d.tag.lower() not in _NO_TEXT for d in el.iterdescendants()):
+            return "".join(el.itertext())  # nothing hidden inside: the plain text, without XPath
     return "".join(str(t) for t in _VISIBLE_TEXT(el))

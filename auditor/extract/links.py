@@ -99,8 +99,21 @@ def _resolve(raw: str, base: LinkBase, regions: Sequence[str]) -> list[Resolved]
         scheme, rest = value.split(":", 1)
         return [Url(f"{scheme.lower()}:{rest}")]
     if base.url:
-        return [Url(urljoin(base.url, value))]
+        return [Url(_join(base.url, value))]
     return [Url(_local_uri(value, base))]
+
+
+def _join(base: str, value: str) -> str:
+    """``urljoin``, with a shortcut for the commonest link, a plain root-relative path
+    (``/page/5.html``) against a base without dot segments to resolve."""
+    if value.startswith("/") and not value.startswith("//") and "/." not in value and "\\" not in value:
+        scheme_end = base.find("://")
+        if scheme_end > 0:
+            path_start = base.find("/", scheme_end + 3)
+            origin = base if path_start < 0 else base[:path_start]
+            if "?" not in origin and "#" not in origin:
+                return origin + value
+    return urljoin(base, value)
 
 
 def _local_uri(value: str, base: LinkBase) -> str:
