@@ -96,6 +96,7 @@ class CheckCache:
         self._history = history
         self._checks: dict[str, StoredCheck] = {}
         self._pages: dict[str, bytes] = {}
+        self._loaded: dict[str, bytes] = {}  # pages read from the store this run, as stored
         self._forget: set[str] = set()
         self.reused = 0  # results used without a request
         self.revalidated = 0  # results kept after a 304
@@ -142,9 +143,17 @@ class CheckCache:
         if data is None:
             return None
         try:
-            return await asyncio.to_thread(_page_from_bytes, data)
+            content = await asyncio.to_thread(_page_from_bytes, data)
         except (ValueError, KeyError, TypeError, zlib.error):
             return None
+        self._loaded[key] = data
+        return content
+
+    def refresh_page(self, key: str) -> None:
+        """Keep a page read from the store (reused this run) for another max-age, as stored."""
+        data = self._loaded.pop(key, None)
+        if data is not None:
+            self._pages[key] = data
 
     def keep_page(self, key: str, content: PageContent) -> None:
         self._pages[key] = _page_to_bytes(content)

@@ -241,7 +241,7 @@ class Crawler:
             if stored is not None and verdict.cached:
                 self._cached += 1
                 if cache is not None:
-                    cache.keep_page(key, stored)
+                    cache.refresh_page(key)
                 return stored
             if depth == 0:
                 self._fail(verdict.reason)

@@ -38,12 +38,16 @@ class SourceInfo:
     url: str | None = None  # a web page's address (a crawled page, a page given as input)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Extraction:
     sources: tuple[SourceInfo, ...]
     references: tuple[Reference, ...]
     problems: tuple[UnreadableInput, ...]  # inputs skipped, each with why
     crawls: tuple[CrawlReport, ...] = ()  # each crawled site: how far it went, the caps it hit
+
+    def __repr__(self) -> str:
+        # Short: asyncio.run() formats the result of its main task, and a crawl has 40,000 locations.
+        return f"Extraction(<{len(self.sources)} sources, {len(self.references)} references>)"
 
 
 def _base(doc: Document) -> LinkBase:
