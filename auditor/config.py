@@ -20,6 +20,7 @@ import json
 import math
 import re
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -91,24 +92,24 @@ def _region_text(value: Any) -> Any:
     return value
 
 
+def _seconds(value: Any, parse: Callable[[str], float], what: str, forms: str) -> float:
+    """Seconds from a number or from text ``parse`` reads; ``what`` and ``forms`` word the error."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"not {what}: {value!r} (write {forms})")
+    seconds = parse(value) if isinstance(value, str) else float(value)
+    if seconds < 0 or not math.isfinite(seconds):
+        raise ValueError(f"not {what}: {value!r} (write {forms})")
+    return seconds
+
+
 def _duration(value: Any) -> float:
     """Seconds from ``0``, ``1.5``, ``"100ms"`` or ``"1s"``, the forms the command line takes too."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"not a duration: {value!r} (write 0, 50ms or 1s)")
-    seconds = parse_duration(value) if isinstance(value, str) else float(value)
-    if seconds < 0 or not math.isfinite(seconds):
-        raise ValueError(f"not a duration: {value!r} (write 0, 50ms or 1s)")
-    return seconds
+    return _seconds(value, parse_duration, "a duration", "0, 50ms or 1s")
 
 
 def _age(value: Any) -> float:
     """Seconds from ``3600``, ``"30m"``, ``"12h"``, ``"1d"`` or ``"2w"``."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"not an age: {value!r} (write 1d, 12h, 30m, 2w or seconds)")
-    seconds = parse_age(value) if isinstance(value, str) else float(value)
-    if seconds < 0 or not math.isfinite(seconds):
-        raise ValueError(f"not an age: {value!r} (write 1d, 12h, 30m, 2w or seconds)")
-    return seconds
+    return _seconds(value, parse_age, "an age", "1d, 12h, 30m, 2w or seconds")
 
 
 def _regex(value: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import re
 from collections.abc import Iterator
@@ -82,6 +83,31 @@ def error_of(folder: Path, text: str) -> str:
 # --- bad input: file:line: key: message ---------------------------------------------
 
 BAD = {
+    # sources: a document or a website
+    "a source with both path and url": (
+        "sources:\n  - path: a.txt\n    url: https://www.example.org/\n",
+        "targets.yaml:2: sources[0]: give either 'path' (a file, folder or glob) or 'url' (a website to crawl), not both",
+    ),
+    "crawl keys on a file": (
+        "sources:\n  - path: a.txt\n    depth: 2\n",
+        "targets.yaml:2: sources[0]: depth only apply to a website ('url'), not to 'path'",
+    ),
+    "a site that is not a web address": (
+        "sources:\n  - url: www.example.org\n",
+        "targets.yaml:2: sources[0].url: not a web address (needs http:// or https://)",
+    ),
+    "a negative depth": (
+        "sources:\n  - url: https://www.example.org/\n    depth: -1\n",
+        "targets.yaml:3: sources[0].depth: Input should be greater than or equal to 0",
+    ),
+    "an unknown crawl scope": (
+        "sources:\n  - url: https://www.example.org/\n    scope: world\n",
+        "targets.yaml:3: sources[0].scope: Input should be 'host' or 'domain'",
+    ),
+    "a cache age that is no age": (
+        SOURCES + "checks:\n  cache_max_age: 1 day\n",
+        "targets.yaml:4: checks.cache_max_age: not an age: '1 day' (write 1d, 12h, 30m, 2w or seconds)",
+    ),
     # unknown keys, at every level
     "unknown top-level key": (SOURCES + "surprise: 1\n", "targets.yaml:3: surprise: unknown key 'surprise'"),
     "unknown key in a source": (
@@ -583,3 +609,21 @@ def test_a_source_glob_matching_nothing_is_an_error_naming_it(project: Path) -> 
     code, _, err = run("run")
     assert code == 2
     assert "no file matches glob: leaflets/*.pdf" in err
+
+
+def test_a_url_source_is_a_site_to_crawl_with_its_limits(tmp_path: Path) -> None:
+    (tmp_path / "leaflet.txt").write_text("www.example.org\n")
+    path = tmp_path / "targets.yaml"
+    path.write_text(
+        "sources:\n  - path: leaflet.txt\n  - url: https://www.example.org/\n    depth: 1\n    max_pages: 50\n"
+        "    scope: domain\n    exclude: ['/calendar/']\n"
+    )
+    config = load(path)
+    document, site = config.sources()
+    assert document.crawl is None and document.url is None
+    assert site.url == "https://www.example.org/"
+    assert site.crawl is not None
+    assert (site.crawl.depth, site.crawl.max_pages, site.crawl.scope) == (1, 50, "domain")
+    assert [p.pattern for p in site.crawl.exclude] == ["/calendar/"]
+    assert config.source_inputs()[1] == "https://www.example.org/"
+    assert config.cache_max_age == dt.timedelta(days=1)
