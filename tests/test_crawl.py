@@ -509,7 +509,9 @@ def test_the_crawl_scope_decides_which_hosts_are_the_site(scope: str, read: list
 @pytest.mark.parametrize(
     ("start", "problem"),
     [
-        pytest.param("https://www.example.org/missing", "cannot crawl: the start page is dead (404 Not Found)", id="404"),
+        pytest.param(
+            "https://www.example.org/missing", "cannot crawl: the start page is dead (404 Not Found)", id="404"
+        ),
         pytest.param(
             "https://www.example.org/partner",
             "cannot crawl: it redirects off the site to https://www.macmillan.org.uk/sarcoma"

@@ -65,20 +65,28 @@ def crawl_to_dict(report: CrawlReport) -> dict[str, Any]:
 def crawl_lines(report: CrawlReport) -> list[str]:
     """What a crawl did, in words: for the terminal and the Markdown summary."""
     lines = [
-        f"crawled {report.start}: {report.pages} pages"
+        f"crawled {report.start}: {report.pages:,} pages"
         + (f" ({report.cached} from the cache)" if report.cached else "")
-        + (f", {report.sitemap_pages} listed in {len(report.sitemaps)} sitemaps" if report.sitemaps else "")
+        + (f", {report.sitemap_pages:,} listed in {_sitemaps(len(report.sitemaps))}" if report.sitemaps else "")
         + (f", {report.disallowed} forbidden by robots.txt" if report.disallowed else "")
         + (f", Crawl-delay {report.crawl_delay:g} s" if report.crawl_delay else "")
     ]
     if report.beyond_depth:
-        lines.append(f"  depth {report.depth} reached: {report.beyond_depth} more pages not followed (raise --depth)")
+        lines.append(
+            f"  depth {report.depth} reached: {report.beyond_depth:,} more pages not followed "
+            "(raise --depth or sources[].depth)"
+        )
     if report.beyond_max_pages:
         lines.append(
-            f"  {report.max_pages:,} pages reached: {report.beyond_max_pages} more pages not read (raise --max-pages)"
+            f"  {report.max_pages:,} pages reached: {report.beyond_max_pages:,} more pages not read "
+            "(raise --max-pages or sources[].max_pages)"
         )
     lines.extend(f"  warning: {warning}" for warning in report.warnings)
     return lines
+
+
+def _sitemaps(n: int) -> str:
+    return "1 sitemap" if n == 1 else f"{n} sitemaps"
 
 
 def verdict_fields(verdict: Verdict, kind: Kind | None = None) -> dict[str, Any]:

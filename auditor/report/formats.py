@@ -62,5 +62,5 @@ def render(
     if fmt is ReportFormat.JUNIT:
         return junit.to_junit(run, fail_on)
     if fmt is ReportFormat.MARKDOWN:
-        return markdown.to_markdown(run, fail_on)
+        return markdown.to_markdown(run, fail_on, crawls=extraction.crawls)
     return checked.to_text(run, fail_on, crawls=extraction.crawls)

@@ -1,8 +1,9 @@
 """The HTML report maintainers read: one self-contained file, organised the way an editor fixes things.
 
 What is broken comes first, then what to replace, then what could not be verified,
-then every reference (filter, search, sort) and a view per document. The page is
-built from a typed view model (:class:`ReportView`) by Jinja2 with autoescape on:
+then how far a site crawl went, every reference (filter, search, sort) and a view per
+document (each closed to its name and counts when there are many: a crawled site). The
+page is built from a typed view model (:class:`ReportView`) by Jinja2 with autoescape on:
 every text in it comes from documents or the web and is untrusted. The inline style
 and script are allowed by their hashes in a Content-Security-Policy, so even markup
 that slipped through escaping could not run a script.
@@ -23,6 +24,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from auditor import __version__
 from auditor.check.engine import Checked, CheckRun
@@ -34,6 +36,7 @@ from auditor.verdict import Status
 if TYPE_CHECKING:
     import jinja2
 
+    from auditor.crawl.crawler import CrawlReport
     from auditor.report.recall import HistoryContext
 
 
@@ -68,10 +71,18 @@ SUGGESTING = frozenset({Status.MOVED, Status.SHORTENED})
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("changes", "Since the last run"),  # only with a history (auditor run)
     ("attention", "Needs attention"),
+    ("crawl", "Site crawl"),  # only when a site was crawled
     ("phones", "Phone numbers"),  # only when there are phone numbers
     ("references", "All references"),
     ("documents", "By document"),
 )
+#: Up to this many documents each is shown open; beyond (a crawled site), each is closed to its name and counts.
+OPEN_DOCUMENTS = 20
+#: Beyond this many references the table of all of them starts closed: a browser takes
+#: minutes to lay out 40,000 rows, and the tiles, the search and the sections above serve first.
+OPEN_REFERENCES = 5_000
+#: What a crawl's scope reaches, in words.
+SCOPES = {"host": "this host name only", "domain": "every host of the site's domain"}
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -84,6 +95,7 @@ class Place:
     label: str
     context: str
     document: str  # the anchor of the document's section in the report
+    at: str = ""  # the place within its document, for the document's own view: ``line 12:5``, ``p. 2``
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +124,8 @@ class Row:
     damped: bool = False  # a first transient error, not counted until it repeats (checks.confirm_after)
     listed_on: str | None = None  # phones: the page that lists the number
     found: tuple[str, ...] = ()  # phones: the numbers the organisation's pages list instead
+    cached: bool = False  # reused from the cross-run cache, not asked this run
+    checked_at: str = ""  # when the verdict was reached (for a cached one: the earlier check)
 
     @property
     def severity(self) -> int:
@@ -149,6 +163,29 @@ class DocumentView:
     counts: tuple[tuple[Status, int], ...]
     rows: tuple[tuple[Row, tuple[Place, ...]], ...]  # each reference with its places in this document
     stale: bool = False  # older than checks.stale_after_days (auditor run)
+    url: str | None = None  # a web page's address, when it can be a link (http or https)
+    failing: int = 0  # references here with a failing status
+    open: bool = True  # shown open; closed to its name and counts when there are many documents
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlView:
+    """One crawled site: how far the crawl went, and in ``caps`` where it stopped short and what to raise."""
+
+    anchor: str
+    start: str
+    link: str | None  # the start page, when it can be a link
+    scope: str
+    depth: int
+    max_pages: int
+    pages: int
+    cached: int  # of the pages, how many came from the cache
+    sitemaps: tuple[tuple[str, str | None], ...]  # each sitemap read, with its link
+    sitemap_pages: int
+    disallowed: int
+    crawl_delay: str | None
+    caps: tuple[str, ...]
+    warnings: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +209,9 @@ class ReportView:
     previous_run: str | None = None
     phones: tuple[Row, ...] = ()
     stale_after_days: int | None = None
+    cached: int = 0  # results reused from the cross-run cache
+    crawls: tuple[CrawlView, ...] = ()
+    references_open: bool = True  # the table of all references is shown open (see OPEN_REFERENCES)
 
 
 def to_html(
@@ -214,11 +254,8 @@ def build_view(
     counts = Counter(row.status for row in rows)
     when = (generated_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     phones = tuple(row for row in rows if row.kind == "phone")
-    sections = tuple(
-        (key, title)
-        for key, title in SECTIONS
-        if (key != "changes" or history is not None) and (key != "phones" or phones)
-    )
+    shown = {"changes": history is not None, "phones": bool(phones), "crawl": bool(extraction.crawls)}
+    sections = tuple((key, title) for key, title in SECTIONS if shown.get(key, True))
     return ReportView(
         title="Link audit",
         generated_at=when.strftime("%Y-%m-%d %H:%M UTC"),
@@ -239,6 +276,9 @@ def build_view(
         previous_run=history.previous_run.strftime("%Y-%m-%d %H:%M UTC") if history and history.previous_run else None,
         phones=tuple(sorted(phones, key=lambda r: r.severity)),
         stale_after_days=history.stale_after_days if history is not None else None,
+        cached=run.cached,
+        crawls=tuple(_crawl(i, report) for i, report in enumerate(extraction.crawls)),
+        references_open=len(rows) <= OPEN_REFERENCES,
     )
 
 
@@ -309,9 +349,16 @@ def _documents(
     anchors: dict[str, tuple[str, Format]],
     history: HistoryContext | None = None,
 ) -> tuple[DocumentView, ...]:
+    # One pass over the places, not one per document: a crawl has thousands of both.
+    written: dict[str, dict[str, list[Place]]] = {}  # source -> row anchor -> places
+    by_anchor = {row.anchor: row for row in rows}
+    for row in rows:
+        for place in row.places:
+            written.setdefault(place.source, {}).setdefault(row.anchor, []).append(place)
+    opened = len(extraction.sources) <= OPEN_DOCUMENTS
     documents = []
     for info in extraction.sources:
-        here = tuple((row, places) for row in rows if (places := tuple(p for p in row.places if p.source == info.name)))
+        here = tuple((by_anchor[anchor], tuple(places)) for anchor, places in written.get(info.name, {}).items())
         counts = Counter(row.status for row, _ in here)
         documents.append(
             DocumentView(
@@ -322,9 +369,49 @@ def _documents(
                 counts=tuple((s, counts[s]) for s in SEVERITY if counts[s]),
                 rows=tuple(sorted(here, key=lambda pair: (pair[1][0].line, pair[0].severity))),
                 stale=history.is_stale(info) if history is not None else False,
+                url=_link(info.url),
+                failing=sum(1 for row, _ in here if row.failing),
+                open=opened,
             )
         )
     return tuple(documents)
+
+
+def _crawl(index: int, report: CrawlReport) -> CrawlView:
+    caps = []
+    if n := report.beyond_depth:
+        more = f"{n:,} more page was" if n == 1 else f"{n:,} more pages were"
+        caps.append(f"depth {report.depth} reached: {more} not followed (raise --depth or sources[].depth)")
+    if n := report.beyond_max_pages:
+        more = f"{n:,} more was" if n == 1 else f"{n:,} more were"
+        caps.append(f"{report.max_pages:,} pages reached: {more} not read (raise --max-pages or sources[].max_pages)")
+    return CrawlView(
+        anchor=f"crawl-{index + 1}",
+        start=_clean(report.start),
+        link=_link(report.start),
+        scope=f"{report.scope} ({SCOPES[report.scope]})" if report.scope in SCOPES else _clean(report.scope),
+        depth=report.depth,
+        max_pages=report.max_pages,
+        pages=report.pages,
+        cached=report.cached,
+        sitemaps=tuple((_clean(url), _link(url)) for url in report.sitemaps),
+        sitemap_pages=report.sitemap_pages,
+        disallowed=report.disallowed,
+        crawl_delay=f"{report.crawl_delay:g} s" if report.crawl_delay else None,
+        caps=tuple(caps),
+        warnings=tuple(_clean(warning) for warning in report.warnings),
+    )
+
+
+def _link(url: str | None) -> str | None:
+    """``url`` when it is safe as a link's target: http or https only (never ``javascript:``)."""
+    if url is None:
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:  # a malformed address (an unclosed IPv6 bracket) is shown, not linked
+        return None
+    return _clean(url) if scheme in ("http", "https") else None
 
 
 def _row(index: int, item: Checked, fail_on: Collection[Status], documents: dict[str, tuple[str, Format]]) -> Row:
@@ -340,7 +427,8 @@ def _row(index: int, item: Checked, fail_on: Collection[Status], documents: dict
     findings = tuple(_clean(f"{f.kind}: {f.detail}" if f.detail else f.kind) for f in verdict.findings)
     text, reason = _clean(ref.text), _clean(verdict.reason)
     search = " ".join(
-        [text, shown, reason, verdict.status.value, verdict.suggestion or "", *(p.label for p in places)]
+        [text, shown if shown != text else "", reason, verdict.status.value, verdict.suggestion or ""]
+        + [p.label for p in places]
     ).lower()
     return Row(
         anchor=f"ref-{index + 1}",
@@ -362,17 +450,21 @@ def _row(index: int, item: Checked, fail_on: Collection[Status], documents: dict
         key=ref.key,
         listed_on=_clean(verdict.listed_on) if verdict.listed_on else None,
         found=verdict.found,
+        cached=verdict.cached,
+        checked_at=verdict.checked_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
 
 
 def _place(location: Location, document: tuple[str, Format] | None) -> Place:
     anchor, fmt = document or ("", None)
     if fmt is Format.PDF:
-        label = f"{location.source} p. {location.line}"
+        at = f"p. {location.line}"
+        label = f"{location.source} {at}"
     else:
-        label = f"{location.source}:{location.line}" + (f":{location.column}" if location.column else "")
+        line = f"{location.line}" + (f":{location.column}" if location.column else "")
+        at, label = f"line {line}", f"{location.source}:{line}"
     context = _clean(" ".join(location.context.split()))
-    return Place(location.source, location.line, _clean(label), context, anchor)
+    return Place(location.source, location.line, _clean(label), context, anchor, at)
 
 
 def _clean(text: str) -> str:
@@ -411,4 +503,5 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["zip"] = zip
+    env.filters["thousands"] = "{:,}".format  # 10,000 pages
     return env

@@ -1,24 +1,31 @@
 """A Markdown summary for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
 
-Counts by status, then the failing references with file:line, then the suggested
-replacements. Text from documents and the web is untrusted: HTML characters become
-entities (GitHub renders some raw HTML) and table pipes are escaped.
+Counts by status, then how far each site crawl went, then the failing references with
+file:line, then the suggested replacements. Text from documents and the web is
+untrusted: HTML characters become entities (GitHub renders some raw HTML) and table
+pipes are escaped.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
 from auditor.check.engine import Checked, CheckRun
+from auditor.report.checked import crawl_lines
 from auditor.verdict import Status
+
+if TYPE_CHECKING:
+    from auditor.crawl.crawler import CrawlReport
 
 SUGGESTING = (Status.MOVED, Status.SHORTENED)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def to_markdown(run: CheckRun, fail_on: Collection[Status]) -> str:
+def to_markdown(run: CheckRun, fail_on: Collection[Status], *, crawls: Sequence[CrawlReport] = ()) -> str:
+    """The summary; ``crawls`` (``Extraction.crawls``) adds a "Site crawl" list: pages read, caps hit, warnings."""
     counts = Counter(item.verdict.status for item in run.results)
     failing = [item for item in run.results if item.verdict.status in fail_on]
     lines = ["## Link audit", ""]
@@ -26,7 +33,9 @@ def to_markdown(run: CheckRun, fail_on: Collection[Status]) -> str:
         lines += ["**The network was unavailable: nothing was judged dead.**", ""]
     verdict = f"{len(failing)} failing" if failing else "nothing failing"
     lines += [
-        f"{len(run.results)} references checked, {verdict} ({run.requests} requests, {run.elapsed_ms / 1000:.1f} s).",
+        f"{len(run.results)} references checked, {verdict} ({run.requests} requests, "
+        + (f"{run.cached} cached, " if run.cached else "")
+        + f"{run.elapsed_ms / 1000:.1f} s).",
         "",
         "| status | references |",
         "|---|---:|",
@@ -36,6 +45,11 @@ def to_markdown(run: CheckRun, fail_on: Collection[Status]) -> str:
         for status in Status
         if counts[status]
     ]
+    if crawls:
+        lines += ["", "### Site crawl", ""]
+        for report in crawls:
+            # crawl_lines indents what belongs to a crawl: a nested list item here.
+            lines += [("  - " if line.startswith(" ") else "- ") + _cell(line) for line in crawl_lines(report)]
     if failing:
         lines += ["", "### Failing", "", "| where | reference | status | reason |", "|---|---|---|---|"]
         lines += [

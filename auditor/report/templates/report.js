@@ -1,11 +1,16 @@
 /* auditor's HTML report: filter by status, search, sort, copy. Plain JavaScript, no libraries.
-   Every reference is an element with class "ref", data-status and data-search (lower case). */
+   Every reference is an element with class "ref", data-status and data-search (lower case),
+   or data-of: the id of the reference's row that has its data-search (the per-document rows). */
 (function () {
   "use strict";
   var doc = document;
   doc.documentElement.classList.add("js");
 
   var refs = Array.prototype.slice.call(doc.querySelectorAll(".ref"));
+  var texts = refs.map(function (ref) {
+    var of = ref.dataset.of ? doc.getElementById(ref.dataset.of) : null;
+    return (of ? of.dataset.search : ref.dataset.search) || "";
+  });
   var tiles = Array.prototype.slice.call(doc.querySelectorAll("[data-filter]"));
   var groups = Array.prototype.slice.call(doc.querySelectorAll("[data-group]"));
   var search = doc.getElementById("search");
@@ -15,13 +20,15 @@
 
   function apply() {
     var terms = search.value.toLowerCase().split(/\s+/).filter(Boolean);
-    refs.forEach(function (ref) {
+    var filtering = active.size > 0 || terms.length > 0;
+    refs.forEach(function (ref, i) {
       var wanted = active.size === 0 || active.has(ref.dataset.status);
-      var text = ref.dataset.search || "";
+      var text = texts[i];
       ref.hidden = !(wanted && terms.every(function (t) { return text.indexOf(t) !== -1; }));
     });
+    /* A group (a document with no references, too) is hidden only when a filter leaves nothing in it. */
     groups.forEach(function (group) {
-      group.hidden = !group.querySelector(".ref:not([hidden])");
+      group.hidden = filtering && !group.querySelector(".ref:not([hidden])");
     });
     doc.querySelectorAll("section.section").forEach(function (section) {
       var note = section.querySelector(":scope > .empty.filtered");
@@ -100,6 +107,23 @@
     try { doc.execCommand("copy"); } catch (e) { /* nothing more to try */ }
     doc.body.removeChild(area);
   }
+  /* A link to a document (or to anything inside a closed <details>) opens it first. */
+  function reveal(href) {
+    var id;
+    try { id = decodeURIComponent(href.slice(1)); } catch (e) { return; } /* a malformed #%zz typed by hand */
+    var target = id && doc.getElementById(id);
+    if (!target) { return; }
+    var own = target.querySelector(":scope > details");
+    if (own) { own.open = true; }
+    for (var d = target.closest("details"); d; d = d.parentElement.closest("details")) { d.open = true; }
+  }
+  function revealHash() { reveal(window.location.hash); }
+  window.addEventListener("hashchange", revealHash);
+  doc.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    if (link) { reveal(link.getAttribute("href")); }
+  });
+
   doc.addEventListener("click", function (event) {
     var button = event.target.closest("button.copy");
     if (!button) { return; }
@@ -116,4 +140,5 @@
   });
 
   apply();
+  revealHash();
 })();
