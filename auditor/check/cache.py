@@ -98,8 +98,6 @@ class CheckCache:
         self._pages: dict[str, bytes] = {}
         self._loaded: dict[str, bytes] = {}  # pages read from the store this run, as stored
         self._forget: set[str] = set()
-        self.reused = 0  # results used without a request
-        self.revalidated = 0  # results kept after a 304
 
     @classmethod
     async def load(cls, history: History, *, max_age: dt.timedelta, now: dt.datetime) -> CheckCache:

@@ -360,15 +360,12 @@ class Checker:
         if hit is not None and (not reuse or (wants_anchors and hit.anchors is None)):
             hit = None  # the caller needs what only a fetch gives: the page, or its anchors
         if hit is not None and hit.fresh:
-            assert cache is not None
-            cache.reused += 1
             return _Outcome(mark_cached(hit.verdict, hit.checked_at), host_of(url), True, False, hit.anchors), None
         conditional = hit.conditional_headers() if hit is not None else {}
         trail = await follow(self.fetcher, url, settings.max_redirects, max_bytes=max_bytes, headers=conditional)
         final = trail.final
         if hit is not None and conditional and not trail.hops and isinstance(final, Page) and final.status == 304:
-            assert cache is not None
-            cache.revalidated += 1  # not modified: the stored verdict stands for another max-age
+            assert cache is not None  # not modified: the stored verdict stands for another max-age
             etag = final.headers.get("etag") or hit.etag
             last_modified = final.headers.get("last-modified") or hit.last_modified
             cache.keep(cache_key, hit.verdict, etag=etag, last_modified=last_modified, anchors=hit.anchors)
