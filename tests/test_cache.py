@@ -299,3 +299,19 @@ def test_check_uses_the_cache_only_when_asked(
     assert CliRunner().invoke(main, [*args, *flag]).exit_code == 0
     assert CliRunner().invoke(main, [*args, *flag]).exit_code == 0
     assert state["requests"] == expected  # in the second run
+
+
+@synchronous
+async def test_two_crawls_of_one_site_read_each_page_once_and_forget_nothing(tmp_path: Path) -> None:
+    web_sites = {"www.example.org": dict(SITE), "other.example.net": {"*": page(ARTICLE)}}
+    start = Source("https://www.example.org/", None, None, url="https://www.example.org/").crawled(Site())
+    async with FakeWeb(web_sites) as web:
+        run = await audit(tmp_path, web, now=MONDAY, sources=[start, start])
+        assert asked(web)["/"] == 1
+    assert run.extraction.problems == ()  # the second crawl found its pages read, not failing
+    stored = sqlite3.connect(tmp_path / "history.sqlite").execute("SELECT key FROM cached_page").fetchall()
+    assert sorted(key for (key,) in stored) == [
+        "https://www.example.org/",
+        "https://www.example.org/a",
+        "https://www.example.org/b",
+    ]

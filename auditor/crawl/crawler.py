@@ -243,6 +243,8 @@ class Crawler:
                 if cache is not None:
                     cache.refresh_page(key)
                 return stored
+            if verdict.status.is_healthy:
+                return None  # read by another crawl whose site overlaps this one: it is a source there
             if depth == 0:
                 self._fail(verdict.reason)
             if cache is not None:
