@@ -72,6 +72,7 @@ async def run_audit(
     reset_history: bool = False,
     cache: bool = True,
     cache_max_age: dt.timedelta | None = None,
+    archive: bool = True,
     resolver: Any = None,
     ssl: Any = None,
     mail_resolver: Any = None,
@@ -82,15 +83,19 @@ async def run_audit(
     """One audit; ``resolver``/``ssl``/``mail_resolver`` point it at a fake web (tests, ``auditor demo``).
 
     ``overrides`` are command-line values for CheckSettings (None: not given); ``fail_on``
-    replaces ``checks.fail_on``; ``log`` receives notification warnings. The cross-run
-    cache (in the history file) is used unless ``cache`` is false or ``checks.cache_max_age``
-    is null; ``cache_max_age`` overrides the file's.
+    replaces ``checks.fail_on``; ``log`` receives notification warnings and the run's notes
+    (the archive did not answer). The cross-run cache (in the history file) is used unless
+    ``cache`` is false or ``checks.cache_max_age`` is null; ``cache_max_age`` overrides the
+    file's. Archived copies of dead pages are looked up unless ``archive`` is false or
+    ``checks.archive_url`` is null.
     """
     fail_on = fail_on or config.fail_on
     reports = config.reports_dir
     with AuditLock(reports), History.open(config.history_path, reset=reset_history) as history:
         started = now()
         settings = config.check_settings(**dict(overrides or {}), page_facts=True)
+        if not archive:
+            settings = replace(settings, archive_url=None)
         sources = config.sources()
         max_age = cache_max_age if cache_max_age is not None else config.cache_max_age
         reuse = await CheckCache.load(history, max_age=max_age, now=started) if cache and max_age is not None else None
@@ -106,6 +111,8 @@ async def run_audit(
             cache=reuse,
             save_cache=False,  # with the run, once it is recorded
         )
+        for note in audit.run.notes:  # `auditor schedule` has no stderr a person reads: its log
+            log(f"warning: {note}")
         if audit.run.network_unavailable:
             line = "the network is unavailable: nothing was checked, written or recorded (try `auditor demo`)"
             return AuditOutcome(EXIT_NETWORK, None, line, audit, None, None, fail_on)

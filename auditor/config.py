@@ -86,6 +86,13 @@ def _web_address(url: str) -> str:
     return url
 
 
+def _archive_address(url: str) -> str:
+    if not url.endswith("/"):
+        # <archive_url><address> is what is asked: ".../web" would ask for ".../webhttps://..."
+        raise ValueError(f"must end with '/', since the address looked up is appended to it: write {url + '/'!r}")
+    return url
+
+
 def _region_text(value: Any) -> Any:
     if isinstance(value, bool):  # YAML 1.1 reads NO (Norway) as false
         raise ValueError(f'not a region code: {value!r} (YAML reads NO as false: write "NO" in quotes for Norway)')
@@ -130,6 +137,7 @@ def _status(value: Any) -> Any:
 
 
 WebAddress = Annotated[str, AfterValidator(_web_address)]
+ArchiveAddress = Annotated[str, AfterValidator(_web_address), AfterValidator(_archive_address)]
 Region = Annotated[str, BeforeValidator(_region_text), AfterValidator(lambda r: check_regions([r])[0])]
 Duration = Annotated[float, BeforeValidator(_duration)]
 Age = Annotated[float, BeforeValidator(_age)]
@@ -202,6 +210,7 @@ class Checks(_Strict):
     fail_on: list[StatusName] = sorted(DEFAULT_FAIL_ON)
     insecure: StrictBool = False
     cache_max_age: Age | None = defaults.DEFAULT_CACHE_MAX_AGE  # None (null): no cross-run cache
+    archive_url: ArchiveAddress | None = defaults.DEFAULT_ARCHIVE_URL  # None (null): no archived copies
 
 
 class Schedule(_Strict):
@@ -331,6 +340,7 @@ class Config:
             "exclude": _compiled(checks.exclude),
             "insecure": checks.insecure,
             "stale_after_days": checks.stale_after_days,
+            "archive_url": checks.archive_url,
         }
         for name, value in overrides.items():
             if value is None:

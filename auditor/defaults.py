@@ -40,3 +40,8 @@ DEFAULT_CRAWL_DEPTH = 3  # links away from the start page
 DEFAULT_MAX_PAGES = 10_000  # pages read per crawled site
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # of a crawled page: a longer one is read up to here, with a warning
 DEFAULT_CACHE_MAX_AGE = 86_400.0  # seconds (1d) a healthy result is reused without a request
+
+# Fixing and archived copies (issue 7).
+DEFAULT_ARCHIVE_URL = "https://web.archive.org/web/"  # GET <this><url>: a redirect to the closest snapshot
+ARCHIVE_CONCURRENCY = 4  # archive lookups at once: a few, politely, after the main checks
+ARCHIVE_TIMEOUT = 10.0  # seconds per archive lookup at most (checks.timeout when shorter): a suggestion, not a check

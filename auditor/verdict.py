@@ -113,4 +113,5 @@ class Verdict:
     found: tuple[str, ...] = ()  # phones: the E.164 numbers the organisation's pages list instead
     elapsed_ms: int = 0
     cached: bool = False  # reused from the cross-run cache (or kept after a 304), not asked this run
+    archive_url: str | None = None  # dead, soft-404, parked: an archived copy to point to (Wayback snapshot)
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))

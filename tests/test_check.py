@@ -118,7 +118,8 @@ TABLE = [
         "merged charity",
         "https://www.cancerbackup.org.uk/info/sarcomas.htm",
         Status.MOVED,
-        "cancerbackup.org.uk now sends readers to macmillan.org.uk",
+        "www.cancerbackup.org.uk now redirects to www.macmillan.org.uk: the organisation may have merged or renamed"
+        " \u2014 check the text around this reference too",
         "https://www.macmillan.org.uk/cancer-information/sarcoma",
     ),
     (

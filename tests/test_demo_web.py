@@ -83,14 +83,22 @@ DETAILS = [
     ("www.cancerbackup.org.uk/info/sarcomas.htm", "final_url", "https://www.macmillan.org.uk/"),
     ("0808 800 1234", "found", ("+448088080000",)),  # Macmillan's support line, not Cancerbackup's old one
     ("cancerinfo@cancerbackup.org.uk", "reason", "the mail domain cancerbackup.org.uk takes no mail: it has no MX or address record"),
+    ("www.cancerbackup.org.uk", "reason", "permanent redirect to https://www.macmillan.org.uk/ (301; 1 hop): www.cancerbackup.org.uk now redirects to www.macmillan.org.uk: the organisation may have merged or renamed \u2014 check the text around this reference too"),
+    # The archive's snapshots, asked for as of the leaflet's date (September 2013)
+    ("http://tinyurl.com/22tzof", "archive_url", "https://web.archive.org/web/20130804101520/http://tinyurl.com/22tzof"),
+    ("www.sarcoma-uk.org/support-line", "archive_url", "https://web.archive.org/web/20130622154210/https://www.sarcoma-uk.org/support-line"),
+    ("www.cancerbackup.org.uk/info/sarcomas.htm", "archive_url", "https://web.archive.org/web/20080517093012/https://www.cancerbackup.org.uk/info/sarcomas.htm"),
+    ("www.leiomyosarcoma.info", "archive_url", None),  # the archive has nothing of it
+    ("http://listserv.acor.org/archives/l-m-sarcoma.html", "archive_url", None),  # an error is not looked up
 ]  # fmt: skip
 
 
 @cache
-def audit(last_week: bool) -> dict[str, Verdict]:
-    """The verdicts of the demo documents against the demo web, by reference as written (one run per week)."""
+def demo_run(last_week: bool) -> tuple[dict[str, Verdict], tuple[str, ...]]:
+    """The verdicts of the demo documents against the demo web, by reference as written, and
+    what the archive (web.archive.org) was asked, in order (one run per week)."""
 
-    async def run() -> dict[str, Verdict]:
+    async def run() -> tuple[dict[str, Verdict], tuple[str, ...]]:
         with as_file(DEMO_TARGETS) as path:
             config = load(path)
             async with demo_web(last_week=last_week) as web:
@@ -103,9 +111,14 @@ def audit(last_week: bool) -> dict[str, Verdict]:
                     mail_resolver=web.mail_resolver,
                     organisations=config.organisations,
                 )
-        return {checked.reference.text: checked.verdict for checked in result.run.results}
+        verdicts = {checked.reference.text: checked.verdict for checked in result.run.results}
+        return verdicts, tuple(r.path_qs for r in web.requests if r.host == "web.archive.org")
 
     return asyncio.run(run())
+
+
+def audit(last_week: bool) -> dict[str, Verdict]:
+    return demo_run(last_week)[0]
 
 
 @pytest.mark.parametrize("last_week", [False, True], ids=["this-week", "last-week"])
@@ -158,6 +171,16 @@ def test_the_documents_say_what_the_story_needs() -> None:
     for written, _, _ in STORY:
         assert written in documents
     assert "Last reviewed: September 2013" in DEMO_LEAFLET.read_text(encoding="utf-8")  # an old document
+
+
+def test_the_archive_is_asked_only_for_what_is_gone_as_of_the_leaflets_date() -> None:
+    # September 2013, the leaflet's "Last reviewed" date: the snapshots nearest it
+    assert sorted(demo_run(False)[1]) == [
+        "/web/20130901/http://tinyurl.com/22tzof",
+        "/web/20130901/https://www.cancerbackup.org.uk/info/sarcomas.htm",
+        "/web/20130901/https://www.leiomyosarcoma.info",
+        "/web/20130901/https://www.sarcoma-uk.org/support-line",
+    ]
 
 
 def test_every_redirect_leads_to_a_declared_host() -> None:

@@ -212,6 +212,35 @@ def test_untrusted_text_leaves_no_executable_markup() -> None:
     assert "\x1b" not in str(page) and "\x00" not in str(page)
 
 
+def with_archive_url(run: CheckRun, archive_url: str) -> CheckRun:
+    """``run`` with an archived copy for its dead reference."""
+    results = tuple(
+        replace(item, verdict=replace(item.verdict, archive_url=archive_url))
+        if item.verdict.status is Status.DEAD
+        else item
+        for item in run.results
+    )
+    return replace(run, results=results)
+
+
+def test_an_archived_copy_is_a_link_next_to_the_dead_reference_wherever_it_is_shown() -> None:
+    snapshot = f"https://web.archive.org/web/2013/http://www.cancerbackup.org.uk/info/sarcomas.htm?q={HOSTILE}"
+    page = report(with_archive_url(sample_run(), snapshot))
+    shown = page.select(".archived")
+    # "Needs attention", "All references" and the document's own table
+    assert [e.find_parent(["article", "td"]).name for e in shown] == ["article", "td", "td"]
+    assert {e.find_parent(["article", "tr"])["data-status"] for e in shown} == {"dead"}
+    assert texts(shown) == [f"Archived copy: {snapshot}"] * 3
+    assert [a["href"] for a in page.select(".archived a")] == [snapshot] * 3
+    assert [a["rel"] for a in page.select(".archived a")] == [["noreferrer"]] * 3
+    assert not page.find_all("img")  # the hostile part of the address stays text, even in href
+
+
+def test_no_archived_copy_no_line_and_never_a_link_that_is_not_the_web() -> None:
+    assert not report().select(".archived")
+    assert not report(with_archive_url(sample_run(), "javascript:alert(1)")).select(".archived")
+
+
 def test_only_its_own_style_and_script_may_run() -> None:
     """The Content-Security-Policy allows the inline style and script by hash, and nothing else."""
     page = report()

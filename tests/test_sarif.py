@@ -174,6 +174,7 @@ def test_the_sample_run_reports_what_an_editor_should_see() -> None:
         "http_status": 404,
         "final_url": None,
         "suggestion": None,
+        "archive_url": None,
     }
     moved = by_rule["auditor/moved"]
     assert moved["message"]["text"].endswith(" \u2014 replace with https://www.macmillan.org.uk/")

@@ -100,11 +100,19 @@ def _healthy(requested: str, trail: Trail, page: Page) -> Verdict:
     codes = ", ".join(str(h.status) for h in hops)
     if any(h.status in PERMANENT for h in hops):
         reason = f"permanent redirect to {final} ({codes}; {count})"
-        if changed:
-            reason += f": {registrable_domain(host)} now sends readers to {registrable_domain(host_of(final))}"
+        if changed:  # another organisation's address now: the text around the link may be out of date too
+            reason += f": {merged_note(host, host_of(final))}"
         return _verdict(trail, Status.MOVED, reason, page, suggestion=final, domain_changed=changed)
     reason = f"temporary redirect to {final} ({codes}; {count})"
     return _verdict(trail, Status.REDIRECTED, reason, page, domain_changed=changed)
+
+
+def merged_note(host: str, final_host: str) -> str:
+    """What a permanent redirect to another domain tells an editor, in plain words."""
+    return (
+        f"{host} now redirects to {final_host}: the organisation may have merged or renamed"
+        " \u2014 check the text around this reference too"
+    )
 
 
 def _status_words(status: int) -> str:

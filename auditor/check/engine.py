@@ -11,6 +11,9 @@ detectors, and does no checking itself.
   reports ``network_unavailable``.
 - With ``page_facts`` on (the weekly audit), each healthy HTML page's title, own date and
   main-text fingerprint are read once per final URL, in a worker thread.
+- After the checks (``check_sources``), dead, soft-404 and parked addresses are looked
+  up in the web archive (:mod:`.archive`), unless ``archive_url`` is None or the network
+  is down; an archive that does not answer is a note in ``CheckRun.notes``, not a failure.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 
 from auditor.check import fragments, freshness
+from auditor.check.archive import archived_copies
 from auditor.check.cache import CheckCache, check_key, mark_cached
 from auditor.check.client import Fetcher
 from auditor.check.decide import decide
@@ -106,6 +110,7 @@ class CheckRun:
     requests: int
     elapsed_ms: int
     cached: int = 0  # results reused from the cross-run cache (or kept after a 304)
+    notes: tuple[str, ...] = ()  # warnings about the run itself (the archive did not answer), not about a reference
 
     def __repr__(self) -> str:
         # Short: asyncio.run() formats the result of its main task when it ends.
@@ -235,10 +240,20 @@ class Checker:
                 verdict = replace(verdict, findings=(*verdict.findings, missing))
             if extra := expected_findings(ref, verdict, expected):
                 verdict = replace(verdict, findings=(*verdict.findings, *extra))
+            if verdict.suggestion and isinstance(ref.target, Url):
+                verdict = replace(verdict, suggestion=_with_fragment_of(ref.target.url, verdict.suggestion))
             results.append(Checked(ref, verdict))
         elapsed = int((time.monotonic() - started) * 1000)
         cached = sum(1 for item in results if item.verdict.cached)
         return CheckRun(tuple(results), down, self.fetcher.requests, elapsed, cached)
+
+    async def archive(self, run: CheckRun, extraction: Extraction) -> CheckRun:
+        """``run`` with archived copies suggested for its dead, soft-404 and parked addresses
+        (:mod:`.archive`); a note instead when the archive does not answer."""
+        assert self._session is not None, "use `async with Checker(...)`"
+        looked = await archived_copies(self._session, self.settings, run.results, extraction)
+        notes = (*run.notes, looked.note) if looked.note else run.notes
+        return replace(run, results=looked.results, notes=notes, requests=run.requests + looked.requests)
 
     def add_gate(self, gate: Gate) -> None:
         """Also skip the addresses ``gate`` gives a reason for (a crawled site's robots.txt)."""
@@ -472,6 +487,15 @@ def _without_fragment(url: str) -> str:
         return url
 
 
+def _with_fragment_of(url: str, suggestion: str) -> str:
+    """The suggestion keeps the reference's #fragment: the address was checked without it,
+    and a browser carries it across redirects too (RFC 9110, 10.2.2)."""
+    fragment = urlsplit(url).fragment
+    if not fragment or urlsplit(suggestion).fragment:
+        return suggestion
+    return f"{suggestion.split('#', 1)[0]}#{fragment}"
+
+
 def _missing_fragment(ref: Reference, outcome: _Outcome) -> Finding | None:
     """A finding when the page has no element the reference's #fragment names."""
     if outcome.anchors is None or not isinstance(ref.target, Url):
@@ -620,7 +644,8 @@ async def check_sources(
     ``progress`` hears about the checks (not the reading). Phones are looked up on the
     pages of ``organisations`` (targets.yaml). With a ``cache``, fresh healthy results
     are reused, and what this run learnt is saved at the end (not after an outage), unless
-    ``save_cache`` is false (``auditor run`` saves it once the run is recorded).
+    ``save_cache`` is false (``auditor run`` saves it once the run is recorded). Then
+    archived copies are looked up for what is dead (``settings.archive_url``; None: not).
     """
     checker = Checker(
         settings,
@@ -635,6 +660,8 @@ async def check_sources(
         crawling = progress if isinstance(progress, CrawlProgress) else None
         extraction, offline = await read_sources(checker, sources, regions, stdin=stdin, progress=crawling)
         run = await checker.check(extraction.references, progress)
+        if checker.settings.archive_url is not None and not run.network_unavailable:
+            run = await checker.archive(run, extraction)
     if offline and not run.results:
         run = replace(run, network_unavailable=True)  # not one input page could be reached
     if cache is not None and save_cache and not run.network_unavailable:

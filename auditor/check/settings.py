@@ -25,6 +25,7 @@ class CheckSettings:
     probe_soft_404: bool = True  # ask each host for a made-up page once, to recognise its error page
     stale_after_days: int | None = None  # a page dated earlier than this many days ago is stale; None: never
     page_facts: bool = False  # read each page's title, date and main-text fingerprint (the weekly audit)
+    archive_url: str | None = defaults.DEFAULT_ARCHIVE_URL  # where archived copies are asked for; None: never
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")

@@ -19,18 +19,22 @@ one run can make::
     www.sarcomahelp.org/                                   ok          updated weeks ago
     sarcomahelp.org/leiomyosarcoma.html#treatment          ok          no #treatment on the page: missing-fragment
     tinyurl.com/2bypqp                                     shortened   to the ESUN newsletter
-    tinyurl.com/22tzof                                     dead        to a links page since removed (404)
+    tinyurl.com/22tzof                                     dead        to a links page since removed (404); archived
     www.sarcomaalliance.org                                blocked     a Cloudflare challenge
     www.sarcoma-uk.org                                     ok
-    www.sarcoma-uk.org/support-line                        soft-404    200 "Page not found" since a redesign
+    www.sarcoma-uk.org/support-line                        soft-404    200 "Page not found" since a redesign; archived
     supportline@sarcoma-uk.org                             ok
     www.cancerbackup.org.uk                                moved       301 to www.macmillan.org.uk: the merger
-    www.cancerbackup.org.uk/info/sarcomas.htm              soft-404    the deep link lands on Macmillan's home page
+    www.cancerbackup.org.uk/info/sarcomas.htm              soft-404    the deep link lands on Macmillan's home; archived
     0808 800 1234 (Cancerbackup's nurses)                  unconfirmed Macmillan's page lists 0808 808 00 00
     cancerinfo@cancerbackup.org.uk                         dead        the old domain takes no mail
     0117 496 0456 (the group's organiser)                  unchecked   no organisation page to look on
     tel:0117496045 (group-page.md)                         invalid     the link behind the number lost a digit
     leaflet.txt (group-page.md)                            ok          a local file
+
+The Internet Archive (``web.archive.org``, served by the same fake web) keeps the three
+pages marked "archived", as they were before the leaflet's date (September 2013), and
+nothing of the parked domain: the report offers an archived copy of each of the three.
 
 The group's numbers are in Ofcom's drama range (0117 496 0xxx): they belong to no
 one. ``sites(last_week=True)`` is the same web a week earlier: the ACOR archive up,
@@ -143,7 +147,23 @@ def sites(*, last_week: bool = False, today: dt.date | None = None) -> dict[str,
         # Cancerbackup merged into Macmillan: every old address goes to Macmillan's home page.
         "www.cancerbackup.org.uk": {"*": redirect(301, "https://www.macmillan.org.uk/")},
         "www.macmillan.org.uk": {"/": page(_MACMILLAN_HOME), "*": not_found()},
+        # The Wayback Machine (the default checks.archive_url), asked for the pages that are
+        # gone as of the leaflet's date (September 2013: /web/20130901/...): it keeps three of
+        # them, from before that date, and nothing of the parked domain or anything else.
+        "web.archive.org": {
+            **{f"/web/20130901/{url}": redirect(302, f"{_WAYBACK}{stamp}/{url}") for url, stamp in _SNAPSHOTS.items()},
+            "*": not_found(_WAYBACK_NONE),
+        },
     }
+
+
+_WAYBACK = "https://web.archive.org/web/"
+#: The snapshot of each page the archive keeps, by the address the leaflet gives.
+_SNAPSHOTS = {
+    "http://tinyurl.com/22tzof": "20130804101520",  # the list of links, while it was there
+    "https://www.sarcoma-uk.org/support-line": "20130622154210",  # before the redesign
+    "https://www.cancerbackup.org.uk/info/sarcomas.htm": "20080517093012",  # before the merger
+}
 
 
 def mail_domains() -> dict[str, list[str]]:
@@ -336,6 +356,10 @@ _SARCOMA_UK_NOT_FOUND = _document(
     site="Sarcoma UK",
 )
 _SARCOMA_UK_ERROR = "<html><head><title>Error</title></head><body><h1>Internal Server Error</h1></body></html>"
+_WAYBACK_NONE = (
+    "<!doctype html><html><head><title>Wayback Machine</title></head><body>"
+    "<p>Hrm. The Wayback Machine has not archived that URL.</p></body></html>"
+)
 _MACMILLAN_HOME = _document(
     "Macmillan Cancer Support | The UK's leading cancer care charity",
     "<h1>Whatever cancer throws your way, we're right there with you</h1>"

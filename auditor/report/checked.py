@@ -2,7 +2,8 @@
 
 JSON ``auditor/report/1`` is the issue-2 reference shape plus ``status``, ``reason``,
 ``http_status``, ``final_url``, ``redirects``, ``suggestion``, ``domain_changed``,
-``findings``, ``checked_at``, ``elapsed_ms`` (phones: ``listed_on``, ``found``); a
+``findings``, ``checked_at``, ``elapsed_ms``, ``cached``, ``archive_url`` (an archived
+copy of a dead, soft-404 or parked page, or null) (phones: ``listed_on``, ``found``); a
 ``summary`` with ``total``, ``by_status`` and ``broken``; and ``network_unavailable``.
 
 With a history (``auditor run``) each reference also has ``previous_status`` (null on
@@ -103,6 +104,7 @@ def verdict_fields(verdict: Verdict, kind: Kind | None = None) -> dict[str, Any]
         "checked_at": verdict.checked_at.isoformat(timespec="seconds"),
         "elapsed_ms": verdict.elapsed_ms,
         "cached": verdict.cached,
+        "archive_url": verdict.archive_url,
         **phone,
     }
 
@@ -209,4 +211,6 @@ def to_text(
             lines.append(f"      {item.verdict.reason}")
             if item.verdict.suggestion:
                 lines.append(f"      \u2192 {item.verdict.suggestion}")
+            if item.verdict.archive_url:
+                lines.append(f"      archived copy: {item.verdict.archive_url}")
     return "\n".join(lines) + "\n"

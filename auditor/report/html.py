@@ -126,6 +126,7 @@ class Row:
     found: tuple[str, ...] = ()  # phones: the numbers the organisation's pages list instead
     cached: bool = False  # reused from the cross-run cache, not asked this run
     checked_at: str = ""  # when the verdict was reached (for a cached one: the earlier check)
+    archive_url: str | None = None  # dead, soft-404, parked: an archived copy (http or https only, to be a link)
 
     @property
     def severity(self) -> int:
@@ -452,6 +453,7 @@ def _row(index: int, item: Checked, fail_on: Collection[Status], documents: dict
         found=verdict.found,
         cached=verdict.cached,
         checked_at=verdict.checked_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        archive_url=_link(verdict.archive_url),
     )
 
 

@@ -1,7 +1,7 @@
 """JUnit XML for CI systems: a testsuite per source, a testcase per reference in it.
 
 A failing status (``--fail-on``) is a ``<failure>`` with the reason and the suggested
-replacement; a reference that could not be verified (blocked), was skipped by
+replacement (or an archived copy); a reference that could not be verified (blocked), was skipped by
 configuration, or is not checked yet (phones) is ``<skipped>``. ``file`` and ``line``
 attributes let GitLab and Jenkins point at the place. Text from documents and from the
 web is untrusted: ElementTree escapes it, and characters XML 1.0 cannot carry are dropped.
@@ -68,6 +68,8 @@ def _details(item: Checked, where: str) -> str:
         lines.append("redirects: " + " -> ".join(f"{hop.url} ({hop.status})" for hop in verdict.redirects))
     if verdict.suggestion:
         lines.append(f"suggestion: {verdict.suggestion}")
+    if verdict.archive_url:
+        lines.append(f"archived copy: {verdict.archive_url}")
     return "\n".join(lines)
 
 

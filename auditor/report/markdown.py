@@ -1,7 +1,7 @@
 """A Markdown summary for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
 
 Counts by status, then how far each site crawl went, then the failing references with
-file:line, then the suggested replacements. Text from documents and the web is
+file:line, then the suggested replacements, then the archived copies of dead pages. Text from documents and the web is
 untrusted: HTML characters become entities (GitHub renders some raw HTML) and table
 pipes are escaped.
 """
@@ -62,6 +62,13 @@ def to_markdown(run: CheckRun, fail_on: Collection[Status], *, crawls: Sequence[
         lines += [
             _row(_cell(_where(item)), _code(item.reference.text), _code(item.verdict.suggestion or ""))
             for item in suggested
+        ]
+    archived = [item for item in run.results if item.verdict.archive_url]
+    if archived:
+        lines += ["", "### Archived copies", "", "| where | written | archived copy |", "|---|---|---|"]
+        lines += [
+            _row(_cell(_where(item)), _code(item.reference.text), _code(item.verdict.archive_url or ""))
+            for item in archived
         ]
     return "\n".join(lines) + "\n"
 

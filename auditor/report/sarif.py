@@ -2,7 +2,8 @@
 
 A failing status (``--fail-on``) is an ``error``; a reference that works but should be
 replaced (moved, shortened) is a ``warning``; one that could not be verified (blocked)
-is a ``note``. Each result has exactly one location, relative to ``%SRCROOT%`` (the
+is a ``note``. An archived copy of a dead, soft-404 or parked page ends the message
+and is the result's ``properties.archive_url``. Each result has exactly one location, relative to ``%SRCROOT%`` (the
 repository root): code scanning shows only a result's first location, and an editor
 wants an annotation at every line. Its fingerprint hashes the file, the target and which
 of the target's places in that file it is (0, 1, ... in reading order), not the status
@@ -311,6 +312,7 @@ def _result(place: _Place, ordinal: int) -> dict[str, Any]:
             "http_status": verdict.http_status,
             "final_url": _text(verdict.final_url) if verdict.final_url else None,
             "suggestion": _text(verdict.suggestion) if verdict.suggestion else None,
+            "archive_url": _text(verdict.archive_url) if verdict.archive_url else None,
         },
     }
 
@@ -323,6 +325,8 @@ def _message(item: Checked) -> str:
     elif verdict.redirects and verdict.final_url and verdict.final_url not in verdict.reason:
         hops = len(verdict.redirects)
         message += f" (after {hops} redirect{'s' if hops > 1 else ''}, at {verdict.final_url})"
+    if verdict.archive_url:
+        message += f" \u2014 archived copy: {verdict.archive_url}"
     return _message_text(message)
 
 
