@@ -8,6 +8,7 @@ were processed); 3 network unavailable (issue 3); 70 an internal error (a bug).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -57,6 +58,7 @@ EXIT_INTERNAL = 70
 
 if TYPE_CHECKING:
     from auditor.audit import AuditOutcome
+    from auditor.config import Config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -198,6 +200,85 @@ def _statuses(_ctx: click.Context, _param: click.Parameter, value: str) -> froze
         raise click.BadParameter(f"unknown status in {value!r} (known: {known})") from None
 
 
+def _optional_regions(ctx: click.Context, param: click.Parameter, value: Sequence[str]) -> list[str] | None:
+    return _regions(ctx, param, value) if value else None
+
+
+def _checking(*, with_defaults: bool) -> Callable[[F], F]:
+    """How to check: the same flags for ``check`` and ``fix``.
+
+    ``fix`` may take its settings from targets.yaml, so there an unset flag is None
+    (the file's value stays) and the default is the file's or the built-in one.
+    """
+
+    def default(value: Any) -> Any:
+        return value if with_defaults else None
+
+    options = [
+        click.option(
+            "--region",
+            "regions",
+            multiple=True,
+            callback=_regions if with_defaults else _optional_regions,
+            metavar="CC",
+            help="Phone region (repeatable).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            default=default(DEFAULT_TIMEOUT),
+            show_default=True,
+            help="Seconds per request.",
+        ),
+        click.option("--retries", type=click.IntRange(min=0), default=default(DEFAULT_RETRIES), show_default=True),
+        click.option(
+            "--max-concurrency", type=click.IntRange(min=1), default=default(DEFAULT_MAX_CONCURRENCY), show_default=True
+        ),
+        click.option(
+            "--host-concurrency",
+            type=click.IntRange(min=1),
+            default=default(DEFAULT_HOST_CONCURRENCY),
+            show_default=True,
+        ),
+        click.option(
+            "--host-request-interval",
+            default=default("100ms"),
+            show_default=True,
+            callback=_duration if with_defaults else _optional_duration,
+            help="0, 50ms, 1s.",
+        ),
+        click.option(
+            "--max-redirects", type=click.IntRange(min=0), default=default(DEFAULT_MAX_REDIRECTS), show_default=True
+        ),
+        click.option("--user-agent", default=default(DEFAULT_USER_AGENT), show_default=False),
+        click.option("--header", "headers", multiple=True, callback=_headers, help="'Name: value' (repeatable)."),
+        click.option(
+            "--include", multiple=True, callback=_patterns, help="Check URLs matching REGEX even if excluded."
+        ),
+        click.option("--exclude", multiple=True, callback=_patterns, help="Skip URLs matching REGEX (repeatable)."),
+        click.option("--insecure", is_flag=True, default=default(False), help="Do not verify TLS certificates."),
+        click.option(
+            "--fail-on",
+            default=default(",".join(sorted(s.value for s in DEFAULT_FAIL_ON))),
+            show_default=True,
+            callback=_statuses if with_defaults else _optional_statuses,
+            help="Statuses that make the exit code 1.",
+        ),
+    ]
+
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+_no_archive = click.option(
+    "--no-archive", is_flag=True, help="Do not ask the web archive for copies of dead, soft-404 and parked pages."
+)
+
+
 _config_option = click.option(
     "--config",
     "config_path",
@@ -220,6 +301,7 @@ _config_option = click.option(
 @click.option("--reset-history", is_flag=True, help="Start a new history; the old file is kept aside.")
 @click.option("--no-cache", is_flag=True, help="Check everything afresh: no result reused from earlier runs.")
 @click.option("--cache-max-age", default=None, callback=_optional_age, help="checks.cache_max_age, e.g. 12h, 1d.")
+@click.option("--no-archive", is_flag=True, help="Suggest no archived copies: the web archive is not asked.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary: the exit code and errors only.")
 @_user_errors
@@ -229,6 +311,7 @@ def run(
     reset_history: bool,
     no_cache: bool,
     cache_max_age: float | None,
+    no_archive: bool,
     **options: Any,
 ) -> None:
     """Run the audit defined in targets.yaml, with memory across runs.
@@ -252,9 +335,12 @@ def run(
             reset_history=reset_history,
             cache=not no_cache,
             cache_max_age=None if cache_max_age is None else dt.timedelta(seconds=cache_max_age),
+            archive=not no_archive,
             progress=progress,
         )
     )
+    for note in outcome.audit.run.notes:
+        _warn(note)
     sys.exit(_report_run(outcome, quiet))
 
 
@@ -350,27 +436,7 @@ def demo(folder: str) -> None:
     type=click.Path(dir_okay=False),
     help="Write a report; the format comes from the extension: .json, .html, .xml (JUnit), .sarif, .md (repeatable).",
 )
-@click.option("--region", "regions", multiple=True, callback=_regions, metavar="CC", help="Phone region (repeatable).")
-@click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per request."
-)
-@click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True)
-@click.option("--max-concurrency", type=click.IntRange(min=1), default=DEFAULT_MAX_CONCURRENCY, show_default=True)
-@click.option("--host-concurrency", type=click.IntRange(min=1), default=DEFAULT_HOST_CONCURRENCY, show_default=True)
-@click.option("--host-request-interval", default="100ms", show_default=True, callback=_duration, help="0, 50ms, 1s.")
-@click.option("--max-redirects", type=click.IntRange(min=0), default=DEFAULT_MAX_REDIRECTS, show_default=True)
-@click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=False)
-@click.option("--header", "headers", multiple=True, callback=_headers, help="'Name: value' (repeatable).")
-@click.option("--include", multiple=True, callback=_patterns, help="Check URLs matching REGEX even if excluded.")
-@click.option("--exclude", multiple=True, callback=_patterns, help="Skip URLs matching REGEX (repeatable).")
-@click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
-@click.option(
-    "--fail-on",
-    default=",".join(sorted(s.value for s in DEFAULT_FAIL_ON)),
-    show_default=True,
-    callback=_statuses,
-    help="Statuses that make the exit code 1.",
-)
+@_checking(with_defaults=True)
 @click.option("--crawl", is_flag=True, help="Crawl from each URL input: every page of its site within reach is read.")
 @click.option(
     "--depth",
@@ -404,6 +470,7 @@ def demo(folder: str) -> None:
     type=click.Path(dir_okay=False),
     help="The history file the cache lives in (with --cache).",
 )
+@_no_archive
 @click.option("--no-progress", is_flag=True, help="No progress bar (drawn on stderr only when it is a terminal).")
 @click.option(
     "-q", "--quiet", is_flag=True, help="No progress bar, no text summary: the exit code, errors and warnings only."
@@ -423,6 +490,8 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
     max_age = options.pop("cache_max_age")
     if max_age is not None and not use_cache:
         raise click.UsageError("--cache-max-age needs --cache")
+    if options.pop("no_archive"):
+        options["archive_url"] = None
     settings = CheckSettings(**options)
     targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:
@@ -439,6 +508,8 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
     extraction, run = audit.extraction, audit.run
     for problem in extraction.problems:
         _warn(str(problem))
+    for note in run.notes:
+        _warn(note)
     rendered: dict[ReportFormat, str] = {}  # each format rendered once, however many files want it
     for target, target_format in targets.items():
         rendered.setdefault(target_format, render(target_format, extraction, run, fail_on, inputs=inputs))
@@ -490,6 +561,112 @@ async def _checked(
     with History.open(cache_file) as history:
         cache = await CheckCache.load(history, max_age=max_age, now=dt.datetime.now(dt.UTC))
         return await check_sources(sources, settings, regions, stdin=stdin, progress=progress, cache=cache)
+
+
+def _fixable(_ctx: click.Context, _param: click.Parameter, value: str) -> frozenset[Status]:
+    from auditor.fix import FIXABLE
+
+    statuses = _statuses(_ctx, _param, value)
+    if not statuses or statuses - FIXABLE:
+        raise click.BadParameter(f"fix rewrites only moved and shortened references, not {value!r}")
+    return statuses
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
+@click.option("--dry-run", is_flag=True, help="Print the rewrites as a unified diff (stdout); change nothing.")
+@click.option(
+    "--only",
+    default="moved,shortened",
+    show_default=True,
+    callback=_fixable,
+    help="Which verdicts to rewrite: moved (permanent redirects), shortened (short links).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help=f"Check as this targets.yaml's checks: say (default: ./{DEFAULT_CONFIG} when there is one).",
+)
+@_no_archive
+@_checking(with_defaults=False)
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("-q", "--quiet", is_flag=True, help="Nothing but the diff (--dry-run), errors and warnings.")
+@_user_errors
+def fix(
+    inputs: tuple[str, ...],
+    dry_run: bool,
+    only: frozenset[Status],
+    config_path: str | None,
+    no_archive: bool,
+    regions: list[str] | None,
+    fail_on: frozenset[Status] | None,
+    no_progress: bool,
+    quiet: bool,
+    **options: Any,
+) -> None:
+    """Check the references in PATH... and rewrite the moved and shortened ones in place.
+
+    Only the address changes, in the form it is written: a Markdown link target or
+    autolink, an HTML attribute value, or plain text (the full new URL). Temporary
+    redirects and failing references are left, listed with an archived copy when one
+    exists. A file edited while it was being checked is not overwritten.
+
+    Exit 0 when nothing is left to fix, 1 when something is (with --dry-run: when there
+    is a change to make), 2 on bad input, 3 when the network is unavailable.
+    """
+    from auditor.fix import fixable_sources, plan_fixes, snapshot, write_fixes
+    from auditor.report import fixes
+
+    config = _fix_config(config_path)
+    if options["insecure"] is False:
+        options["insecure"] = None  # an unset flag keeps the file's value
+    if config is not None:
+        settings = config.check_settings(**options)
+        regions = regions or list(config.regions)
+        fail_on = fail_on or config.fail_on
+    else:
+        settings = CheckSettings(**{k: v for k, v in options.items() if v is not None})
+        regions = regions or list(DEFAULT_REGIONS)
+        fail_on = fail_on or DEFAULT_FAIL_ON
+    if no_archive:
+        settings = dataclasses.replace(settings, archive_url=None)
+    sources = fixable_sources(resolve_inputs(inputs))
+    before = snapshot(sources)
+    progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
+    audit = asyncio.run(check_sources(sources, settings, regions, progress=progress))
+    for problem in audit.extraction.problems:
+        _warn(str(problem))
+    for note in audit.run.notes:
+        _warn(note)
+    if audit.run.network_unavailable:
+        click.echo("auditor: the network is unavailable; nothing was checked, nothing rewritten (exit 3)", err=True)
+        sys.exit(EXIT_NETWORK)
+    plan = plan_fixes(sources, before, audit.run, only)
+    written = None if dry_run else write_fixes(plan)
+    if dry_run:
+        click.echo(plan.diff(), nl=False)
+    if not quiet:
+        report = click.get_text_stream("stderr") if dry_run else click.get_text_stream("stdout")
+        colour = use_colour(report)
+        text = fixes.to_text(plan, audit.run, fail_on, written=written, colour=colour)
+        click.echo(text, nl=False, color=colour, file=report)
+    left = fixes.left_for_a_person(plan, audit.run, fail_on)
+    failing = any(item.checked.verdict.status in fail_on for item in left) or bool(plan.unfixed)
+    unwritten = bool(written.conflicts or written.failures) if written is not None else bool(plan.changed)
+    if audit.extraction.problems:
+        sys.exit(EXIT_INPUT)
+    sys.exit(EXIT_FAILING if failing or unwritten else EXIT_OK)
+
+
+def _fix_config(config_path: str | None) -> Config | None:
+    """targets.yaml's settings for ``auditor fix``: the file named, else ./targets.yaml if there is one."""
+    from auditor.config import load
+
+    if config_path is not None:
+        return load(config_path)
+    return load(DEFAULT_CONFIG) if Path(DEFAULT_CONFIG).is_file() else None
 
 
 def entry_point() -> None:

@@ -270,26 +270,33 @@ _DECLARED = re.compile(
 
 def decode(data: bytes, name: str) -> str:
     """UTF-8 first, then the encoding the document declares, then a detected one."""
+    return decoding(data, name)[0]
+
+
+def decoding(data: bytes, name: str) -> tuple[str, str]:
+    """The text of ``data`` and the codec it was read with (``utf-8-sig``, ``utf-16``
+    and ``utf-32`` when a byte-order mark led), so that a rewrite can write it back alike."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                return data.decode(encoding), encoding
             except UnicodeDecodeError:
                 break
     if b"\x00" in data[:8192]:
         raise UnreadableInput(name, "binary file, not a text document; skipped")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     declared = _DECLARED.search(data[:4096])
     if declared:
         encoding = (declared.group(1) or declared.group(2)).decode("ascii")
         try:
-            return data.decode(codecs.lookup(encoding).name)
+            codec = codecs.lookup(encoding).name
+            return data.decode(codec), codec
         except (LookupError, UnicodeDecodeError):
             pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise UnreadableInput(name, "cannot decode as UTF-8 or any detected encoding; skipped")
-    return str(best)
+    return str(best), best.encoding

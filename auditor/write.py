@@ -38,15 +38,20 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write ``content`` to ``path`` whole or not at all (the old file stays on failure)."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write ``content`` to ``path`` whole or not at all (the old file stays on failure).
+
+    Text is written as UTF-8 with ``\\n`` line ends; bytes exactly as given.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise AuditorError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+        with (
+            os.fdopen(fd, "wb") if isinstance(content, bytes) else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        ) as out:
             out.write(content)
             out.flush()
             os.fsync(out.fileno())

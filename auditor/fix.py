@@ -1,0 +1,543 @@
+"""``auditor fix``: rewrite moved and shortened references in place, keeping each document's form.
+
+Only where the right answer is certain: a permanent redirect (``moved``) or an expanded
+shortener (``shortened``), to the checker's ``suggestion``. A reference is found where
+its :class:`~auditor.reference.Location` says it is written (line, column, text as
+written), and only the address itself is replaced:
+
+- a Markdown link destination or autolink: the text between ``(`` and ``)`` or ``<`` and ``>``;
+- an HTML attribute (``href``, ``src``, one URL of a ``srcset``): the value, re-escaped
+  for its quoting; the rest of the tag and file byte for byte the same;
+- plain text, or a scheme-less address (``www.example.org/x``): the full new URL.
+
+A link whose visible text repeats its address (``[http://a](http://a)``,
+``<a href="http://a">http://a</a>``) gets the new address in its text too. A relative
+link stays relative when the new address is on the same site.
+
+Safety: the file's bytes are kept from before the check; a file is written (atomically,
+through a temporary file and a rename) only when it changed, and only if its bytes on
+disk are still those, so an edit made meanwhile is never overwritten. It is written back
+in the encoding it was read in, byte-order mark and line endings (LF, CRLF, CR) kept;
+a file that would not read back byte for byte is not rewritten.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import hashlib
+import html
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import quote, urlsplit
+
+from auditor.check.engine import Checked, CheckRun
+from auditor.errors import AuditorError, UnreadableInput
+from auditor.reference import Location, Url
+from auditor.sources import Format, Source, decoding, sniff
+from auditor.verdict import Status
+from auditor.write import write_atomic
+
+#: What ``auditor fix`` rewrites, and all it may be asked to (``--only``).
+FIXABLE: frozenset[Status] = frozenset({Status.MOVED, Status.SHORTENED})
+
+_BOMS = {
+    "utf-8-sig": ((b"\xef\xbb\xbf", "utf-8"),),
+    "utf-16": ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")),
+    "utf-32": ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be")),
+}
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""\s*([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_TAG_NAME = re.compile(r"<([A-Za-z][^\s/>]*)")
+_LINK_TEXT_END = re.compile(r"\s*</a\s*>", re.IGNORECASE)
+_DEFINITION = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:\n[ \t]*)?<?$")
+#: Characters an unquoted HTML attribute value cannot hold.
+_UNQUOTED_UNSAFE = re.compile(r"[\s\"'=<>`]")
+
+
+class Form(StrEnum):
+    """How a reference is written where it is rewritten: what the new address must be escaped for."""
+
+    TEXT = "text"
+    MARKDOWN_LINK = "markdown-link"  # [label](address) or a [label]: address definition
+    MARKDOWN_ANGLE = "markdown-angle"  # [label](<address>)
+    AUTOLINK = "autolink"  # <address>
+    HTML_ATTRIBUTE = "html-attribute"
+
+
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """One span of a file's text replaced: ``old`` as written at line/column, ``new`` in its place.
+
+    ``start`` and ``end`` are offsets in the file's decoded text with its own line ends.
+    """
+
+    start: int
+    end: int
+    old: str
+    new: str
+    line: int
+    column: int
+    form: Form
+    checked: Checked
+
+
+@dataclass(frozen=True, slots=True)
+class Unfixed:
+    """A moved or shortened reference, at one place, that is left as it is, and why."""
+
+    location: Location
+    checked: Checked
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Codec:
+    """How to write a text back into the bytes it came from."""
+
+    encoding: str
+    bom: bytes = b""
+
+    def encode(self, text: str) -> bytes:
+        return self.bom + text.encode(self.encoding)
+
+
+@dataclass(frozen=True, slots=True)
+class FilePlan:
+    """What fixing does to one file: its bytes as checked, and the rewrites in order."""
+
+    source: Source
+    original: bytes
+    text: str  # decoded, line ends as in the file
+    codec: _Codec | None  # None: the file cannot be written back (``problem`` says why)
+    rewrites: tuple[Rewrite, ...] = ()
+    problem: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.rewrites)
+
+    def fixed_text(self) -> str:
+        parts, at = [], 0
+        for rewrite in self.rewrites:
+            parts += [self.text[at : rewrite.start], rewrite.new]
+            at = rewrite.end
+        parts.append(self.text[at:])
+        return "".join(parts)
+
+    def fixed_bytes(self) -> bytes:
+        if self.codec is None:
+            raise AssertionError(f"{self.name} has no codec to be written back with")
+        return self.codec.encode(self.fixed_text())
+
+    def diff(self, context: int = 3) -> str:
+        """A unified diff of the rewrite (``a/NAME`` to ``b/NAME``), empty when nothing changes."""
+        if not self.changed:
+            return ""
+        name = self.name.lstrip("/")
+        lines = difflib.unified_diff(
+            self.text.splitlines(keepends=True),
+            self.fixed_text().splitlines(keepends=True),
+            fromfile=f"a/{name}",
+            tofile=f"b/{name}",
+            n=context,
+        )
+        return "".join(
+            line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FixPlan:
+    """Every file's rewrites, and the moved or shortened places left as they are."""
+
+    files: tuple[FilePlan, ...]
+    unfixed: tuple[Unfixed, ...]
+
+    @property
+    def rewrites(self) -> int:
+        return sum(len(f.rewrites) for f in self.files)
+
+    @property
+    def changed(self) -> tuple[FilePlan, ...]:
+        return tuple(f for f in self.files if f.changed)
+
+    def diff(self) -> str:
+        return "".join(f.diff() for f in self.files)
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What writing a plan did: the files rewritten, and those left alone because they changed."""
+
+    written: tuple[FilePlan, ...] = ()
+    conflicts: tuple[FilePlan, ...] = ()
+    failures: tuple[tuple[FilePlan, str], ...] = field(default_factory=tuple)
+
+
+def fixable_sources(sources: Iterable[Source]) -> list[Source]:
+    """The files among ``sources``; a web page or standard input cannot be rewritten."""
+    wrong = [s.name for s in sources if s.path is None]
+    if wrong:
+        raise AuditorError(
+            "auditor fix rewrites files; "
+            + ", ".join(wrong)
+            + (" is" if len(wrong) == 1 else " are")
+            + " not a file (use `auditor check` for web pages and standard input)"
+        )
+    return list(sources)
+
+
+def snapshot(sources: Iterable[Source]) -> dict[str, bytes]:
+    """Each file's bytes before the check: what is rewritten, and what must still be on disk to write.
+
+    A file that cannot be read is left out: the check reports it as an unreadable input.
+    """
+    taken: dict[str, bytes] = {}
+    for source in sources:
+        if source.path is None:
+            continue
+        try:
+            taken[source.name] = source.path.read_bytes()
+        except OSError:
+            continue
+    return taken
+
+
+def plan_fixes(
+    sources: Sequence[Source],
+    snapshots: Mapping[str, bytes],
+    run: CheckRun,
+    only: Collection[Status] = FIXABLE,
+) -> FixPlan:
+    """Where each ``only`` reference with a suggestion is written, and what it becomes."""
+    files = {s.name: _FileWork(s, snapshots[s.name]) for s in sources if s.name in snapshots}
+    unfixed: list[Unfixed] = []
+    for checked in run.results:
+        verdict, ref = checked.verdict, checked.reference
+        if verdict.status not in FIXABLE or not verdict.suggestion or not isinstance(ref.target, Url):
+            continue
+        for location in ref.locations:
+            if verdict.status not in only:
+                unfixed.append(Unfixed(location, checked, f"{verdict.status.value} is left out by --only"))
+                continue
+            work = files.get(location.source)
+            if work is None:
+                unfixed.append(Unfixed(location, checked, "not in the files being fixed"))
+                continue
+            why = work.add(location, checked)
+            if why is not None:
+                unfixed.append(Unfixed(location, checked, why))
+    plans = [work.plan(unfixed) for work in files.values()]
+    return FixPlan(tuple(plans), tuple(unfixed))
+
+
+def write_fixes(plan: FixPlan) -> Written:
+    """Write every changed file whose bytes on disk are still those that were checked."""
+    written, conflicts, failures = [], [], []
+    for file in plan.changed:
+        path = file.source.path
+        if path is None:  # fixable_sources let no such source in
+            continue
+        try:
+            now = path.read_bytes()
+        except OSError as exc:
+            failures.append((file, f"cannot read it again: {exc.strerror or exc}"))
+            continue
+        if hashlib.sha256(now).digest() != hashlib.sha256(file.original).digest():
+            conflicts.append(file)
+            continue
+        try:
+            write_atomic(path.resolve(), file.fixed_bytes())  # resolved: a symbolic link keeps pointing at it
+        except AuditorError as exc:
+            failures.append((file, str(exc)))
+            continue
+        written.append(file)
+    return Written(tuple(written), tuple(conflicts), tuple(failures))
+
+
+# --- one file ------------------------------------------------------------------------
+
+
+class _FileWork:
+    """Collects the rewrites of one file, located in its text as the extractor read it."""
+
+    def __init__(self, source: Source, data: bytes) -> None:
+        self.source = source
+        self.data = data
+        self.rewrites: list[Rewrite] = []
+        self.problem: str | None = None
+        self.codec: _Codec | None = None
+        self.text = ""
+        self.format = source.format or sniff(data)
+        if self.format is Format.PDF:
+            self.problem = "a PDF cannot be rewritten: edit the document it was made from"
+            return
+        try:
+            self.text, encoding = decoding(data, source.name)
+        except UnreadableInput as exc:
+            self.problem = exc.reason
+            return
+        codec = _codec_for(data, encoding)
+        try:
+            same = codec.encode(self.text) == data
+        except UnicodeError:
+            same = False
+        if not same:
+            self.problem = f"it would not be written back byte for byte in {encoding}; edit it by hand"
+            return
+        self.codec = codec
+        # The extractor saw the text with every line end as "\n": same lines, same columns.
+        self.lines = [0, *(m.end() for m in _LINE_END.finditer(self.text))]
+        self.norm = _LINE_END.sub("\n", self.text)
+        self.norm_lines = [0, *(m.end() for m in re.finditer("\n", self.norm))]
+
+    def add(self, location: Location, checked: Checked) -> str | None:
+        """Plan the rewrite of ``checked`` at ``location``; None when planned, else why not."""
+        if self.problem is not None:
+            return self.problem
+        suggestion = checked.verdict.suggestion or ""
+        span = self._find(location)
+        if span is None:
+            return f"{location.text!r} is not written at line {location.line}, column {location.column}"
+        start, end = span
+        target = checked.reference.target
+        old_url = target.url if isinstance(target, Url) else ""
+        new = _written_like(self.norm[start:end], old_url, suggestion)
+        form, escaped = self._escaped(start, end, new)
+        line, column = location.line, location.column or 1
+        self._add(Rewrite(start, end, self.norm[start:end], escaped, line, column, form, checked))
+        for label in self._labels(form, start, end, location.text):
+            self._add(_label_rewrite(label, new, checked))
+        return None
+
+    def plan(self, unfixed: list[Unfixed]) -> FilePlan:
+        """The rewrites in order, overlapping ones dropped (into ``unfixed``), offsets in the file's text."""
+        kept: list[Rewrite] = []
+        for rewrite in sorted(self.rewrites, key=lambda r: (r.start, r.end)):
+            if kept and rewrite.start < kept[-1].end:
+                if (rewrite.start, rewrite.end, rewrite.new) != (kept[-1].start, kept[-1].end, kept[-1].new):
+                    where = Location(self.source.name, rewrite.line, rewrite.column, "", rewrite.old)
+                    unfixed.append(Unfixed(where, rewrite.checked, "overlaps another rewrite at the same place"))
+                continue  # the same place reached twice (a label that is also a reference) is one rewrite
+            kept.append(rewrite)
+        raw = tuple(self._in_file(r) for r in kept)
+        return FilePlan(self.source, self.data, self.text, self.codec, raw, self.problem)
+
+    # -- where, and in what form ---------------------------------------------------
+
+    def _offset(self, line: int, column: int) -> int | None:
+        if not 1 <= line <= len(self.norm_lines):
+            return None
+        return self.norm_lines[line - 1] + column - 1
+
+    def _find(self, location: Location) -> tuple[int, int] | None:
+        """The span of ``location.text`` in the normalised text, as written or behind HTML entities."""
+        written = location.text
+        at = self._offset(location.line, location.column or 1)
+        if at is None or not written:
+            return None
+        if self.norm.startswith(written, at):
+            return at, at + len(written)
+        attribute = _attribute_at(self.norm, at)
+        if attribute is not None:  # &amp; and friends: the value as written decodes to the address
+            _, value_end, _ = attribute
+            for end in range(at + 1, value_end + 1):
+                if html.unescape(self.norm[at:end]) == written:
+                    return at, end
+        # The column is off (a PDF has none; a table cell may drift): the one place on the line.
+        line_start = self.norm_lines[location.line - 1]
+        line_end = self.norm.find("\n", line_start)
+        line_end = len(self.norm) if line_end < 0 else line_end
+        hits = [m.start() for m in re.finditer(re.escape(written), self.norm[line_start:line_end])]
+        if len(hits) == 1:
+            return line_start + hits[0], line_start + hits[0] + len(written)
+        return None
+
+    def _escaped(self, start: int, end: int, new: str) -> tuple[Form, str]:
+        text = self.norm
+        if self.format in (Format.HTML, Format.MARKDOWN):
+            attribute = _attribute_at(text, start)
+            if attribute is not None:
+                value_start, value_end, quote_char = attribute
+                entities = text[start:end] != html.unescape(text[start:end])
+                whole = text[value_start:value_end].strip() == text[start:end]
+                return Form.HTML_ATTRIBUTE, _attribute_value(new, quote_char, entities=entities, whole=whole)
+        if self.format is Format.MARKDOWN:
+            before = text[max(0, start - 300) : start]
+            if before.endswith("<") and text.startswith(">", end):
+                if re.search(r"\]\([ \t]*\n?[ \t]*<$", before) or _DEFINITION.search(self._line_before(start - 1)):
+                    return Form.MARKDOWN_ANGLE, _angled(new)
+                return Form.AUTOLINK, _angled(new)
+            if re.search(r"\]\([ \t]*\n?[ \t]*$", before) or _DEFINITION.search(self._line_before(start)):
+                return Form.MARKDOWN_LINK, _destination(new)
+        if self.format is Format.HTML:
+            return Form.TEXT, html.escape(new, quote=False)  # an address in the page's text
+        return Form.TEXT, new
+
+    def _line_before(self, at: int) -> str:
+        """The text from the start of the line before ``at``'s line (a definition may wrap) to ``at``."""
+        line = bisect.bisect_right(self.norm_lines, at)
+        return self.norm[self.norm_lines[max(0, line - 2)] : at]
+
+    def _labels(self, form: Form, start: int, end: int, written: str) -> Iterator[_Label]:
+        """A link's visible text that repeats its old address, to get the new one too."""
+        text = self.norm
+        if form in (Form.MARKDOWN_LINK, Form.MARKDOWN_ANGLE):
+            opening = text.rfind("](", 0, start)
+            between = text[opening + 2 : start]
+            if opening < 0 or between.strip(" \t\n<"):
+                return
+            label_start = text.rfind("[", 0, opening) + 1
+            label = text[label_start:opening]
+            if label_start > 0 and "[" not in label and "]" not in label and _same_address(label, written):
+                yield _Label(label_start, opening, label, markdown=True)
+        elif form is Form.HTML_ATTRIBUTE:
+            tag = text.rfind("<", 0, start)
+            name = _TAG_NAME.match(text, tag)
+            if name is None or name.group(1).lower() != "a" or _attribute_name(text, tag, start) != "href":
+                return
+            close = text.find(">", end)
+            after = text.find("<", close + 1)
+            if close < 0 or after < 0 or not _LINK_TEXT_END.match(text, after):
+                return
+            inner = text[close + 1 : after]
+            stripped = inner.strip()
+            if stripped and _same_address(stripped, written):
+                label_start = close + 1 + inner.index(stripped)
+                yield _Label(label_start, label_start + len(stripped), stripped, markdown=False)
+
+    def _add(self, rewrite: Rewrite) -> None:
+        self.rewrites.append(rewrite)
+
+    def _in_file(self, rewrite: Rewrite) -> Rewrite:
+        """``rewrite`` with offsets into the file's own text (its line ends may be CRLF or CR)."""
+
+        def raw(offset: int) -> int:
+            line = bisect.bisect_right(self.norm_lines, offset) - 1
+            return self.lines[line] + offset - self.norm_lines[line]
+
+        start, end = raw(rewrite.start), raw(rewrite.end)
+        line = bisect.bisect_right(self.norm_lines, rewrite.start)  # a link's text is not where its address is
+        column = rewrite.start - self.norm_lines[line - 1] + 1
+        return Rewrite(start, end, self.text[start:end], rewrite.new, line, column, rewrite.form, rewrite.checked)
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    start: int
+    end: int
+    text: str
+    markdown: bool
+
+
+def _label_rewrite(label: _Label, new: str, checked: Checked) -> Rewrite:
+    """The link text, written as the new address (escaped for Markdown or HTML text)."""
+    escaped = new.replace("[", "\\[").replace("]", "\\]") if label.markdown else html.escape(new, quote=False)
+    return Rewrite(label.start, label.end, label.text, escaped, 0, 0, Form.TEXT, checked)  # placed by _in_file
+
+
+def _codec_for(data: bytes, encoding: str) -> _Codec:
+    for bom, body in _BOMS.get(encoding, ()):
+        if data.startswith(bom):
+            return _Codec(body, bom)
+    return _Codec(encoding)
+
+
+def _attribute_at(text: str, at: int) -> tuple[int, int, str | None] | None:
+    """The value span and quote (``"``, ``'`` or None) of the tag attribute ``at`` is inside, if any."""
+    tag = text.rfind("<", 0, at)
+    if tag < 0 or text.rfind(">", tag, at) >= 0:
+        return None
+    name = _TAG_NAME.match(text, tag)
+    if name is None:
+        return None
+    pos = name.end()
+    while pos < len(text):
+        m = _ATTRIBUTE.match(text, pos)
+        if m is None or m.end() == pos:
+            return None
+        for group, quote_char in ((2, '"'), (3, "'"), (4, None)):
+            if m.group(group) is not None and m.start(group) <= at <= m.end(group):
+                return m.start(group), m.end(group), quote_char
+        pos = m.end()
+    return None
+
+
+def _attribute_name(text: str, tag: int, at: int) -> str | None:
+    name = _TAG_NAME.match(text, tag)
+    pos = name.end() if name else tag
+    while True:
+        m = _ATTRIBUTE.match(text, pos)
+        if m is None or m.end() == pos:
+            return None
+        if any(m.group(g) is not None and m.start(g) <= at <= m.end(g) for g in (2, 3, 4)):
+            return m.group(1).lower()
+        pos = m.end()
+
+
+def _attribute_value(new: str, quote_char: str | None, *, entities: bool, whole: bool) -> str:
+    """``new`` as an attribute value in the same quoting; ``&`` as ``&amp;`` where the file wrote it so."""
+    value = new.replace("&", "&amp;") if entities else new
+    if quote_char == '"':
+        return value.replace('"', "&quot;")
+    if quote_char == "'":
+        return value.replace("'", "&#39;")
+    if _UNQUOTED_UNSAFE.search(value.replace("=", "")):
+        return quote(value, safe="/:?#[]@!$&()*+,;=%~.-_") if not whole else value
+    return value
+
+
+def _angled(new: str) -> str:
+    """An address between ``<`` and ``>``: no spaces, no angle brackets."""
+    return quote(new, safe="/:?#[]@!$&'()*+,;=%~.-_")
+
+
+def _destination(new: str) -> str:
+    """A bare Markdown link destination: no spaces or controls, parentheses balanced or escaped."""
+    value = re.sub(r"[\x00-\x20\x7f]", lambda m: f"%{ord(m.group()):02X}", new)
+    depth = 0
+    for char in value:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth != 0:
+        value = value.replace("(", "\\(").replace(")", "\\)")
+    return value
+
+
+def _same_address(label: str, address: str) -> bool:
+    """A link text that is its address, give or take the scheme, a trailing slash and case."""
+
+    def bare(text: str) -> str:
+        text = html.unescape(text).strip()
+        return _SCHEME.sub("", text).lstrip("/").rstrip("/").casefold()
+
+    return bool(label.strip()) and bare(label) == bare(address)
+
+
+def _written_like(written: str, old_url: str, new_url: str) -> str:
+    """The new address in the old one's form: a relative link stays relative on the same site.
+
+    An absolute or scheme-less address, or a link to another site, becomes the full new URL.
+    """
+    if _SCHEME.match(written) or "://" in written:
+        return new_url
+    old, new = urlsplit(old_url), urlsplit(new_url)
+    host = (old.hostname or "").removeprefix("www.")
+    lowered = written.lower()
+    if host and (lowered.startswith(host) or lowered.startswith("www." + host)):
+        return new_url  # www.example.org/x: a scheme-less address, written out in full
+    if (old.scheme, old.netloc) != (new.scheme, new.netloc):
+        return new_url
+    if written.startswith("//"):
+        return "//" + new_url.split("://", 1)[1]
+    path = new.path or "/"
+    return path + (f"?{new.query}" if new.query else "") + (f"#{new.fragment}" if new.fragment else "")
