@@ -254,6 +254,9 @@ def write_fixes(plan: FixPlan) -> Written:
         if hashlib.sha256(now).digest() != hashlib.sha256(file.original).digest():
             conflicts.append(file)
             continue
+        if not path.stat().st_mode & 0o222:  # a rename would replace it anyway; read-only says "leave me"
+            failures.append((file, "the file is read-only (make it writable to fix it)"))
+            continue
         try:
             write_atomic(path.resolve(), file.fixed_bytes())  # resolved: a symbolic link keeps pointing at it
         except AuditorError as exc:

@@ -9,6 +9,7 @@ then read the diff of tests/data/fix/ before committing it.
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import shutil
 import string
@@ -22,10 +23,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import auditor.cli
-from auditor.check.engine import Checked, CheckRun
+from auditor.check.engine import Checked, CheckRun, check_sources
 from auditor.cli import main
+from auditor.demo import DEMO_LEAFLET, demo_web
 from auditor.extract import extract_sources
-from auditor.fakeweb import html_page, not_found, redirect
+from auditor.fakeweb import html_page, not_found, redirect, refused
 from auditor.fix import (
     FIXABLE,
     Form,
@@ -392,3 +394,102 @@ def test_only_the_address_changes_whatever_surrounds_it(
     plan = plan_fixes(sources, snapshot(sources), run)
     (file,) = plan.files
     assert file.fixed_text() == before + rewritten + after
+
+
+# --- done when: a leaflet like the sample, against the demo's simulated web ----------
+
+
+@pytest.fixture
+def demo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A copy of the demo leaflet, and `auditor fix` / `auditor check` against the demo web (its archive too)."""
+
+    async def checking(sources: Any, settings: Any, regions: Any, **kwargs: Any) -> Any:
+        async with demo_web() as web:
+            kwargs.update(resolver=web.resolver, ssl=web.client_ssl, mail_resolver=web.mail_resolver)
+            return await check_sources(sources, settings, regions, **kwargs)
+
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setattr(auditor.cli, "check_sources", checking)
+    monkeypatch.chdir(tmp_path)
+    Path("leaflet.txt").write_text(DEMO_LEAFLET.read_text(encoding="utf-8"), encoding="utf-8")
+    return tmp_path / "leaflet.txt"
+
+
+def demo_check(*args: str) -> Any:
+    return CliRunner().invoke(
+        main, ["check", "leaflet.txt", "--format", "json", "--retries", "0", "--host-request-interval", "0", *args]
+    )
+
+
+def test_the_leaflet_is_fixed_as_the_dry_run_diff_says_and_the_dead_keep_an_archived_copy(demo: Path) -> None:
+    original = demo.read_bytes()
+    before = {ref["text"]: ref for ref in json.loads(demo_check("--no-archive").stdout)["references"]}
+    fixable = {text: ref["suggestion"] for text, ref in before.items() if ref["status"] in ("moved", "shortened")}
+    assert len(fixable) == 4  # two NCI pages, Cancerbackup's home, the newsletter's short link
+
+    dry = CliRunner().invoke(
+        main, ["fix", "leaflet.txt", "--dry-run", "--retries", "0", "--host-request-interval", "0"]
+    )
+    assert demo.read_bytes() == original
+    removed = "".join(line for line in dry.stdout.splitlines(keepends=True) if line.startswith("-"))
+    added = "".join(line for line in dry.stdout.splitlines(keepends=True) if line.startswith("+"))
+    for text, suggestion in fixable.items():
+        assert text in removed and suggestion in added, text
+
+    elsewhere = demo.parent / "patched"
+    elsewhere.mkdir()
+    (elsewhere / "leaflet.txt").write_bytes(original)
+    (elsewhere / "fix.diff").write_bytes(dry.stdout_bytes)
+    subprocess.run(["git", "apply", "fix.diff"], cwd=elsewhere, check=True, capture_output=True)
+
+    done = CliRunner().invoke(main, ["fix", "leaflet.txt", "--retries", "0", "--host-request-interval", "0"])
+    assert done.exit_code == 1  # dead and soft-404 references remain, for a person
+    assert demo.read_bytes() == (elsewhere / "leaflet.txt").read_bytes()  # exactly the dry run's diff
+
+    after = json.loads(demo_check().stdout)["references"]
+    assert not [ref for ref in after if ref["status"] in ("moved", "shortened")]
+    dead = {ref["text"]: ref for ref in after if ref["status"] in ("dead", "soft-404")}
+    assert "http://tinyurl.com/22tzof" in dead and "http://tinyurl.com/22tzof" in demo.read_text()
+    assert dead["http://tinyurl.com/22tzof"]["archive_url"].startswith("https://web.archive.org/web/2013")
+    assert "archived copy: https://web.archive.org/web/2013" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("archive", "says"),
+    [
+        pytest.param(
+            {"/web/https://www.sarcoma-uk.org/leaflet.pdf": redirect(302, "/web/20130101000000/leaflet")},
+            "archived copy: https://web.archive.org/web/20130101000000/leaflet",
+            id="snapshot found",
+        ),
+        pytest.param({}, None, id="no snapshot"),
+        pytest.param(refused(), "the archive at web.archive.org did not answer", id="archive down"),
+    ],
+)
+def test_a_dead_reference_is_left_with_its_archived_copy(web: dict[str, Any], archive: Any, says: str | None) -> None:
+    web["sites"]["web.archive.org"] = archive
+    result = CliRunner().invoke(main, ["fix", "leaflet.txt", "--retries", "0", "--host-request-interval", "0"])
+    assert result.exit_code == 1  # the dead leaflet is left for a person, whatever the archive says
+    assert NEWSLETTER in Path("leaflet.txt").read_text()  # the rewrites are made all the same
+    if says is None:
+        assert "archived copy" not in result.output and "did not answer" not in result.stderr
+    else:
+        assert says in (result.stderr if "did not answer" in says else result.stdout)
+
+
+def test_a_read_only_file_is_not_rewritten(web: dict[str, Any]) -> None:
+    Path("leaflet.txt").chmod(0o444)
+    result = fix("leaflet.txt", "page.md")
+    assert result.exit_code == 1
+    assert Path("leaflet.txt").read_bytes() == (DATA / "leaflet.txt").read_bytes()
+    assert "not rewritten: leaflet.txt: the file is read-only (make it writable to fix it)" in result.stdout
+    assert "rewrote page.md" in result.stdout and "rewrote leaflet.txt" not in result.stdout
+
+
+def test_a_symbolic_link_keeps_pointing_at_the_fixed_file(web: dict[str, Any]) -> None:
+    Path("real").mkdir()
+    Path("leaflet.txt").rename("real/leaflet.txt")
+    Path("leaflet.txt").symlink_to("real/leaflet.txt")
+    fix("leaflet.txt")
+    assert Path("leaflet.txt").is_symlink()
+    assert Path("real/leaflet.txt").read_bytes() == (DATA / "leaflet.fixed.txt").read_bytes()
