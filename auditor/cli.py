@@ -648,10 +648,9 @@ def fix(
     if dry_run:
         click.echo(plan.diff(), nl=False)
     if not quiet:
-        report = click.get_text_stream("stderr") if dry_run else click.get_text_stream("stdout")
-        colour = use_colour(report)
+        colour = use_colour(sys.stderr if dry_run else sys.stdout)  # a dry run's stdout is the diff alone
         text = fixes.to_text(plan, audit.run, fail_on, written=written, colour=colour)
-        click.echo(text, nl=False, color=colour, file=report)
+        click.echo(text, nl=False, color=colour, err=dry_run)
     left = fixes.left_for_a_person(plan, audit.run, fail_on)
     failing = any(item.checked.verdict.status in fail_on for item in left) or bool(plan.unfixed)
     unwritten = bool(written.conflicts or written.failures) if written is not None else bool(plan.changed)

@@ -286,7 +286,7 @@ class _FileWork:
         try:
             self.text, encoding = decoding(data, source.name)
         except UnreadableInput as exc:
-            self.problem = exc.reason
+            self.problem = exc.why
             return
         codec = _codec_for(data, encoding)
         try:

@@ -493,3 +493,11 @@ def test_a_symbolic_link_keeps_pointing_at_the_fixed_file(web: dict[str, Any]) -
     fix("leaflet.txt")
     assert Path("leaflet.txt").is_symlink()
     assert Path("real/leaflet.txt").read_bytes() == (DATA / "leaflet.fixed.txt").read_bytes()
+
+
+def test_an_unreadable_input_is_exit_2_and_the_others_are_fixed(web: dict[str, Any]) -> None:
+    Path("blob.txt").write_bytes(b"\x00\x01binary")
+    result = fix("leaflet.txt", "blob.txt")
+    assert result.exit_code == 2
+    assert "blob.txt" in result.stderr and "binary file" in result.stderr
+    assert Path("leaflet.txt").read_bytes() == (DATA / "leaflet.fixed.txt").read_bytes()
