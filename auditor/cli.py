@@ -325,7 +325,7 @@ def run(
 
     quiet, no_progress = options.pop("quiet"), options.pop("no_progress")
     config = load(config_path)
-    fail_on = fail_on or config.fail_on
+    fail_on = config.fail_on if fail_on is None else fail_on  # --fail-on '': nothing fails
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
     outcome = asyncio.run(
         run_audit(
@@ -625,11 +625,11 @@ def fix(
     if config is not None:
         settings = config.check_settings(**options)
         regions = regions or list(config.regions)
-        fail_on = fail_on or config.fail_on
+        fail_on = config.fail_on if fail_on is None else fail_on
     else:
         settings = CheckSettings(**{k: v for k, v in options.items() if v is not None})
         regions = regions or list(DEFAULT_REGIONS)
-        fail_on = fail_on or DEFAULT_FAIL_ON
+        fail_on = DEFAULT_FAIL_ON if fail_on is None else fail_on
     if no_archive:
         settings = dataclasses.replace(settings, archive_url=None)
     sources = fixable_sources(resolve_inputs(inputs))

@@ -501,3 +501,10 @@ def test_an_unreadable_input_is_exit_2_and_the_others_are_fixed(web: dict[str, A
     assert result.exit_code == 2
     assert "blob.txt" in result.stderr and "binary file" in result.stderr
     assert Path("leaflet.txt").read_bytes() == (DATA / "leaflet.fixed.txt").read_bytes()
+
+
+def test_fail_on_nothing_lets_dead_references_pass(web: dict[str, Any]) -> None:
+    result = fix("leaflet.txt", "--fail-on", "")
+    assert result.exit_code == 0, result.output
+    assert "dead  https://www.sarcoma-uk.org/leaflet.pdf" in result.stdout  # still listed for a person
+    assert Path("leaflet.txt").read_bytes() == (DATA / "leaflet.fixed.txt").read_bytes()

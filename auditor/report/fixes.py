@@ -1,6 +1,7 @@
 """What ``auditor fix`` tells the editor: what was (or would be) rewritten, and what is left for a person.
 
-Left for a person: every failing reference (with its archived copy when the archive
+Left for a person: every failing reference (``--fail-on``, and the statuses that fail by
+default even when ``--fail-on`` lets them pass; with its archived copy when the archive
 has one), every temporary redirect (``redirected``: never rewritten, the old address
 may be the right one again tomorrow), and every moved or shortened place that could
 not be rewritten, with why.
@@ -17,7 +18,7 @@ from auditor.extract.domains import host_of
 from auditor.fix import FixPlan, Unfixed, Written
 from auditor.reference import Location, Url
 from auditor.report.terminal import paint
-from auditor.verdict import Status
+from auditor.verdict import DEFAULT_FAIL_ON, Status
 
 #: Not failing, not rewritten, but a person should look.
 ALSO_LEFT = frozenset({Status.REDIRECTED})
@@ -34,11 +35,8 @@ class Left:
 
 def left_for_a_person(plan: FixPlan, run: CheckRun, fail_on: Collection[Status]) -> list[Left]:
     """Failing and temporarily redirected references, then the moved or shortened places not rewritten."""
-    left = [
-        Left(item, item.reference.locations, _why(item))
-        for item in run.results
-        if item.verdict.status in fail_on or item.verdict.status in ALSO_LEFT
-    ]
+    listed = ALSO_LEFT | DEFAULT_FAIL_ON | frozenset(fail_on)  # listed even when --fail-on lets them pass
+    left = [Left(item, item.reference.locations, _why(item)) for item in run.results if item.verdict.status in listed]
     by_reference: dict[int, list[Unfixed]] = {}
     for unfixed in plan.unfixed:
         by_reference.setdefault(id(unfixed.checked), []).append(unfixed)
