@@ -35,22 +35,17 @@ from urllib.parse import quote, urlsplit
 
 from auditor.check.engine import Checked, CheckRun
 from auditor.errors import AuditorError, UnreadableInput
+from auditor.extract.html import ATTRIBUTE
 from auditor.reference import Location, Url
-from auditor.sources import Format, Source, decoding, sniff
+from auditor.sources import Encoding, Format, Source, decoding, sniff
 from auditor.verdict import Status
 from auditor.write import write_atomic
 
 #: What ``auditor fix`` rewrites, and all it may be asked to (``--only``).
 FIXABLE: frozenset[Status] = frozenset({Status.MOVED, Status.SHORTENED})
 
-_BOMS = {
-    "utf-8-sig": ((b"\xef\xbb\xbf", "utf-8"),),
-    "utf-16": ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")),
-    "utf-32": ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be")),
-}
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r"""\s*([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _TAG_NAME = re.compile(r"<([A-Za-z][^\s/>]*)")
 _LINK_TEXT_END = re.compile(r"\s*</a\s*>", re.IGNORECASE)
 _DEFINITION = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:\n[ \t]*)?<?$")
@@ -95,24 +90,13 @@ class Unfixed:
 
 
 @dataclass(frozen=True, slots=True)
-class _Codec:
-    """How to write a text back into the bytes it came from."""
-
-    encoding: str
-    bom: bytes = b""
-
-    def encode(self, text: str) -> bytes:
-        return self.bom + text.encode(self.encoding)
-
-
-@dataclass(frozen=True, slots=True)
 class FilePlan:
     """What fixing does to one file: its bytes as checked, and the rewrites in order."""
 
     source: Source
     original: bytes
     text: str  # decoded, line ends as in the file
-    codec: _Codec | None  # None: the file cannot be written back (``problem`` says why)
+    encoding: Encoding | None  # None: the file cannot be written back (``problem`` says why)
     rewrites: tuple[Rewrite, ...] = ()
     problem: str | None = None
 
@@ -133,9 +117,9 @@ class FilePlan:
         return "".join(parts)
 
     def fixed_bytes(self) -> bytes:
-        if self.codec is None:
-            raise AssertionError(f"{self.name} has no codec to be written back with")
-        return self.codec.encode(self.fixed_text())
+        if self.encoding is None:
+            raise AssertionError(f"{self.name} has no encoding to be written back in")
+        return self.encoding.encode(self.fixed_text())
 
     def diff(self, context: int = 3) -> str:
         """A unified diff of the rewrite (``a/NAME`` to ``b/NAME``), empty when nothing changes."""
@@ -277,7 +261,7 @@ class _FileWork:
         self.data = data
         self.rewrites: list[Rewrite] = []
         self.problem: str | None = None
-        self.codec: _Codec | None = None
+        self.encoding: Encoding | None = None
         self.text = ""
         self.format = source.format or sniff(data)
         if self.format is Format.PDF:
@@ -288,15 +272,14 @@ class _FileWork:
         except UnreadableInput as exc:
             self.problem = exc.why
             return
-        codec = _codec_for(data, encoding)
         try:
-            same = codec.encode(self.text) == data
+            same = encoding.encode(self.text) == data
         except UnicodeError:
             same = False
         if not same:
-            self.problem = f"it would not be written back byte for byte in {encoding}; edit it by hand"
+            self.problem = f"it would not be written back byte for byte in {encoding.codec}; edit it by hand"
             return
-        self.codec = codec
+        self.encoding = encoding
         # The extractor saw the text with every line end as "\n": same lines, same columns.
         self.lines = [0, *(m.end() for m in _LINE_END.finditer(self.text))]
         self.norm = _LINE_END.sub("\n", self.text)
@@ -316,9 +299,9 @@ class _FileWork:
         new = _written_like(self.norm[start:end], old_url, suggestion)
         form, escaped = self._escaped(start, end, new)
         line, column = location.line, location.column or 1
-        self._add(Rewrite(start, end, self.norm[start:end], escaped, line, column, form, checked))
+        self.rewrites.append(Rewrite(start, end, self.norm[start:end], escaped, line, column, form, checked))
         for label in self._labels(form, start, end, location.text):
-            self._add(_label_rewrite(label, new, checked))
+            self.rewrites.append(_label_rewrite(label, new, checked))
         return None
 
     def plan(self, unfixed: list[Unfixed]) -> FilePlan:
@@ -332,7 +315,7 @@ class _FileWork:
                 continue  # the same place reached twice (a label that is also a reference) is one rewrite
             kept.append(rewrite)
         raw = tuple(self._in_file(r) for r in kept)
-        return FilePlan(self.source, self.data, self.text, self.codec, raw, self.problem)
+        return FilePlan(self.source, self.data, self.text, self.encoding, raw, self.problem)
 
     # -- where, and in what form ---------------------------------------------------
 
@@ -351,8 +334,7 @@ class _FileWork:
             return at, at + len(written)
         attribute = _attribute_at(self.norm, at)
         if attribute is not None:  # &amp; and friends: the value as written decodes to the address
-            _, value_end, _ = attribute
-            for end in range(at + 1, value_end + 1):
+            for end in range(at + 1, attribute.end + 1):
                 if html.unescape(self.norm[at:end]) == written:
                     return at, end
         # The column is off (a PDF has none; a table cell may drift): the one place on the line.
@@ -369,10 +351,9 @@ class _FileWork:
         if self.format in (Format.HTML, Format.MARKDOWN):
             attribute = _attribute_at(text, start)
             if attribute is not None:
-                value_start, value_end, quote_char = attribute
                 entities = text[start:end] != html.unescape(text[start:end])
-                whole = text[value_start:value_end].strip() == text[start:end]
-                return Form.HTML_ATTRIBUTE, _attribute_value(new, quote_char, entities=entities, whole=whole)
+                whole = text[attribute.start : attribute.end].strip() == text[start:end]
+                return Form.HTML_ATTRIBUTE, _attribute_value(new, attribute.quote, entities=entities, whole=whole)
         if self.format is Format.MARKDOWN:
             before = text[max(0, start - 300) : start]
             if before.endswith("<") and text.startswith(">", end):
@@ -403,9 +384,8 @@ class _FileWork:
             if label_start > 0 and "[" not in label and "]" not in label and _same_address(label, written):
                 yield _Label(label_start, opening, label, markdown=True)
         elif form is Form.HTML_ATTRIBUTE:
-            tag = text.rfind("<", 0, start)
-            name = _TAG_NAME.match(text, tag)
-            if name is None or name.group(1).lower() != "a" or _attribute_name(text, tag, start) != "href":
+            attribute = _attribute_at(text, start)
+            if attribute is None or (attribute.element, attribute.name) != ("a", "href"):
                 return
             close = text.find(">", end)
             after = text.find("<", close + 1)
@@ -416,9 +396,6 @@ class _FileWork:
             if stripped and _same_address(stripped, written):
                 label_start = close + 1 + inner.index(stripped)
                 yield _Label(label_start, label_start + len(stripped), stripped, markdown=False)
-
-    def _add(self, rewrite: Rewrite) -> None:
-        self.rewrites.append(rewrite)
 
     def _in_file(self, rewrite: Rewrite) -> Rewrite:
         """``rewrite`` with offsets into the file's own text (its line ends may be CRLF or CR)."""
@@ -447,43 +424,37 @@ def _label_rewrite(label: _Label, new: str, checked: Checked) -> Rewrite:
     return Rewrite(label.start, label.end, label.text, escaped, 0, 0, Form.TEXT, checked)  # placed by _in_file
 
 
-def _codec_for(data: bytes, encoding: str) -> _Codec:
-    for bom, body in _BOMS.get(encoding, ()):
-        if data.startswith(bom):
-            return _Codec(body, bom)
-    return _Codec(encoding)
+@dataclass(frozen=True, slots=True)
+class _Attribute:
+    """The start-tag attribute a place is in: the element, the attribute, its value's span and quote."""
+
+    element: str
+    name: str
+    start: int
+    end: int
+    quote: str | None  # '"', "'" or None (unquoted)
 
 
-def _attribute_at(text: str, at: int) -> tuple[int, int, str | None] | None:
-    """The value span and quote (``"``, ``'`` or None) of the tag attribute ``at`` is inside, if any."""
+def _attribute_at(text: str, at: int) -> _Attribute | None:
+    """The attribute whose value ``at`` is inside, if ``at`` is inside a start tag."""
     tag = text.rfind("<", 0, at)
     if tag < 0 or text.rfind(">", tag, at) >= 0:
         return None
-    name = _TAG_NAME.match(text, tag)
-    if name is None:
+    element = _TAG_NAME.match(text, tag)
+    if element is None:
         return None
-    pos = name.end()
+    pos = element.end()
     while pos < len(text):
-        m = _ATTRIBUTE.match(text, pos)
+        m = ATTRIBUTE.match(text, pos)
         if m is None or m.end() == pos:
             return None
         for group, quote_char in ((2, '"'), (3, "'"), (4, None)):
             if m.group(group) is not None and m.start(group) <= at <= m.end(group):
-                return m.start(group), m.end(group), quote_char
+                return _Attribute(
+                    element.group(1).lower(), m.group(1).lower(), m.start(group), m.end(group), quote_char
+                )
         pos = m.end()
     return None
-
-
-def _attribute_name(text: str, tag: int, at: int) -> str | None:
-    name = _TAG_NAME.match(text, tag)
-    pos = name.end() if name else tag
-    while True:
-        m = _ATTRIBUTE.match(text, pos)
-        if m is None or m.end() == pos:
-            return None
-        if any(m.group(g) is not None and m.start(g) <= at <= m.end(g) for g in (2, 3, 4)):
-            return m.group(1).lower()
-        pos = m.end()
 
 
 def _attribute_value(new: str, quote_char: str | None, *, entities: bool, whole: bool) -> str:

@@ -78,6 +78,13 @@ class Location:
     text: str
     block: int = 0
 
+    @property
+    def where(self) -> str:
+        """``source:line:column``, or ``source:page N`` in a PDF: how reports point at it."""
+        if self.column is None:
+            return f"{self.source}:page {self.line}"
+        return f"{self.source}:{self.line}:{self.column}"
+
 
 @dataclass(frozen=True, slots=True)
 class Reference:

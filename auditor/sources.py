@@ -255,12 +255,13 @@ def sniff(data: bytes) -> Format:
     return Format.TEXT
 
 
+#: Byte-order marks and the codec of the bytes after each; UTF-32 LE's starts with UTF-16 LE's.
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _DECLARED = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
@@ -273,19 +274,29 @@ def decode(data: bytes, name: str) -> str:
     return decoding(data, name)[0]
 
 
-def decoding(data: bytes, name: str) -> tuple[str, str]:
-    """The text of ``data`` and the codec it was read with (``utf-8-sig``, ``utf-16``
-    and ``utf-32`` when a byte-order mark led), so that a rewrite can write it back alike."""
-    for bom, encoding in _BOMS:
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """How a document's text is written as bytes: a codec, after a byte-order mark if it had one."""
+
+    codec: str
+    bom: bytes = b""
+
+    def encode(self, text: str) -> bytes:
+        return self.bom + text.encode(self.codec)
+
+
+def decoding(data: bytes, name: str) -> tuple[str, Encoding]:
+    """The text of ``data`` and how it was encoded, so that a rewrite can write it back alike."""
+    for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding
+                return data[len(bom) :].decode(codec), Encoding(codec, bom)
             except UnicodeDecodeError:
                 break
     if b"\x00" in data[:8192]:
         raise UnreadableInput(name, "binary file, not a text document; skipped")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), Encoding("utf-8")
     except UnicodeDecodeError:
         pass
     declared = _DECLARED.search(data[:4096])
@@ -293,10 +304,10 @@ def decoding(data: bytes, name: str) -> tuple[str, str]:
         encoding = (declared.group(1) or declared.group(2)).decode("ascii")
         try:
             codec = codecs.lookup(encoding).name
-            return data.decode(codec), codec
+            return data.decode(codec), Encoding(codec)
         except (LookupError, UnicodeDecodeError):
             pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise UnreadableInput(name, "cannot decode as UTF-8 or any detected encoding; skipped")
-    return str(best), best.encoding
+    return str(best), Encoding(best.encoding)

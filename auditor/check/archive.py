@@ -30,17 +30,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from http import HTTPStatus
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
+from auditor.check.decide import status_words
 from auditor.check.failures import classify
 from auditor.check.settings import CheckSettings
 from auditor.defaults import ARCHIVE_CONCURRENCY, ARCHIVE_TIMEOUT
 from auditor.extract import Extraction
 from auditor.extract.dates import DocumentDate
+from auditor.extract.links import without_fragment
 from auditor.reference import Url
 from auditor.verdict import Status
 
@@ -160,7 +161,7 @@ class _Asker:
             return url
         if status == 404:
             return None
-        raise _Unavailable(_status_words(status))
+        raise _Unavailable(status_words(status))
 
     def _words(self, exc: BaseException) -> str:
         if isinstance(exc, TimeoutError):
@@ -175,7 +176,7 @@ def _addresses(results: Sequence[Checked], dates: Mapping[str, DocumentDate | No
         target = item.reference.target
         if item.verdict.status not in ARCHIVED or not isinstance(target, Url):
             continue
-        address = _without_fragment(target.url)
+        address = without_fragment(target.url)
         if urlsplit(address).scheme.lower() not in ("http", "https"):
             continue  # a missing local file has no archived copy
         dated = [d for loc in item.reference.locations if (d := dates.get(loc.source)) is not None]
@@ -201,7 +202,7 @@ def _with_snapshot(item: Checked, found: Mapping[str, str]) -> Checked:
     target = item.reference.target
     if item.verdict.status not in ARCHIVED or not isinstance(target, Url):
         return item
-    snapshot = found.get(_without_fragment(target.url))
+    snapshot = found.get(without_fragment(target.url))
     if snapshot is None:
         return item
     return replace(item, verdict=replace(item.verdict, archive_url=snapshot))
@@ -209,17 +210,3 @@ def _with_snapshot(item: Checked, found: Mapping[str, str]) -> Checked:
 
 def _sort_key(date: DocumentDate) -> tuple[int, int, int]:
     return (date.year, date.month or 0, date.day or 0)
-
-
-def _without_fragment(url: str) -> str:
-    try:
-        return urlunsplit(urlsplit(url)._replace(fragment=""))
-    except ValueError:
-        return url
-
-
-def _status_words(status: int) -> str:
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return str(status)

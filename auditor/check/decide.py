@@ -34,7 +34,7 @@ def decide(requested: str, trail: Trail, *, retries: int, probe: Page | None = N
         return _verdict(trail, Status.DEAD, missing, page)
     if challenge := botwall.challenge(page):
         return _verdict(trail, Status.BLOCKED, challenge + via, page)
-    words = _status_words(status)
+    words = status_words(status)
     if status in (401, 407):
         return _verdict(trail, Status.BLOCKED, f"{words}: the page needs a login \u2014 could not verify{via}", page)
     if status == 403:
@@ -95,7 +95,7 @@ def _healthy(requested: str, trail: Trail, page: Page) -> Verdict:
         reason = f"{host} link to {final}"
         return _verdict(trail, Status.SHORTENED, reason, page, suggestion=final, domain_changed=changed)
     if not hops or only_slash_differs(requested, final):
-        return _verdict(trail, Status.OK, _status_words(page.status), page)
+        return _verdict(trail, Status.OK, status_words(page.status), page)
     count = f"{len(hops)} hop{'s' if len(hops) > 1 else ''}"
     codes = ", ".join(str(h.status) for h in hops)
     if any(h.status in PERMANENT for h in hops):
@@ -115,7 +115,8 @@ def merged_note(host: str, final_host: str) -> str:
     )
 
 
-def _status_words(status: int) -> str:
+def status_words(status: int) -> str:
+    """``404 Not Found``; the bare number for a status HTTP does not name."""
     try:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:

@@ -49,6 +49,7 @@ from auditor.crawl.scope import page_key
 from auditor.defaults import DEFAULT_REGIONS
 from auditor.extract import Extraction, extract_sources
 from auditor.extract.domains import host_of
+from auditor.extract.links import without_fragment
 from auditor.reference import Email, Phone, Reference, Url, merge
 from auditor.sources import EXTENSIONS, Format, Source
 from auditor.verdict import Finding, FindingKind, PageFacts, Status, Verdict
@@ -214,7 +215,7 @@ class Checker:
         started = time.monotonic()
         references = list(references)
         self._with_fragments = {
-            _without_fragment(ref.target.url)
+            without_fragment(ref.target.url)
             for ref in references
             if isinstance(ref.target, Url) and urlsplit(ref.target.url).fragment
         }
@@ -317,12 +318,12 @@ class Checker:
         url = target.url
         scheme = urlsplit(url).scheme.lower()
         if scheme == "file":
-            wants_anchors = _without_fragment(url) in self._with_fragments
+            wants_anchors = without_fragment(url) in self._with_fragments
             return await asyncio.to_thread(_local, url, wants_anchors)
         skipped = self._skipped(url, scheme)
         if skipped is not None:
             return _Outcome(skipped, "", False, False)
-        address = _without_fragment(url)
+        address = without_fragment(url)
         key = (address, schemeless)  # typed without a scheme, it may fall back to http
         task = self._urls.get(key)
         if task is None and self._aliases and not schemeless:
@@ -478,13 +479,6 @@ def _round_robin_by_host(references: list[Reference]) -> Iterator[int]:
                 yield i
                 still.append(queue)
         queues = still
-
-
-def _without_fragment(url: str) -> str:
-    try:
-        return urlunsplit(urlsplit(url)._replace(fragment=""))
-    except ValueError:
-        return url
 
 
 def _with_fragment_of(url: str, suggestion: str) -> str:

@@ -51,7 +51,8 @@ _BLOCKS = {
 }  # fmt: skip
 _BLOCK_PARENTS = (_BLOCKS - {"td", "th", "html"}) | {"head"}
 _RAW_TEXT = {"script", "style", "textarea", "title"}
-_ATTRIBUTE = re.compile(r"""\s*([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+#: One attribute of a start tag: its name, then its value double-, single- or un-quoted (groups 2, 3, 4).
+ATTRIBUTE = re.compile(r"""\s*([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"\s]+)", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -79,7 +80,7 @@ class _Cursor:
         tag = _Tag(m.start())
         pos = m.end()
         while True:
-            a = _ATTRIBUTE.match(self.text, pos)
+            a = ATTRIBUTE.match(self.text, pos)
             if a is None or a.end() == pos:
                 break
             name_ = a.group(1).lower()

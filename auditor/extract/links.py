@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from auditor.extract.domains import has_public_suffix, host_of, registrable_domain
 from auditor.extract.phones import PhoneChoice, parse_number
@@ -21,6 +21,14 @@ from auditor.reference import Email, Url
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _IGNORED_SCHEMES = ("javascript:", "data:", "about:", "blob:", "vbscript:", "cid:")
+
+
+def without_fragment(url: str) -> str:
+    """``url`` without its ``#fragment``: the page a browser asks for (a URL that will not split stays as is)."""
+    try:
+        return urlunsplit(urlsplit(url)._replace(fragment=""))
+    except ValueError:
+        return url
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,8 +206,7 @@ def to_text(
         lines.append(styled(f"{status.value} ({len(items)})", status, bold=True))
         for item in items:
             loc = item.reference.locations[0]
-            where = f"{loc.source}:{loc.line}" + (f":{loc.column}" if loc.column else "")
-            lines.append(f"  {where}  {item.reference.text}")
+            lines.append(f"  {loc.where}  {item.reference.text}")
             lines.append(f"      {item.verdict.reason}")
             if item.verdict.suggestion:
                 lines.append(f"      \u2192 {item.verdict.suggestion}")

@@ -106,7 +106,7 @@ def _lines(
         yield f"left for a person ({len(left)}):"
         for item in left:
             verdict = item.checked.verdict
-            where = ", ".join(_where(loc) for loc in item.locations[:3])
+            where = ", ".join(loc.where for loc in item.locations[:3])
             if len(item.locations) > 3:
                 where += f" and {len(item.locations) - 3} more"
             yield f"  {where}  {styled(verdict.status.value, verdict.status)}  {item.checked.reference.text}"
@@ -140,10 +140,6 @@ def _merged(item: Checked) -> str:
     target = item.reference.target
     old = host_of(target.url) if isinstance(target, Url) else ""
     return merged_note(old, host_of(item.verdict.suggestion or ""))
-
-
-def _where(loc: Location) -> str:
-    return f"{loc.source}:{loc.line}" + (f":{loc.column}" if loc.column else "")
 
 
 def _places(n: int) -> str:

@@ -68,12 +68,6 @@ def to_json(extraction: Extraction) -> str:
     return jsondoc.dumps(to_dict(extraction))
 
 
-def _where(location: Location) -> str:
-    if location.column is None:
-        return f"{location.source}:page {location.line}"
-    return f"{location.source}:{location.line}:{location.column}"
-
-
 def to_text(extraction: Extraction) -> str:
     """One line per reference: where it first is, its kind, its value, and how it is written."""
     rows = []
@@ -81,7 +75,7 @@ def to_text(extraction: Extraction) -> str:
         first = ref.locations[0]
         more = f"  (+{len(ref.locations) - 1} more)" if len(ref.locations) > 1 else ""
         written = f"  \u2190 {ref.text}" if ref.text != ref.target.key else ""
-        rows.append((_where(first), ref.kind.value, ref.target.key + written + more))
+        rows.append((first.where, ref.kind.value, ref.target.key + written + more))
     if not rows:
         return ""
     width = max(len(r[0]) for r in rows)
