@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import hashlib
 import html
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -235,7 +234,7 @@ def write_fixes(plan: FixPlan) -> Written:
         except OSError as exc:
             failures.append((file, f"cannot read it again: {exc.strerror or exc}"))
             continue
-        if hashlib.sha256(now).digest() != hashlib.sha256(file.original).digest():
+        if now != file.original:  # the bytes themselves: stricter than their hash, and already at hand
             conflicts.append(file)
             continue
         if not path.stat().st_mode & 0o222:  # a rename would replace it anyway; read-only says "leave me"

@@ -508,3 +508,12 @@ def test_fail_on_nothing_lets_dead_references_pass(web: dict[str, Any]) -> None:
     assert result.exit_code == 0, result.output
     assert "dead  https://www.sarcoma-uk.org/leaflet.pdf" in result.stdout  # still listed for a person
     assert Path("leaflet.txt").read_bytes() == (DATA / "leaflet.fixed.txt").read_bytes()
+
+
+def test_no_network_rewrites_nothing(web: dict[str, Any]) -> None:
+    web["sites"] = {}  # no host answers: an outage, not a leaflet full of dead links
+    result = fix("leaflet.txt", "page.md")
+    assert result.exit_code == 3
+    assert "the network is unavailable" in result.stderr
+    assert Path("leaflet.txt").read_bytes() == (DATA / "leaflet.txt").read_bytes()
+    assert Path("page.md").read_bytes() == (DATA / "page.md").read_bytes()
