@@ -641,7 +641,7 @@ def fix(
     for note in audit.run.notes:
         _warn(note)
     if audit.run.network_unavailable:
-        click.echo("auditor: the network is unavailable; nothing was judged moved or dead, nothing rewritten (exit 3)", err=True)
+        click.echo("auditor: the network is unavailable; nothing was rewritten (exit 3)", err=True)
         sys.exit(EXIT_NETWORK)
     plan = plan_fixes(sources, before, audit.run, only)
     written = None if dry_run else write_fixes(plan)

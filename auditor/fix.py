@@ -48,6 +48,10 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _TAG_NAME = re.compile(r"<([A-Za-z][^\s/>]*)")
 _LINK_TEXT_END = re.compile(r"\s*</a\s*>", re.IGNORECASE)
 _DEFINITION = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:\n[ \t]*)?<?$")
+#: How far back a start tag is looked for, and a link text that repeats its address: the
+#: searches stay local, so a long document costs linear time, not quadratic.
+_LONGEST_TAG = 16_384
+_LONGEST_LABEL = 4_096
 #: Characters an unquoted HTML attribute value cannot hold.
 _UNQUOTED_UNSAFE = re.compile(r"[\s\"'=<>`]")
 
@@ -374,11 +378,11 @@ class _FileWork:
         """A link's visible text that repeats its old address, to get the new one too."""
         text = self.norm
         if form in (Form.MARKDOWN_LINK, Form.MARKDOWN_ANGLE):
-            opening = text.rfind("](", 0, start)
+            opening = text.rfind("](", max(0, start - 64), start)  # only spaces or "<" may come between
             between = text[opening + 2 : start]
             if opening < 0 or between.strip(" \t\n<"):
                 return
-            label_start = text.rfind("[", 0, opening) + 1
+            label_start = text.rfind("[", max(0, opening - _LONGEST_LABEL), opening) + 1
             label = text[label_start:opening]
             if label_start > 0 and "[" not in label and "]" not in label and _same_address(label, written):
                 yield _Label(label_start, opening, label, markdown=True)
@@ -436,7 +440,7 @@ class _Attribute:
 
 def _attribute_at(text: str, at: int) -> _Attribute | None:
     """The attribute whose value ``at`` is inside, if ``at`` is inside a start tag."""
-    tag = text.rfind("<", 0, at)
+    tag = text.rfind("<", max(0, at - _LONGEST_TAG), at)
     if tag < 0 or text.rfind(">", tag, at) >= 0:
         return None
     element = _TAG_NAME.match(text, tag)
