@@ -162,6 +162,16 @@ def test_an_archive_that_is_down_is_asked_once_and_said_once(
     assert not audit.run.network_unavailable  # the archive's DNS failure is not an outage
 
 
+@pytest.mark.parametrize("fmt", [ReportFormat.JSON, ReportFormat.HTML], ids=["json notes", "html banner"])
+def test_the_reports_say_the_archive_did_not_answer(tmp_path: Path, fmt: ReportFormat) -> None:
+    audit, _ = check(tmp_path, {"doc.txt": MANY_DEAD}, {"*": status(503)})
+    shown = render(fmt, audit.extraction, audit.run, DEFAULT_FAIL_ON)
+    if fmt is ReportFormat.JSON:
+        assert json.loads(shown)["notes"] == list(audit.run.notes)
+    else:
+        assert '<p class="banner tone-warn">the archive at archive.test did not answer (503' in shown
+
+
 def test_an_archive_that_fails_midway_keeps_what_it_found_and_says_how_many(tmp_path: Path) -> None:
     first = "https://www.example.org/gone-0"
     archive = {f"/web/{first}": redirect(302, f"/web/2013/{first}"), "*": status(503)}

@@ -4,7 +4,8 @@ JSON ``auditor/report/1`` is the issue-2 reference shape plus ``status``, ``reas
 ``http_status``, ``final_url``, ``redirects``, ``suggestion``, ``domain_changed``,
 ``findings``, ``checked_at``, ``elapsed_ms``, ``cached``, ``archive_url`` (an archived
 copy of a dead, soft-404 or parked page, or null) (phones: ``listed_on``, ``found``); a
-``summary`` with ``total``, ``by_status`` and ``broken``; and ``network_unavailable``.
+``summary`` with ``total``, ``by_status`` and ``broken``; ``network_unavailable``; and
+``notes``, warnings about the run itself (the web archive did not answer).
 
 With a history (``auditor run``) each reference also has ``previous_status`` (null on
 first sight), ``first_seen``, ``status_since`` and ``confirmed`` (false while a
@@ -145,6 +146,7 @@ def to_dict(
             "still_broken": sorted(history.still_broken),
         }
     document["network_unavailable"] = run.network_unavailable
+    document["notes"] = list(run.notes)  # about the run itself: the web archive did not answer
     document["references"] = references
     document["problems"] = problems_to_list(extraction)
     return document

@@ -197,6 +197,7 @@ class ReportView:
     elapsed: str
     requests: int
     network_unavailable: bool
+    notes: tuple[str, ...]  # about the run itself (the web archive did not answer)
     total: int
     failing: int
     tiles: tuple[Tile, ...]
@@ -264,6 +265,7 @@ def build_view(
         elapsed=f"{run.elapsed_ms / 1000:.1f} s",
         requests=run.requests,
         network_unavailable=run.network_unavailable,
+        notes=tuple(_clean(note) for note in run.notes),
         total=len(rows),
         failing=sum(1 for row in rows if row.failing),
         tiles=tuple(Tile(s, LOOKS[s], counts[s], s in fail_on) for s in SEVERITY if counts[s]),
