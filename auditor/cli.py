@@ -647,11 +647,10 @@ def fix(
     written = None if dry_run else write_fixes(plan)
     if dry_run:
         click.echo(plan.diff(), nl=False)
+    left = fixes.left_for_a_person(plan, audit.run, fail_on)
     if not quiet:
         colour = use_colour(sys.stderr if dry_run else sys.stdout)  # a dry run's stdout is the diff alone
-        text = fixes.to_text(plan, audit.run, fail_on, written=written, colour=colour)
-        click.echo(text, nl=False, color=colour, err=dry_run)
-    left = fixes.left_for_a_person(plan, audit.run, fail_on)
+        click.echo(fixes.to_text(plan, left, written=written, colour=colour), nl=False, color=colour, err=dry_run)
     failing = any(item.checked.verdict.status in fail_on for item in left) or bool(plan.unfixed)
     unwritten = bool(written.conflicts or written.failures) if written is not None else bool(plan.changed)
     if audit.extraction.problems:

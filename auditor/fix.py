@@ -28,7 +28,7 @@ import difflib
 import html
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import quote, urlsplit
 
@@ -36,7 +36,7 @@ from auditor.check.engine import Checked, CheckRun
 from auditor.errors import AuditorError, UnreadableInput
 from auditor.extract.html import ATTRIBUTE
 from auditor.reference import Location, Url
-from auditor.sources import Encoding, Format, Source, decoding, sniff
+from auditor.sources import Encoding, Format, Source, decoding, sniff, with_newlines
 from auditor.verdict import Status
 from auditor.write import write_atomic
 
@@ -166,7 +166,7 @@ class Written:
 
     written: tuple[FilePlan, ...] = ()
     conflicts: tuple[FilePlan, ...] = ()
-    failures: tuple[tuple[FilePlan, str], ...] = field(default_factory=tuple)
+    failures: tuple[tuple[FilePlan, str], ...] = ()
 
 
 def fixable_sources(sources: Iterable[Source]) -> list[Source]:
@@ -211,6 +211,7 @@ def plan_fixes(
         verdict, ref = checked.verdict, checked.reference
         if verdict.status not in FIXABLE or not verdict.suggestion or not isinstance(ref.target, Url):
             continue
+        old_url, new_url = ref.target.url, verdict.suggestion
         for location in ref.locations:
             if verdict.status not in only:
                 unfixed.append(Unfixed(location, checked, f"{verdict.status.value} is left out by --only"))
@@ -219,7 +220,7 @@ def plan_fixes(
             if work is None:
                 unfixed.append(Unfixed(location, checked, "not in the files being fixed"))
                 continue
-            why = work.add(location, checked)
+            why = work.add(location, checked, old_url, new_url)
             if why is not None:
                 unfixed.append(Unfixed(location, checked, why))
     plans = [work.plan(unfixed) for work in files.values()]
@@ -285,21 +286,19 @@ class _FileWork:
         self.encoding = encoding
         # The extractor saw the text with every line end as "\n": same lines, same columns.
         self.lines = [0, *(m.end() for m in _LINE_END.finditer(self.text))]
-        self.norm = _LINE_END.sub("\n", self.text)
+        self.norm = with_newlines(self.text)
         self.norm_lines = [0, *(m.end() for m in re.finditer("\n", self.norm))]
 
-    def add(self, location: Location, checked: Checked) -> str | None:
-        """Plan the rewrite of ``checked`` at ``location``; None when planned, else why not."""
+    def add(self, location: Location, checked: Checked, old_url: str, new_url: str) -> str | None:
+        """Plan the rewrite of ``checked`` (``old_url`` to ``new_url``) at ``location``; None when
+        planned, else why not."""
         if self.problem is not None:
             return self.problem
-        suggestion = checked.verdict.suggestion or ""
         span = self._find(location)
         if span is None:
             return f"{location.text!r} is not written at line {location.line}, column {location.column}"
         start, end = span
-        target = checked.reference.target
-        old_url = target.url if isinstance(target, Url) else ""
-        new = _written_like(self.norm[start:end], old_url, suggestion)
+        new = _written_like(self.norm[start:end], old_url, new_url)
         form, escaped = self._escaped(start, end, new)
         line, column = location.line, location.column or 1
         self.rewrites.append(Rewrite(start, end, self.norm[start:end], escaped, line, column, form, checked))

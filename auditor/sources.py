@@ -214,9 +214,12 @@ def read(
         fmt = source.format or sniff(data)
     if fmt is Format.PDF:
         return Document(source, fmt, "", data, url)
-    text = decode(data, source.name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Document(source, fmt, text, data, url)
+    return Document(source, fmt, with_newlines(decode(data, source.name)), data, url)
+
+
+def with_newlines(text: str) -> str:
+    """``text`` with every line end (CRLF, CR) as ``\\n``: how documents are read, and located in."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def content_format(content_type: str) -> Format | None:

@@ -182,7 +182,7 @@ def _addresses(results: Sequence[Checked], dates: Mapping[str, DocumentDate | No
         dated = [d for loc in item.reference.locations if (d := dates.get(loc.source)) is not None]
         if (earlier := wanted.get(address)) is not None:
             dated.append(earlier)  # the same address, written with another #fragment
-        wanted[address] = min(dated, key=_sort_key, default=None)
+        wanted[address] = min(dated, key=DocumentDate.sort_key, default=None)
     return wanted
 
 
@@ -206,7 +206,3 @@ def _with_snapshot(item: Checked, found: Mapping[str, str]) -> Checked:
     if snapshot is None:
         return item
     return replace(item, verdict=replace(item.verdict, archive_url=snapshot))
-
-
-def _sort_key(date: DocumentDate) -> tuple[int, int, int]:
-    return (date.year, date.month or 0, date.day or 0)

@@ -31,7 +31,8 @@ class DocumentDate:
     def from_date(cls, date: dt.date) -> DocumentDate:
         return cls(date.year, date.month, date.day)
 
-    def _sort_key(self) -> tuple[int, int, int]:
+    def sort_key(self) -> tuple[int, int, int]:
+        """Earlier dates first; a missing month or day sorts before any given one."""
         return (self.year, self.month or 0, self.day or 0)
 
 
@@ -149,9 +150,9 @@ def stated_date(text: str, today: dt.date | None = None) -> DocumentDate | None:
             tail = _RANGE_END.match(text, end)
             if tail:
                 date = DocumentDate(int(tail.group(1)))
-        if date._sort_key() > (today.year, today.month, today.day) or date.year < 1900:
+        if date.sort_key() > (today.year, today.month, today.day) or date.year < 1900:
             continue
-        if best is None or rank < best[0] or (rank == best[0] and date._sort_key() > best[1]._sort_key()):
+        if best is None or rank < best[0] or (rank == best[0] and date.sort_key() > best[1].sort_key()):
             best = (rank, date)
     return best[1] if best else None
 

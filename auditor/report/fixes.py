@@ -9,7 +9,7 @@ not be rewritten, with why.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from auditor.check.decide import merged_note
@@ -53,24 +53,16 @@ def _why(item: Checked) -> str:
     return ""
 
 
-def to_text(
-    plan: FixPlan,
-    run: CheckRun,
-    fail_on: Collection[Status],
-    *,
-    written: Written | None,
-    colour: bool = False,
-) -> str:
-    """The rewrites by file, the files not written, then what is left for a person; a last summary line.
+def to_text(plan: FixPlan, left: Sequence[Left], *, written: Written | None, colour: bool = False) -> str:
+    """The rewrites by file, the files not written, then what is left for a person
+    (:func:`left_for_a_person`); a last summary line.
 
     ``written`` is None for a dry run (the diff shows the rewrites; "would rewrite").
     """
-    return "\n".join(_lines(plan, run, fail_on, written, colour)) + "\n"
+    return "\n".join(_lines(plan, left, written, colour)) + "\n"
 
 
-def _lines(
-    plan: FixPlan, run: CheckRun, fail_on: Collection[Status], written: Written | None, colour: bool
-) -> Iterator[str]:
+def _lines(plan: FixPlan, left: Sequence[Left], written: Written | None, colour: bool) -> Iterator[str]:
     def styled(text: str, status: Status, *, bold: bool = False) -> str:
         return paint(text, status, bold=bold) if colour else text
 
@@ -100,7 +92,6 @@ def _lines(
             )
         for file, why in written.failures:
             yield f"not rewritten: {file.name}: {why}"
-    left = left_for_a_person(plan, run, fail_on)
     if left:
         yield ""
         yield f"left for a person ({len(left)}):"
