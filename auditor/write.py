@@ -49,10 +49,9 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except OSError as exc:
         raise AuditorError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
-        with (
-            os.fdopen(fd, "wb") if isinstance(content, bytes) else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-        ) as out:
-            out.write(content)
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, _mode_for(path))

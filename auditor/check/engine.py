@@ -474,9 +474,9 @@ def _round_robin_by_host(references: list[Reference]) -> Iterator[int]:
     while queues:
         still = []
         for queue in queues:
-            i = next(queue, None)
-            if i is not None:
-                yield i
+            index = next(queue, None)
+            if index is not None:
+                yield index
                 still.append(queue)
         queues = still
 

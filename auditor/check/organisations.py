@@ -143,9 +143,9 @@ def associate(
         if not isinstance(ref.target, Phone):
             continue
         number = ref.target.e164
-        org = by_number.get(number)
-        if org is not None:
-            associations[number] = Association(_unique((org.url, *org.pages)), org.name)
+        listed = by_number.get(number)
+        if listed is not None:
+            associations[number] = Association(_unique((listed.url, *listed.pages)), listed.name)
             continue
         pages: list[str] = []
         named: str | None = None

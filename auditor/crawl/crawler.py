@@ -270,10 +270,10 @@ class Crawler:
     async def _content(self, url: str, page: Page, depth: int) -> PageContent | None:
         content_type = page.headers.get("content-type", "")
         declared = content_format(content_type)
-        fmt = declared or sniff(page.body)
+        fmt: Format | None = declared or sniff(page.body)
         if declared is None and fmt is Format.TEXT and content_type and not content_type.startswith("text/"):
             fmt = None  # an image, an archive: sniffing calls anything "text", the server knew better
-        if fmt not in READ_FORMATS:
+        if fmt is None or fmt not in READ_FORMATS:
             if depth == 0:
                 self._warn(f"{url} is not a document ({content_type or 'no content type'}): nothing to read or follow")
             return None

@@ -64,11 +64,11 @@ def parse_sitemap(url: str, data: bytes) -> Sitemap:
         pages, sitemaps, problem = _read_text(url, head)
     if problem:
         problems.append(problem)
-    pages, more_pages = _limited(pages)
-    sitemaps, more_sitemaps = _limited(sitemaps)
+    kept_pages, more_pages = _limited(pages)
+    kept_sitemaps, more_sitemaps = _limited(sitemaps)
     if more_pages or more_sitemaps:
         problems.append(f"more than {MAX_SITEMAP_URLS:,} URLs, the sitemaps.org limit: the rest were left out")
-    return Sitemap(url, pages, sitemaps, _joined(problems))
+    return Sitemap(url, kept_pages, kept_sitemaps, _joined(problems))
 
 
 def _gunzip(data: bytes) -> tuple[bytes, str | None]:

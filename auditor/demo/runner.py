@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from auditor.audit import AuditOutcome, run_audit, utc_now
-from auditor.config import load
+from auditor.config import Config, load
 from auditor.write import write_atomic
 
 #: Fast and patient enough for a web on this machine.
@@ -32,7 +32,7 @@ async def run_demo(folder: Path) -> AuditOutcome:
     return await _audit(config, last_week=False, now=now)
 
 
-async def _audit(config, *, last_week: bool, now: dt.datetime) -> AuditOutcome:  # type: ignore[no-untyped-def]
+async def _audit(config: Config, *, last_week: bool, now: dt.datetime) -> AuditOutcome:
     from auditor.demo import demo_web
 
     async with demo_web(last_week=last_week, today=now.date()) as web:

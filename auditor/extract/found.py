@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from auditor.extract.domains import host_of, region_of
 from auditor.extract.phones import PhoneChoice, PhoneMatch, choose, find_phones
 from auditor.extract.scan import Match, find_addresses
-from auditor.reference import Email, Location, Reference, Url, merge
+from auditor.reference import Email, Location, Phone, Reference, Url, merge
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +60,12 @@ def finish(found: Iterable[Found], source: str) -> list[Reference]:
     hints.sort()
     refs: list[Reference] = []
     for f in found:
-        target = f.target
-        if isinstance(target, PhoneChoice):
-            target = choose(target, _nearest_regions(hints, f)) if len(target.options) > 1 else target.options[0]
+        target: Url | Email | Phone
+        if isinstance(f.target, PhoneChoice):
+            options = f.target.options
+            target = choose(f.target, _nearest_regions(hints, f)) if len(options) > 1 else options[0]
+        else:
+            target = f.target
         location = Location(source, f.line, f.column, f.context, f.text, f.block)
         refs.append(Reference(target, f.text, (location,)))
     return merge(refs)

@@ -193,7 +193,7 @@ def extract_html(
                 yield from prose(parent, el.tail, link)
             continue
         if not isinstance(tag, str):  # comment or processing instruction
-            cursor.skip_past("-->" if tag is etree.Comment else "?>")
+            cursor.skip_past("-->" if isinstance(el, etree._Comment) else "?>")
             stack.append((el, True, in_code, link))
             continue
         name = tag.lower()

@@ -10,6 +10,7 @@ spans, fenced or indented code is read.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -154,16 +155,10 @@ def extract_markdown(text: str, base: LinkBase, regions: Sequence[str]) -> Itera
                 shift = offsets[min(cell, len(offsets) - 1)]
                 cell += 1
 
-                def context(start: int, end: int, row_text: str = row_text, shift: int = shift) -> str:
-                    return window(
-                        row_text[: shift + start], row_text[shift + start : shift + end], row_text[shift + end :]
-                    )
-
+                context: Callable[[int, int], str] = functools.partial(_cell_context, row_text, shift)
             else:
                 block = next(blocks)
-
-                def context(start: int, end: int, content: str = token.content) -> str:
-                    return sentence_around(content, start, end)
+                context = functools.partial(sentence_around, token.content)
 
             token.children = []
             md.inline.parse(token.content, md, env, token.children)
@@ -171,9 +166,14 @@ def extract_markdown(text: str, base: LinkBase, regions: Sequence[str]) -> Itera
             token.children = None
             yield from map(located, found)
         elif token.type == "html_block" and token.map:
-            found = html.extract_html(token.content, base, regions, line_offset=token.map[0], blocks=blocks)
-            yield from map(located, found)
+            embedded = html.extract_html(token.content, base, regions, line_offset=token.map[0], blocks=blocks)
+            yield from map(located, embedded)
     yield from map(located, _definitions(env, source_lines, blocks, base, regions))
+
+
+def _cell_context(row_text: str, shift: int, start: int, end: int) -> str:
+    """The context of a table cell's reference: its row, the cell starting ``shift`` into it."""
+    return window(row_text[: shift + start], row_text[shift + start : shift + end], row_text[shift + end :])
 
 
 def _inline(
@@ -204,13 +204,13 @@ def _inline(
                 start, end = child.meta["dest"]
                 written = content[start:end]
                 href = unescapeAll(written)  # [x](V8_\(engine\)) links to V8_(engine)
-                if child.markup == "autolink" and child.attrs.get("href", "").startswith("mailto:"):
+                if child.markup == "autolink" and str(child.attrs.get("href", "")).startswith("mailto:"):
                     href = f"mailto:{written}"  # <info@example.org>
                 targets = resolve(href, base, regions)
                 for target in targets:
                     add(target, written, start, end)
             else:  # a reference link: its definition is the reference
-                targets = resolve(child.attrs.get("href", ""), base, regions)
+                targets = resolve(str(child.attrs.get("href", "")), base, regions)
             if "label" in child.meta and child.type == "link_open":
                 start, end = child.meta["label"]
                 for m in scan(content[start:end], regions, markdown=True):

@@ -128,8 +128,8 @@ def find_phones(text: str, regions: Sequence[str], masked: Iterable[tuple[int, i
 
     for lo, hi in _windows(scan, _shortest(tuple(regions))):
         for region in regions:
-            for m in PhoneNumberMatcher(scan[lo:hi], region, leniency=Leniency.VALID):
-                add(lo + m.start, lo + m.end, region, m.number)
+            for match in PhoneNumberMatcher(scan[lo:hi], region, leniency=Leniency.VALID):
+                add(lo + match.start, lo + match.end, region, match.number)
     if _DIGIT.search(scan):
         for m in _VANITY.finditer(scan):
             raw = m.group()
@@ -175,6 +175,7 @@ def _shortest(regions: tuple[str, ...]) -> int:
         length
         for region in regions
         if (meta := phonenumbers.PhoneMetadata.metadata_for_region(region)) is not None
+        and meta.general_desc is not None
         for length in meta.general_desc.possible_length
         if length > 0
     ]
