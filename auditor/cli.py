@@ -279,6 +279,13 @@ _no_archive = click.option(
 )
 
 
+_offline_ok = click.option(
+    "--offline-ok",
+    is_flag=True,
+    help="No network is no failure: say so and exit 0 (or 1 for what failed without it: a missing local file).",
+)
+
+
 _config_option = click.option(
     "--config",
     "config_path",
@@ -471,6 +478,7 @@ def demo(folder: str) -> None:
     help="The history file the cache lives in (with --cache).",
 )
 @_no_archive
+@_offline_ok
 @click.option("--no-progress", is_flag=True, help="No progress bar (drawn on stderr only when it is a terminal).")
 @click.option(
     "-q", "--quiet", is_flag=True, help="No progress bar, no text summary: the exit code, errors and warnings only."
@@ -520,12 +528,21 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
     elif not quiet:  # coloured for a terminal; files written with -o never are
         colour = use_colour(sys.stdout)
         click.echo(checked.to_text(run, fail_on, colour=colour, crawls=extraction.crawls), nl=False, color=colour)
+    reached = run.results
     if run.network_unavailable:
-        click.echo("auditor: the network is unavailable; nothing was called dead (exit 3)", err=True)
-        sys.exit(EXIT_NETWORK)
+        if not settings.offline_ok:
+            click.echo("auditor: the network is unavailable; nothing was called dead (exit 3)", err=True)
+            sys.exit(EXIT_NETWORK)
+        reached = tuple(item for item in run.results if not run.unreached(item))
+        click.echo(_offline_note(len(run.results) - len(reached), "checked"), err=True)
     if extraction.problems:
         sys.exit(EXIT_INPUT)
-    sys.exit(EXIT_FAILING if any(item.verdict.status in fail_on for item in run.results) else EXIT_OK)
+    sys.exit(EXIT_FAILING if any(item.verdict.status in fail_on for item in reached) else EXIT_OK)
+
+
+def _offline_note(unreached: int, done: str) -> str:
+    what = "reference" if unreached == 1 else "references"
+    return f"auditor: the network is unavailable: {unreached} {what} not {done}; that fails nothing (--offline-ok)"
 
 
 def _site(crawl: bool, depth: int | None, max_pages: int | None, scope: str | None) -> Site | None:
@@ -590,6 +607,7 @@ def _fixable(_ctx: click.Context, _param: click.Parameter, value: str) -> frozen
     help=f"Check as this targets.yaml's checks: say (default: ./{DEFAULT_CONFIG} when there is one).",
 )
 @_no_archive
+@_offline_ok
 @_checking(with_defaults=False)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Nothing but the diff (--dry-run), errors and warnings.")
@@ -641,8 +659,12 @@ def fix(
     for note in audit.run.notes:
         _warn(note)
     if audit.run.network_unavailable:
-        click.echo("auditor: the network is unavailable; nothing was rewritten (exit 3)", err=True)
-        sys.exit(EXIT_NETWORK)
+        if not settings.offline_ok:
+            click.echo("auditor: the network is unavailable; nothing was rewritten (exit 3)", err=True)
+            sys.exit(EXIT_NETWORK)
+        unreached = sum(1 for item in audit.run.results if audit.run.unreached(item))
+        click.echo(_offline_note(unreached, "checked, nothing rewritten"), err=True)
+        sys.exit(EXIT_INPUT if audit.extraction.problems else EXIT_OK)
     plan = plan_fixes(sources, before, audit.run, only)
     written = None if dry_run else write_fixes(plan)
     if dry_run:

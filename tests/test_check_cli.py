@@ -13,7 +13,7 @@ import auditor.cli
 from auditor.check.engine import extract_with_pages
 from auditor.cli import main
 from auditor.extract import Extraction
-from auditor.fakeweb import FakeWeb, not_found, page, redirect
+from auditor.fakeweb import FakeWeb, not_found, page, redirect, unresolvable
 from auditor.sources import resolve_inputs
 from tests.conftest import through_fake_web
 
@@ -40,6 +40,7 @@ def run(tmp_path: Path, text: str, *args: str) -> tuple[int, str, str]:
     doc = tmp_path / "leaflet.md"
     doc.write_text(text)
     result = CliRunner().invoke(main, ["check", str(doc), "--retries", "0", "--host-request-interval", "0", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -67,6 +68,43 @@ def test_exit_3_when_the_network_is_down(tmp_path: Path, web: dict) -> None:
     code, _, err = run(tmp_path, "https://www.cancer.gov/ and https://www.sarcoma-uk.org/support")
     assert code == 3
     assert "network is unavailable" in err
+
+
+OFFLINE = {"www.cancer.gov": unresolvable(), "www.sarcoma-uk.org": unresolvable()}
+ONE_OFFLINE = {"www.cancer.gov": unresolvable()}
+NOT_CHECKED = "not checked; that fails nothing (--offline-ok)"
+
+
+@pytest.mark.parametrize(
+    ("sites", "text", "flags", "code", "said"),
+    [
+        (ONE_OFFLINE, "https://www.cancer.gov/types", [], 1, ""),
+        (ONE_OFFLINE, "https://www.cancer.gov/types", ["--offline-ok"], 0, f"1 reference {NOT_CHECKED}"),
+        (OFFLINE, "https://www.cancer.gov/ and https://www.sarcoma-uk.org/x", ["--offline-ok"], 0, NOT_CHECKED),
+        ({}, "https://www.cancer.gov/types", ["--offline-ok"], 1, ""),
+        (ONE_OFFLINE, "https://www.cancer.gov/ and [form](missing.pdf)", ["--offline-ok"], 1, NOT_CHECKED),
+        (sites(), "https://www.sarcoma-uk.org/leaflet.pdf", ["--offline-ok"], 1, ""),
+        (sites(), "https://www.sarcoma-uk.org/support", ["--offline-ok"], 0, ""),
+    ],
+    ids=[
+        "one host out for now is that host's problem",
+        "--offline-ok: one host out for now is the network",
+        "--offline-ok: every host out is the network",
+        "--offline-ok: a domain that does not exist still fails",
+        "--offline-ok: a missing local file still fails",
+        "--offline-ok: online, a dead page still fails",
+        "--offline-ok: online and fine",
+    ],
+)
+def test_offline_ok_lets_a_machine_without_network_pass(
+    tmp_path: Path, web: dict, sites: dict, text: str, flags: list[str], code: int, said: str
+) -> None:
+    web["sites"] = sites
+    got, _, err = run(tmp_path, text, *flags)
+    assert got == code, err
+    assert said in err
+    if not said:
+        assert "--offline-ok" not in err
 
 
 def test_exit_2_for_bad_input_before_any_request(tmp_path: Path, web: dict) -> None:

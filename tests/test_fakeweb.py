@@ -32,6 +32,7 @@ from auditor.fakeweb import (
     sequence,
     slow,
     status,
+    unresolvable,
 )
 
 HOST = "www.example.org"
@@ -66,6 +67,7 @@ def declare() -> dict:
         "bare.example.org": {"/": page("only the root")},
         "expired.example.org": {"/": page("stale")},
         "down.example.org": refused(),
+        "offline.example.org": unresolvable(),
     }
 
 
@@ -201,6 +203,14 @@ async def test_undeclared_host_is_a_dns_failure(web: FakeWeb, session: aiohttp.C
     with pytest.raises(aiohttp.ClientConnectorDNSError) as caught:
         await fetch(session, web.url("nowhere.example.org"))
     assert isinstance(caught.value.os_error, socket.gaierror)
+    assert caught.value.os_error.errno == socket.EAI_NONAME
+
+
+@pytest.mark.asyncio
+async def test_unresolvable_host_fails_its_lookup_for_now(web: FakeWeb, session: aiohttp.ClientSession) -> None:
+    with pytest.raises(aiohttp.ClientConnectorDNSError) as caught:
+        await fetch(session, web.url("offline.example.org"))
+    assert caught.value.os_error.errno == socket.EAI_AGAIN  # "try again": what a machine without network says
 
 
 @pytest.mark.parametrize(

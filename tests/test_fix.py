@@ -27,7 +27,7 @@ from auditor.check.engine import Checked, CheckRun, check_sources
 from auditor.cli import main
 from auditor.demo import DEMO_LEAFLET, demo_web
 from auditor.extract import extract_sources
-from auditor.fakeweb import html_page, not_found, redirect, refused
+from auditor.fakeweb import html_page, not_found, redirect, refused, unresolvable
 from auditor.fix import (
     FIXABLE,
     Form,
@@ -517,3 +517,13 @@ def test_no_network_rewrites_nothing(web: dict[str, Any]) -> None:
     assert "the network is unavailable" in result.stderr
     assert Path("leaflet.txt").read_bytes() == (DATA / "leaflet.txt").read_bytes()
     assert Path("page.md").read_bytes() == (DATA / "page.md").read_bytes()
+
+
+def test_no_network_with_offline_ok_rewrites_nothing_and_passes(web: dict[str, Any]) -> None:
+    # A pre-commit hook on a machine without network: it says so and does not block the commit.
+    web["sites"] = {host: unresolvable() for host in sites()}
+    result = fix("--dry-run", "--offline-ok", "leaflet.txt")
+    assert result.exit_code == 0
+    assert result.stdout == ""  # no diff
+    assert "not checked, nothing rewritten; that fails nothing (--offline-ok)" in result.stderr
+    assert Path("leaflet.txt").read_bytes() == (DATA / "leaflet.txt").read_bytes()

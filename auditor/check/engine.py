@@ -61,6 +61,9 @@ WORKERS_PER_PLACE = 4
 MARKDOWN_SUFFIXES = frozenset(s for s, f in EXTENSIONS.items() if f is Format.MARKDOWN)
 HTML_SUFFIXES = frozenset(s for s, f in EXTENSIONS.items() if f is Format.HTML)
 NETWORK_UNAVAILABLE = "network unavailable: no host could be reached (check the connection, or try `auditor demo`)"
+#: Hosts that must fail at the network level, with none answering, for the network to be
+#: called down: one host down is that host's problem (unless offline is declared ok).
+OUTAGE_HOSTS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,10 @@ class CheckRun:
     elapsed_ms: int
     cached: int = 0  # results reused from the cross-run cache (or kept after a 304)
     notes: tuple[str, ...] = ()  # warnings about the run itself (the archive did not answer), not about a reference
+
+    def unreached(self, item: Checked) -> bool:
+        """Whether ``item`` is an error only because the network was down: no verdict on it."""
+        return self.network_unavailable and item.verdict.reason == NETWORK_UNAVAILABLE
 
     def __repr__(self) -> str:
         # Short: asyncio.run() formats the result of its main task when it ends.
@@ -230,7 +237,10 @@ class Checker:
                 progress.finish()
         answered = {o.host for o in outcomes if o.answered}
         failed = {o.host for o in outcomes if o.network_failure} - answered
-        down = not answered and len(failed) >= 2
+        # Offline declared ok: one host failing "for now" (no NXDOMAIN, no refusal) is enough.
+        unsure = all(o.verdict.status is Status.ERROR for o in outcomes if o.network_failure)
+        few = OUTAGE_HOSTS if not (self.settings.offline_ok and unsure) else 1
+        down = not answered and len(failed) >= few
         expected = await self.listings.expected_text()  # organisations' pages that no longer say what they should
         results = []
         for ref, outcome in zip(references, outcomes, strict=True):

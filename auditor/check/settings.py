@@ -26,6 +26,9 @@ class CheckSettings:
     stale_after_days: int | None = None  # a page dated earlier than this many days ago is stale; None: never
     page_facts: bool = False  # read each page's title, date and main-text fingerprint (the weekly audit)
     archive_url: str | None = defaults.DEFAULT_ARCHIVE_URL  # where archived copies are asked for; None: never
+    # Being offline is no failure (a pre-commit hook on a train): then a single host whose
+    # lookup or connection fails "for now", with no other answering, means the network is down.
+    offline_ok: bool = False
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")

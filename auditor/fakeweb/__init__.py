@@ -7,6 +7,7 @@ reset connection.
 
     import aiohttp
     from auditor.fakeweb import FakeWeb, malformed, not_found, page, redirect, refused, reset, sequence, slow, status
+    from auditor.fakeweb import unresolvable
 
     sites = {
         "www.example.org": {
@@ -21,6 +22,7 @@ reset connection.
         },
         "expired.example.org": {"/": page("ok")},
         "down.example.org": refused(),                        # nothing listens
+        "www.cancer.gov": unresolvable(),                     # DNS says "try again", as when offline
     }
     async with FakeWeb(sites, expired_tls={"expired.example.org"}) as web:
         connector = aiohttp.TCPConnector(resolver=web.resolver, ssl=web.client_ssl)
@@ -48,6 +50,7 @@ both DNS and certificate errors are also ``ClientConnectorError``)::
 
     undeclared host        ClientConnectorDNSError (os_error: socket.gaierror)
     refused() / other port ClientConnectorError (os_error: ConnectionRefusedError)
+    unresolvable()         ClientConnectorDNSError (os_error: socket.gaierror, errno EAI_AGAIN)
     expired_tls host       ClientConnectorCertificateError (also a ClientSSLError); verify_code 10,
                            the certificate ended on EXPIRED_CERTIFICATE_ENDED (2020-01-01)
     reset()                ClientOSError (errno ECONNRESET), not ServerDisconnectedError
@@ -71,6 +74,7 @@ from auditor.fakeweb._handlers import (
     Reset,
     Sequence,
     Slow,
+    Unresolvable,
     head_refused,
     html_page,
     malformed,
@@ -82,6 +86,7 @@ from auditor.fakeweb._handlers import (
     sequence,
     slow,
     status,
+    unresolvable,
 )
 from auditor.fakeweb._mail import FakeMailResolver
 from auditor.fakeweb._server import EXPIRED_CERTIFICATE_ENDED, FakeResolver, FakeWeb, RecordedRequest, Site
@@ -102,6 +107,7 @@ __all__ = [
     "Sequence",
     "Site",
     "Slow",
+    "Unresolvable",
     "head_refused",
     "html_page",
     "malformed",
@@ -113,4 +119,5 @@ __all__ = [
     "sequence",
     "slow",
     "status",
+    "unresolvable",
 ]

@@ -133,6 +133,11 @@ class Refused:
     """A whole host, not a path: its name resolves to a port where nothing listens."""
 
 
+@dataclass(frozen=True, slots=True)
+class Unresolvable:
+    """A whole host whose name lookup says "try again" (EAI_AGAIN), as on a machine with no network."""
+
+
 def page(
     body: str | bytes,
     *,
@@ -200,3 +205,8 @@ def head_refused(then: Handler) -> HeadRefused:
 def refused() -> Refused:
     """Declare a host whose port refuses connections: ``{"down.example.org": refused()}``."""
     return Refused()
+
+
+def unresolvable() -> Unresolvable:
+    """Declare a host whose DNS lookup fails for now, not NXDOMAIN: ``{"www.cancer.gov": unresolvable()}``."""
+    return Unresolvable()

@@ -17,7 +17,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from auditor.fakeweb._handlers import Handler, Refused
+from auditor.fakeweb._handlers import Handler, Refused, Unresolvable
 from auditor.fakeweb._mail import FakeMailResolver, check_mail
 
 LOCALHOST = "127.0.0.1"
@@ -28,7 +28,7 @@ EXPIRED_CERTIFICATE_ENDED = datetime(2020, 1, 1, tzinfo=UTC)
 # slow request behind does not wait for it on the way out.
 SHUTDOWN_TIMEOUT = 0.1
 
-Site = Mapping[str, Handler] | Refused
+Site = Mapping[str, Handler] | Refused | Unresolvable
 
 
 def _host(name: str) -> str:
@@ -62,6 +62,8 @@ class FakeResolver(AbstractResolver):
         if site is None:
             # A gaierror is what getaddrinfo raises, so aiohttp reports a genuine DNS failure.
             raise socket.gaierror(socket.EAI_NONAME, f"fakeweb: {host!r} is not declared in the sites")
+        if isinstance(site, Unresolvable):
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
         target = self._refused_port if isinstance(site, Refused) else self._ports.get(port, self._refused_port)
         return [
             ResolveResult(
@@ -196,7 +198,7 @@ class FakeWeb:
             )
         )
         site = self._sites.get(host)
-        if site is None or isinstance(site, Refused):
+        if site is None or isinstance(site, Refused | Unresolvable):
             return web.Response(status=HTTPStatus.MISDIRECTED_REQUEST, text=f"fakeweb: no site declared for {host!r}")
         handler = next((site[key] for key in (request.path_qs, request.path, "*") if key in site), None)
         if handler is None:
@@ -211,8 +213,10 @@ def _check_sites(sites: Mapping[str, Site]) -> dict[str, Site]:
     """Normalise host names and catch declaration mistakes early, with a message saying what to fix."""
     checked: dict[str, Site] = {}
     for name, site in sites.items():
-        if not isinstance(site, Refused | Mapping):
-            raise TypeError(f"site {name!r}: expected a mapping of paths to handlers or refused(), got {site!r}")
+        if not isinstance(site, Refused | Unresolvable | Mapping):
+            raise TypeError(
+                f"site {name!r}: expected a mapping of paths to handlers, refused() or unresolvable(), got {site!r}"
+            )
         if isinstance(site, Mapping):
             for path, handler in site.items():
                 if path != "*" and not path.startswith("/"):

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
-from auditor.check.engine import NETWORK_UNAVAILABLE, CheckRun
+from auditor.check.engine import CheckRun
 from auditor.extract import Extraction
 from auditor.reference import Kind
 from auditor.report import jsondoc
@@ -186,7 +186,7 @@ def to_text(
         lines.append("The network is unavailable: no host could be reached, so nothing was judged dead.")
     counts = Counter(item.verdict.status for item in run.results)
     lines.append(
-        f"{len(run.results)} references: "
+        f"{len(run.results)} reference{'' if len(run.results) == 1 else 's'}: "
         + ", ".join(
             styled(f"{n} {status.value}", status) for status, n in sorted(counts.items(), key=lambda kv: kv[0].value)
         )
@@ -196,12 +196,7 @@ def to_text(
     )
     for status in Status:
         # In an outage every unreachable reference says the same: the first line said it.
-        items = [
-            item
-            for item in run.results
-            if item.verdict.status is status
-            and not (run.network_unavailable and item.verdict.reason == NETWORK_UNAVAILABLE)
-        ]
+        items = [item for item in run.results if item.verdict.status is status and not run.unreached(item)]
         if not items or not (status in fail_on or status in LISTED):
             continue
         lines.append("")

@@ -249,7 +249,7 @@ def _results(run: CheckRun, fail_on: Collection[Status], base: Path) -> list[dic
         level = _level(item.verdict.status, fail_on)
         if level is None:
             continue
-        if run.network_unavailable and item.verdict.reason == NETWORK_UNAVAILABLE:
+        if run.unreached(item):
             continue  # the invocation's notification says it once
         places.extend(
             _Place(item, level, location, _artifact(location.source, base)) for location in item.reference.locations
