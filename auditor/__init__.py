@@ -6,12 +6,11 @@ refers to) -> checking, history and reports (coming in later issues).
 
 from __future__ import annotations
 
+from auditor._version import __version__
 from auditor.errors import AuditorError, ConfigError, InputError, UnreadableInput
 from auditor.extract import DocumentDate, Extraction, SourceInfo, extract_document, extract_sources
 from auditor.reference import Email, Kind, Location, Phone, Reference, Url
 from auditor.sources import Document, Format, Source, read, resolve_inputs
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AuditorError",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from auditor._version import __version__
+
 #: Regions tried, in order, for a phone number written without a country code.
 DEFAULT_REGIONS: tuple[str, ...] = ("GB", "US")
 
@@ -25,7 +27,9 @@ DEFAULT_HOST_CONCURRENCY = 8
 DEFAULT_HOST_REQUEST_INTERVAL = 0.1  # seconds between request starts on one host
 DEFAULT_MAX_REDIRECTS = 10
 DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes read of an answer: what the detectors need
-DEFAULT_USER_AGENT = "auditor/0.1 (link and content freshness checker; +https://github.com/auditor-project/auditor)"
+DEFAULT_USER_AGENT = (
+    f"auditor/{__version__} (link and content freshness checker; +https://github.com/auditor-project/auditor)"
+)
 
 # The weekly audit (issue 5): targets.yaml's checks, schedule and reports sections.
 DEFAULT_STALE_AFTER_DAYS = 1095  # a page whose own date is older than three years is called stale

@@ -87,3 +87,30 @@ def test_the_module_jusText_imports_is_declared_directly() -> None:
     # jusText's `lxml[html_clean]` to it and installs nothing. Naming the module's own
     # distribution works with every pip.
     assert "lxml-html-clean" in declared()
+
+
+DISTRIBUTION = "reference-auditor"  # "auditor" on the package index is another project
+
+
+def test_the_version_is_written_once_and_read_everywhere() -> None:
+    from importlib.metadata import version
+
+    from click.testing import CliRunner
+
+    import auditor
+    from auditor.cli import main
+    from auditor.defaults import DEFAULT_USER_AGENT
+
+    assert "version" in PYPROJECT["project"]["dynamic"]
+    assert version(DISTRIBUTION) == auditor.__version__
+    assert CliRunner().invoke(main, ["--version"]).output == f"auditor, version {auditor.__version__}\n"
+    assert DEFAULT_USER_AGENT.startswith(f"auditor/{auditor.__version__} ")
+
+
+def test_the_distribution_is_named_for_the_index_and_licensed() -> None:
+    project = PYPROJECT["project"]
+    assert project["name"] == DISTRIBUTION
+    assert project["scripts"] == {"auditor": "auditor.cli:entry_point"}
+    assert project["license"] == "MIT"
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert set(project["urls"]) >= {"Homepage", "Source", "Issues"}
