@@ -250,7 +250,7 @@ async def test_malformed_answers_bytes_that_are_not_http(
 ) -> None:
     with pytest.raises(aiohttp.ClientResponseError) as caught:
         await fetch(session, web.url(HOST, "/ssh", scheme))
-    assert "Bad status line" in caught.value.message
+    assert caught.value.status == 400  # aiohttp's parser refused it (its words vary by version)
     assert "SSH-2.0" in caught.value.message
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 from auditor.sources import Format
@@ -85,7 +86,10 @@ def test_the_readme_example_prints_what_the_readme_shows() -> None:
     block = re.search(r"```console\n\$ (auditor extract [^\n]+)\n(.*?)```", readme, re.DOTALL)
     assert block, "the README shows an `auditor extract` example"
     command, shown = block.group(1), block.group(2)
-    done = subprocess.run(command.split(), cwd=ROOT, capture_output=True, text=True, check=True)
+    program, *args = command.split()
+    # The console script of the Python running the tests, whether or not its venv is on PATH.
+    script = Path(sys.executable).with_name(program)
+    done = subprocess.run([str(script), *args], cwd=ROOT, capture_output=True, text=True, check=True)
     printed = done.stdout.splitlines()
     for line in shown.splitlines():
         if line.strip() and line.strip() != "...":

@@ -183,7 +183,7 @@ def _parse(markup: str) -> html.HtmlElement | None:
         return None
     try:
         return html.document_fromstring(markup)
-    except (etree.ParserError, ValueError):
+    except (etree.LxmlError, ValueError):  # an empty document; a lone surrogate (lxml < 6.0.1)
         return None
 
 

@@ -96,14 +96,14 @@ def _base(url: str, href: str) -> str | None:
 def _parse(html: str) -> etree._Element | None:
     try:
         return lxml.html.fromstring(html)
-    except (etree.ParserError, ValueError):
+    except (etree.LxmlError, ValueError):
         pass  # empty or only comments; or an encoding declaration, a NUL, a lone surrogate
     cleaned = _cleaned(html)
     if cleaned == html:
         return None
     try:
         return lxml.html.fromstring(cleaned)
-    except (etree.ParserError, ValueError):
+    except (etree.LxmlError, ValueError):
         return None
 
 

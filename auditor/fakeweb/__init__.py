@@ -56,7 +56,7 @@ both DNS and certificate errors are also ``ClientConnectorError``)::
     reset()                ClientOSError (errno ECONNRESET), not ServerDisconnectedError
     slow() past total=     TimeoutError, which is not an aiohttp ClientError
     slow() past sock_read= SocketTimeoutError (a ServerTimeoutError and a TimeoutError)
-    malformed()            ClientResponseError ("Bad status line ..."), status 400
+    malformed()            ClientResponseError (the parser's words: "Bad status line ..."), status 400
 
 A handler is any aiohttp web handler; the factories here build small frozen dataclasses
 that are such handlers, so a test may also pass its own ``async def``.
