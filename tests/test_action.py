@@ -304,3 +304,26 @@ def test_the_documented_workflow_uses_the_action_with_inputs_it_has() -> None:
     uses = [step.get("uses", "") for step in steps]
     assert any(u.startswith("github/codeql-action/upload-sarif@") for u in uses)
     assert any(u.startswith("actions/upload-artifact@") for u in uses)
+
+
+def test_the_documented_inputs_run_as_written(repo: Path) -> None:
+    workflow = ci_workflow()
+    (ours,) = [s for j in workflow["jobs"].values() for s in j["steps"] if s.get("uses", "").startswith("auditor-")]
+    (repo / "README.md").write_text("# Project\n\nSee [the guide](docs/guide.md).\n")
+    inputs = {
+        name: str(value).lower() if isinstance(value, bool) else str(value) for name, value in ours["with"].items()
+    }
+    step = run_check(repo, **inputs)
+    assert step.code == 0, step.stdout
+    assert step.outputs["exit_code"] == "1"  # the guide's broken link
+    uploaded = next(s for j in workflow["jobs"].values() for s in j["steps"] if s.get("name") == "Reports")
+    assert (repo / uploaded["with"]["path"]).is_dir()
+    assert step.outputs["sarif"] and step.outputs["html"]
+
+
+@pytest.mark.parametrize("doc", ["ci.md", "container.md"])
+def test_every_yaml_snippet_in_the_docs_parses(doc: str) -> None:
+    blocks = yaml_blocks((ROOT / "docs" / doc).read_text())
+    assert blocks
+    for block in blocks:
+        assert isinstance(yaml.safe_load(block), dict | list)
