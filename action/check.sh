@@ -47,30 +47,31 @@ while IFS= read -r -d '' word; do
   args+=("$word")
 done <"$words"
 
-declare -A files=()
+# Which reports: one variable per kind (no associative arrays: macOS's bash is 3.2).
+sarif="" markdown="" html="" junit="" json=""
 formats="${INPUT_FORMAT:-sarif,markdown}"
 [ "${INPUT_SUMMARY:-true}" = false ] || formats="$formats,markdown"
 for name in ${formats//,/ }; do
   case "$name" in
-    sarif) files[sarif]="$out_dir/links.sarif" ;;
-    markdown | md) files[markdown]="$out_dir/links.md" ;;
-    html) files[html]="$out_dir/links.html" ;;
-    junit | xml) files[junit]="$out_dir/links.xml" ;;
-    json) files[json]="$out_dir/links.json" ;;
+    sarif) sarif="$out_dir/links.sarif" ;;
+    markdown | md) markdown="$out_dir/links.md" ;;
+    html) html="$out_dir/links.html" ;;
+    junit | xml) junit="$out_dir/links.xml" ;;
+    json) json="$out_dir/links.json" ;;
     *) error "format: '$name' is not one of sarif, markdown, html, junit, json" ;;
   esac
 done
 
 command=("$auditor" check --no-progress)
-for kind in sarif markdown html junit json; do
-  [ -z "${files[$kind]:-}" ] || command+=(-o "${files[$kind]}")
+for file in "$sarif" "$markdown" "$html" "$junit" "$json"; do
+  [ -z "$file" ] || command+=(-o "$file")
 done
 if [ "${INPUT_CACHE:-false}" = true ]; then
   cache_file="${AUDITOR_CACHE_FILE:?AUDITOR_CACHE_FILE is not set}"
   mkdir -p "$(dirname "$cache_file")"
   command+=(--cache --cache-file "$cache_file")
 fi
-command+=("${args[@]}")
+command+=(${args[@]+"${args[@]}"}) # bash 3.2: an empty array is "unbound" under set -u
 
 # Documents and pages are strangers' text: no line of auditor's output may act as a
 # workflow command (::add-mask::, ::error::, ...) while it runs.
@@ -96,8 +97,8 @@ case "$code" in
   *) echo "::error title=auditor::auditor check exited $code: see the log above" ;;
 esac
 
-if [ "${INPUT_SUMMARY:-true}" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -s "${files[markdown]}" ]; then
-  cat "${files[markdown]}" >>"$GITHUB_STEP_SUMMARY"
+if [ "${INPUT_SUMMARY:-true}" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -s "$markdown" ]; then
+  cat "$markdown" >>"$GITHUB_STEP_SUMMARY"
 fi
 
 {
@@ -105,7 +106,7 @@ fi
   echo "fail-with=$fail"
   echo "report-dir=$out_dir"
   for kind in sarif markdown html junit json; do
-    file="${files[$kind]:-}"
+    file="${!kind}"
     [ -n "$file" ] && [ -f "$file" ] || file=""
     echo "$kind=$file"
   done
