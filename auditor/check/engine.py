@@ -239,8 +239,7 @@ class Checker:
         failed = {o.host for o in outcomes if o.network_failure} - answered
         # Offline declared ok: one host failing "for now" (no NXDOMAIN, no refusal) is enough.
         unsure = all(o.verdict.status is Status.ERROR for o in outcomes if o.network_failure)
-        few = OUTAGE_HOSTS if not (self.settings.offline_ok and unsure) else 1
-        down = not answered and len(failed) >= few
+        down = not answered and len(failed) >= (1 if self.settings.offline_ok and unsure else OUTAGE_HOSTS)
         expected = await self.listings.expected_text()  # organisations' pages that no longer say what they should
         results = []
         for ref, outcome in zip(references, outcomes, strict=True):
