@@ -533,7 +533,7 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
         if not settings.offline_ok:
             click.echo("auditor: the network is unavailable; nothing was called dead (exit 3)", err=True)
             sys.exit(EXIT_NETWORK)
-        reached = tuple(item for item in run.results if not run.unreached(item))
+        reached = run.reached()
         click.echo(_offline_note(len(run.results) - len(reached), "checked"), err=True)
     if extraction.problems:
         sys.exit(EXIT_INPUT)
@@ -662,7 +662,7 @@ def fix(
         if not settings.offline_ok:
             click.echo("auditor: the network is unavailable; nothing was rewritten (exit 3)", err=True)
             sys.exit(EXIT_NETWORK)
-        unreached = sum(1 for item in audit.run.results if audit.run.unreached(item))
+        unreached = len(audit.run.results) - len(audit.run.reached())
         click.echo(_offline_note(unreached, "checked, nothing rewritten"), err=True)
         sys.exit(EXIT_INPUT if audit.extraction.problems else EXIT_OK)
     plan = plan_fixes(sources, before, audit.run, only)

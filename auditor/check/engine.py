@@ -120,6 +120,10 @@ class CheckRun:
         """Whether ``item`` is an error only because the network was down: no verdict on it."""
         return self.network_unavailable and item.verdict.reason == NETWORK_UNAVAILABLE
 
+    def reached(self) -> tuple[Checked, ...]:
+        """The results that are verdicts: all of them, but those the network outage left unchecked."""
+        return tuple(item for item in self.results if not self.unreached(item))
+
     def __repr__(self) -> str:
         # Short: asyncio.run() formats the result of its main task when it ends.
         return f"CheckRun(<{len(self.results)} results>, requests={self.requests}, elapsed_ms={self.elapsed_ms})"
