@@ -296,6 +296,42 @@ _config_option = click.option(
 )
 
 
+def _judge_config(command: F) -> F:
+    """``--config`` / ``--no-config`` for check and fix: both judge as targets.yaml's ``checks:`` say."""
+    command = click.option(
+        "--no-config", is_flag=True, help=f"Read no {DEFAULT_CONFIG}: built-in defaults and the flags only."
+    )(command)
+    return click.option(
+        "--config",
+        "config_path",
+        default=None,
+        type=click.Path(dir_okay=False),
+        help=f"Judge as this targets.yaml's checks: say (default: ./{DEFAULT_CONFIG} when there is one).",
+    )(command)
+
+
+def _judging(
+    config_path: str | None,
+    no_config: bool,
+    options: dict[str, Any],
+    regions: list[str] | None,
+    fail_on: frozenset[Status] | None,
+) -> tuple[CheckSettings, list[str], frozenset[Status]]:
+    """Settings, phone regions and failing statuses for check and fix, alike: the flags
+    given, then targets.yaml's ``checks:`` (the file named, else ./targets.yaml when
+    there is one, unless --no-config), then the built-in defaults."""
+    if no_config and config_path is not None:
+        raise click.UsageError("--config and --no-config contradict each other")
+    config = None if no_config else _judge_config_file(config_path)
+    if options.get("insecure") is False:
+        options["insecure"] = None  # an unset flag keeps the file's value
+    if config is not None:
+        settings = config.check_settings(**options)
+        return settings, regions or list(config.regions), config.fail_on if fail_on is None else fail_on
+    settings = CheckSettings(**{k: v for k, v in options.items() if v is not None})
+    return settings, regions or list(DEFAULT_REGIONS), DEFAULT_FAIL_ON if fail_on is None else fail_on
+
+
 @main.command()
 @_config_option
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=None, help="Seconds per request (checks.timeout).")
@@ -443,7 +479,8 @@ def demo(folder: str) -> None:
     type=click.Path(dir_okay=False),
     help="Write a report; the format comes from the extension: .json, .html, .xml (JUnit), .sarif, .md (repeatable).",
 )
-@_checking(with_defaults=True)
+@_judge_config
+@_checking(with_defaults=False)
 @click.option("--crawl", is_flag=True, help="Crawl from each URL input: every page of its site within reach is read.")
 @click.option(
     "--depth",
@@ -484,13 +521,21 @@ def demo(folder: str) -> None:
     "-q", "--quiet", is_flag=True, help="No progress bar, no text summary: the exit code, errors and warnings only."
 )
 @_user_errors
-def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: list[str], **options: Any) -> None:
+def check(
+    inputs: tuple[str, ...],
+    fmt: str,
+    outputs: tuple[str, ...],
+    config_path: str | None,
+    no_config: bool,
+    regions: list[str] | None,
+    fail_on: frozenset[Status] | None,
+    **options: Any,
+) -> None:
     """Check every reference in INPUT... and exit 0 (fine), 1 (something fails), 2 (bad input) or 3 (no network).
 
     INPUT is a file, a directory, a glob, - for standard input, or the URL of a web
     page whose links are checked (that page only, unless --crawl: then its whole site).
     """
-    fail_on: frozenset[Status] = options.pop("fail_on")
     quiet: bool = options.pop("quiet")
     no_progress: bool = options.pop("no_progress")
     site = _site(options.pop("crawl"), options.pop("depth"), options.pop("max_pages"), options.pop("crawl_scope"))
@@ -498,9 +543,10 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
     max_age = options.pop("cache_max_age")
     if max_age is not None and not use_cache:
         raise click.UsageError("--cache-max-age needs --cache")
-    if options.pop("no_archive"):
-        options["archive_url"] = None
-    settings = CheckSettings(**options)
+    no_archive = options.pop("no_archive")
+    settings, regions, fail_on = _judging(config_path, no_config, options, regions, fail_on)
+    if no_archive:
+        settings = dataclasses.replace(settings, archive_url=None)
     targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:
         ensure_writable(target)
@@ -599,13 +645,7 @@ def _fixable(_ctx: click.Context, _param: click.Parameter, value: str) -> frozen
     callback=_fixable,
     help="Which verdicts to rewrite: moved (permanent redirects), shortened (short links).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help=f"Check as this targets.yaml's checks: say (default: ./{DEFAULT_CONFIG} when there is one).",
-)
+@_judge_config
 @_no_archive
 @_offline_ok
 @_checking(with_defaults=False)
@@ -617,6 +657,7 @@ def fix(
     dry_run: bool,
     only: frozenset[Status],
     config_path: str | None,
+    no_config: bool,
     no_archive: bool,
     regions: list[str] | None,
     fail_on: frozenset[Status] | None,
@@ -637,17 +678,7 @@ def fix(
     from auditor.fix import fixable_sources, plan_fixes, snapshot, write_fixes
     from auditor.report import fixes
 
-    config = _fix_config(config_path)
-    if options["insecure"] is False:
-        options["insecure"] = None  # an unset flag keeps the file's value
-    if config is not None:
-        settings = config.check_settings(**options)
-        regions = regions or list(config.regions)
-        fail_on = config.fail_on if fail_on is None else fail_on
-    else:
-        settings = CheckSettings(**{k: v for k, v in options.items() if v is not None})
-        regions = regions or list(DEFAULT_REGIONS)
-        fail_on = DEFAULT_FAIL_ON if fail_on is None else fail_on
+    settings, regions, fail_on = _judging(config_path, no_config, options, regions, fail_on)
     if no_archive:
         settings = dataclasses.replace(settings, archive_url=None)
     sources = fixable_sources(resolve_inputs(inputs))
@@ -680,8 +711,8 @@ def fix(
     sys.exit(EXIT_FAILING if failing or unwritten else EXIT_OK)
 
 
-def _fix_config(config_path: str | None) -> Config | None:
-    """targets.yaml's settings for ``auditor fix``: the file named, else ./targets.yaml if there is one."""
+def _judge_config_file(config_path: str | None) -> Config | None:
+    """targets.yaml for check and fix: the file named, else ./targets.yaml if there is one."""
     from auditor.config import load
 
     if config_path is not None:

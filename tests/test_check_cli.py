@@ -260,3 +260,47 @@ def test_extract_reads_a_web_page_without_checking_its_links() -> None:
         "#top",
         "https://www.sarcoma-uk.org/old",
     ]
+
+
+# --- check and fix judge alike: both read targets.yaml's checks: -----------------------
+
+CONFIG = "sources:\n  - path: leaflet.md\nchecks:\n  exclude: ['sarcoma-uk\\.org/leaflet']\n  fail_on: [dead]\n"
+
+
+@pytest.mark.parametrize(
+    ("config_here", "flags", "code"),
+    [
+        (False, [], 1),  # no targets.yaml: the dead link fails
+        (True, [], 0),  # ./targets.yaml excludes it, as it does for `auditor fix`
+        (True, ["--no-config"], 1),  # built-in defaults only
+        (False, ["--config", "{other}"], 0),  # a file named explicitly
+        (True, ["--exclude", "nothing-matches"], 0),  # flags add to the file's patterns
+        (False, ["--fail-on", "moved"], 0),  # flags win over the defaults
+    ],
+)
+def test_check_reads_the_same_config_as_fix(
+    tmp_path: Path, web: dict, monkeypatch: pytest.MonkeyPatch, config_here: bool, flags: list[str], code: int
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    other = tmp_path / "conf" / "audit.yaml"
+    other.parent.mkdir()
+    other.write_text(CONFIG)
+    if config_here:
+        (tmp_path / "targets.yaml").write_text(CONFIG)
+    flags = [flag.format(other=other) for flag in flags]
+    got, _, err = run(tmp_path, "Gone: https://www.sarcoma-uk.org/leaflet.pdf", *flags)
+    assert got == code, err
+
+
+def test_config_and_no_config_together_are_refused(tmp_path: Path, web: dict) -> None:
+    code, _, err = run(tmp_path, "x", "--config", "t.yaml", "--no-config")
+    assert code == 2
+    assert "--config and --no-config" in err
+
+
+def test_a_broken_config_names_its_file_and_line(tmp_path: Path, web: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "targets.yaml").write_text("sources:\n  - path: x\nchecks:\n  retries: many\n")
+    code, _, err = run(tmp_path, "x")
+    assert code == 2
+    assert "targets.yaml:4: checks.retries" in err
