@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from auditor import __version__
+from auditor.check.accept import Accept, parse_accept
 from auditor.check.engine import Audit, check_sources, extract_with_pages
 from auditor.check.settings import CheckSettings, parse_age, parse_duration
 from auditor.crawl.scope import CrawlScope
@@ -177,6 +178,13 @@ def _headers(_ctx: click.Context, _param: click.Parameter, value: Sequence[str])
     return tuple(pairs)
 
 
+def _accept(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Accept | None:
+    try:
+        return None if value is None else parse_accept(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _optional_duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     return None if value is None else _duration(ctx, param, value)
 
@@ -257,6 +265,12 @@ def _checking(*, with_defaults: bool) -> Callable[[F], F]:
         ),
         click.option("--exclude", multiple=True, callback=_patterns, help="Skip URLs matching REGEX (repeatable)."),
         click.option("--insecure", is_flag=True, default=default(False), help="Do not verify TLS certificates."),
+        click.option(
+            "--accept",
+            callback=_accept,
+            metavar="STATUSES",
+            help="HTTP statuses that mean the page is there, lychee's syntax: 200..=299,403 (default: any 2xx).",
+        ),
         click.option(
             "--fail-on",
             default=default(",".join(sorted(s.value for s in DEFAULT_FAIL_ON))),

@@ -42,6 +42,7 @@ from pydantic import (
 )
 
 from auditor import defaults
+from auditor.check.accept import Accept, parse_accept
 from auditor.check.organisations import OrganisationSpec
 from auditor.check.settings import CheckSettings, parse_age, parse_duration
 from auditor.errors import ConfigError
@@ -130,6 +131,16 @@ def _regex(value: str) -> str:
 _STATUS_NAMES = ", ".join(s.value for s in Status)
 
 
+def _accept(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    elif isinstance(value, list) and all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in value):
+        value = ",".join(str(v) for v in value)
+    if not isinstance(value, str):
+        raise ValueError("write the accepted statuses as '200..=299,403' or a list [200, 403]")
+    return parse_accept(value)
+
+
 def _status(value: Any) -> Any:
     if isinstance(value, str) and value not in {s.value for s in Status}:
         raise ValueError(f"unknown status {value!r} (known: {_STATUS_NAMES})")
@@ -143,6 +154,7 @@ Duration = Annotated[float, BeforeValidator(_duration)]
 Age = Annotated[float, BeforeValidator(_age)]
 Regex = Annotated[str, AfterValidator(_regex)]
 StatusName = Annotated[Status, BeforeValidator(_status)]
+Accepted = Annotated[Accept, BeforeValidator(_accept)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -211,6 +223,7 @@ class Checks(_Strict):
     insecure: StrictBool = False
     cache_max_age: Age | None = defaults.DEFAULT_CACHE_MAX_AGE  # None (null): no cross-run cache
     archive_url: ArchiveAddress | None = defaults.DEFAULT_ARCHIVE_URL  # None (null): no archived copies
+    accept: Accepted | None = None  # HTTP statuses that mean "the page is there"; None: any 2xx
 
 
 class Schedule(_Strict):
@@ -341,6 +354,7 @@ class Config:
             "insecure": checks.insecure,
             "stale_after_days": checks.stale_after_days,
             "archive_url": checks.archive_url,
+            "accept": checks.accept,
         }
         for name, value in overrides.items():
             if value is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from auditor.check import botwall, parking, shortener, soft404
+from auditor.check.accept import Accept
 from auditor.check.failures import Failure
 from auditor.check.page import Page
 from auditor.check.redirects import PERMANENT, Trail, only_slash_differs
@@ -16,8 +17,13 @@ from auditor.extract.domains import host_of, registrable_domain
 from auditor.verdict import Status, Verdict
 
 
-def decide(requested: str, trail: Trail, *, retries: int, probe: Page | None = None) -> Verdict:
-    """The verdict on ``requested``, given every answer on the way to the last one."""
+def decide(
+    requested: str, trail: Trail, *, retries: int, probe: Page | None = None, accept: Accept | None = None
+) -> Verdict:
+    """The verdict on ``requested``, given every answer on the way to the last one.
+
+    ``accept`` (``--accept``) names the statuses that mean "the page is there" instead of 2xx.
+    """
     host = host_of(requested)
     via = f" (via {host})" if shortener.is_shortener(host) and trail.hops else ""
     final = trail.final
@@ -25,6 +31,11 @@ def decide(requested: str, trail: Trail, *, retries: int, probe: Page | None = N
         return _verdict(trail, final.status, final.reason + via)
     page = final
     status = page.status
+    if accept is not None and (status in accept) != (200 <= status < 300):
+        if status in accept:  # a 403 the user knows means "members only", say
+            return _verdict(trail, Status.OK, f"{status_words(status)}, accepted (--accept {accept})", page)
+        reason = f"{status_words(status)} is not an accepted status (--accept {accept})"
+        return _verdict(trail, Status.ERROR, reason, page)
     if 200 <= status < 300:
         problem = _unhealthy(requested, trail, page, probe)
         if problem is not None:

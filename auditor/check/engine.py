@@ -404,7 +404,7 @@ class Checker:
             trail = await follow(self.fetcher, plain, settings.max_redirects, max_bytes=max_bytes)
             url = plain
         probe = await self._probe(url, trail) if settings.probe_soft_404 else None
-        verdict = decide(url, trail, retries=settings.retries, probe=probe)
+        verdict = decide(url, trail, retries=settings.retries, probe=probe, accept=settings.accept)
         verdict = replace(verdict, elapsed_ms=int((time.monotonic() - started) * 1000))
         failure = trail.final if isinstance(trail.final, Failure) else None
         answered = failure is None or bool(trail.hops)
