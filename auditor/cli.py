@@ -22,7 +22,7 @@ import click
 
 from auditor import __version__
 from auditor.check.accept import Accept, parse_accept
-from auditor.check.engine import Audit, check_sources, extract_with_pages
+from auditor.check.engine import Audit, CheckRun, check_sources, extract_with_pages
 from auditor.check.settings import CheckSettings, parse_age, parse_duration
 from auditor.crawl.scope import CrawlScope
 from auditor.defaults import (
@@ -588,21 +588,28 @@ def check(
     elif not quiet:  # coloured for a terminal; files written with -o never are
         colour = use_colour(sys.stdout)
         click.echo(checked.to_text(run, fail_on, colour=colour, crawls=extraction.crawls), nl=False, color=colour)
-    reached = run.results
+    failing = any(item.verdict.status in fail_on for item in run.reached())
     if run.network_unavailable:
-        if not settings.offline_ok:
-            click.echo("auditor: the network is unavailable; nothing was called dead (exit 3)", err=True)
-            sys.exit(EXIT_NETWORK)
-        reached = run.reached()
-        click.echo(_offline_note(len(run.results) - len(reached), "checked"), err=True)
-    if extraction.problems:
-        sys.exit(EXIT_INPUT)
-    sys.exit(EXIT_FAILING if any(item.verdict.status in fail_on for item in reached) else EXIT_OK)
+        click.echo(_outage_note(run, settings.offline_ok), err=True)
+    sys.exit(_exit_code(bool(extraction.problems), failing, run.network_unavailable and not settings.offline_ok))
 
 
-def _offline_note(unreached: int, done: str) -> str:
+def _exit_code(problems: bool, failing: bool, offline: bool) -> int:
+    """2 for bad input, then 1 for what fails (a dead local file fails during an outage too),
+    then 3 when the network was down (and that is not declared ok), else 0."""
+    if problems:
+        return EXIT_INPUT
+    if failing:
+        return EXIT_FAILING
+    return EXIT_NETWORK if offline else EXIT_OK
+
+
+def _outage_note(run: CheckRun, offline_ok: bool, *, fixing: bool = False) -> str:
+    unreached = len(run.results) - len(run.reached())
     what = "reference" if unreached == 1 else "references"
-    return f"auditor: the network is unavailable: {unreached} {what} not {done}; that fails nothing (--offline-ok)"
+    nothing = "nothing was rewritten or called dead" if fixing else "nothing was called dead"
+    said = f"auditor: the network is unavailable: {unreached} {what} could not be verified, {nothing}"
+    return said + ("; that fails nothing (--offline-ok)" if offline_ok else " (exit 3 unless something else fails)")
 
 
 def _site(crawl: bool, depth: int | None, max_pages: int | None, scope: str | None) -> Site | None:
@@ -704,12 +711,9 @@ def fix(
     for note in audit.run.notes:
         _warn(note)
     if audit.run.network_unavailable:
-        if not settings.offline_ok:
-            click.echo("auditor: the network is unavailable; nothing was rewritten (exit 3)", err=True)
-            sys.exit(EXIT_NETWORK)
-        unreached = len(audit.run.results) - len(audit.run.reached())
-        click.echo(_offline_note(unreached, "checked, nothing rewritten"), err=True)
-        sys.exit(EXIT_INPUT if audit.extraction.problems else EXIT_OK)
+        click.echo(_outage_note(audit.run, settings.offline_ok, fixing=True), err=True)
+        failing = any(item.verdict.status in fail_on for item in audit.run.reached())
+        sys.exit(_exit_code(bool(audit.extraction.problems), failing, not settings.offline_ok))
     plan = plan_fixes(sources, before, audit.run, only)
     written = None if dry_run else write_fixes(plan)
     if dry_run:

@@ -49,3 +49,7 @@ DEFAULT_CACHE_MAX_AGE = 86_400.0  # seconds (1d) a healthy result is reused with
 DEFAULT_ARCHIVE_URL = "https://web.archive.org/web/"  # GET <this><url>: a redirect to the closest snapshot
 ARCHIVE_CONCURRENCY = 4  # archive lookups at once: a few, politely, after the main checks
 ARCHIVE_TIMEOUT = 10.0  # seconds per archive lookup at most (checks.timeout when shorter): a suggestion, not a check
+#: Asked (one HEAD each, only when every checked host failed at the network level) whether
+#: the network is up: any HTTP answer from one of them means those hosts are really gone.
+DEFAULT_OUTAGE_WITNESSES = ("https://www.iana.org/", "https://www.wikipedia.org/", "https://one.one.one.one/")
+OUTAGE_WITNESS_TIMEOUT = 5.0  # seconds for each witness

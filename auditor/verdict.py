@@ -10,7 +10,8 @@ parked      a parking or for-sale page
 blocked     401, 407, a bot challenge, 429 after retries: could not verify
 error       a fault after retries: timeout, 5xx, TLS, redirect loop, malformed answer
 skipped     excluded by configuration, or a scheme that is not checked
-unchecked   not checked: a phone with no organisation page to look on (the reason says why)
+unchecked   could not verify (the reason says why): a phone with no organisation page to look on,
+            or a link the network outage left unreached
 confirmed   a phone listed on its organisation's pages (``listed_on``)
 unconfirmed a phone absent from its organisation's pages (``found``: the numbers they list)
 invalid     a phone number that is not a valid number

@@ -234,8 +234,8 @@ def test_a_definitive_answer_is_not_retried() -> None:
 def test_when_no_host_can_be_reached_nothing_is_called_dead() -> None:
     run, _ = run_check("https://www.cancer.gov/\n\nhttps://www.sarcoma-uk.org/\n\nwww.lmsdr.org", sites_={})
     assert run.network_unavailable is True
-    assert {item.verdict.status for item in run.results} == {Status.ERROR}
-    assert all("network unavailable" in item.verdict.reason for item in run.results)
+    assert {item.verdict.status for item in run.results} == {Status.UNCHECKED}
+    assert all("could not verify: the network is unavailable" in item.verdict.reason for item in run.results)
 
 
 def test_phones_are_listed_unchecked_and_local_files_by_existence(tmp_path: Path) -> None:
@@ -405,7 +405,7 @@ def test_mail_domains_failing_at_dns_count_towards_network_unavailable() -> None
     run = check_mail("help@nhs.net\n\nhelp@cancer.gov\n\nhelp@sarcoma-uk.org", FailingDns())
     assert run.network_unavailable is True
     assert {(i.verdict.status, i.verdict.reason.split(":")[0]) for i in run.results} == {
-        (Status.ERROR, "network unavailable")
+        (Status.UNCHECKED, "could not verify")
     }
 
 

@@ -72,26 +72,35 @@ def test_exit_3_when_the_network_is_down(tmp_path: Path, web: dict) -> None:
 
 OFFLINE = {"www.cancer.gov": unresolvable(), "www.sarcoma-uk.org": unresolvable()}
 ONE_OFFLINE = {"www.cancer.gov": unresolvable()}
-NOT_CHECKED = "not checked; that fails nothing (--offline-ok)"
+#: The outage witnesses answer: the network works, whatever the checked hosts do.
+ONLINE = {"www.iana.org": {"*": page("IANA")}}
+NOT_CHECKED = "could not be verified, nothing was called dead; that fails nothing (--offline-ok)"
+EXIT_3 = "could not be verified, nothing was called dead (exit 3 unless something else fails)"
 
 
 @pytest.mark.parametrize(
     ("sites", "text", "flags", "code", "said"),
     [
-        (ONE_OFFLINE, "https://www.cancer.gov/types", [], 1, ""),
+        (ONE_OFFLINE | ONLINE, "https://www.cancer.gov/types", [], 1, ""),
+        ({}, "https://www.cancer.gov/types", [], 3, f"1 reference {EXIT_3}"),
+        (ONLINE, "https://www.cancer.gov/types", [], 1, ""),
         (ONE_OFFLINE, "https://www.cancer.gov/types", ["--offline-ok"], 0, f"1 reference {NOT_CHECKED}"),
         (OFFLINE, "https://www.cancer.gov/ and https://www.sarcoma-uk.org/x", ["--offline-ok"], 0, NOT_CHECKED),
-        ({}, "https://www.cancer.gov/types", ["--offline-ok"], 1, ""),
+        (ONLINE, "https://www.cancer.gov/types", ["--offline-ok"], 1, ""),
         (ONE_OFFLINE, "https://www.cancer.gov/ and [form](missing.pdf)", ["--offline-ok"], 1, NOT_CHECKED),
+        (ONE_OFFLINE, "https://www.cancer.gov/ and [form](missing.pdf)", [], 1, EXIT_3),
         (sites(), "https://www.sarcoma-uk.org/leaflet.pdf", ["--offline-ok"], 1, ""),
         (sites(), "https://www.sarcoma-uk.org/support", ["--offline-ok"], 0, ""),
     ],
     ids=[
-        "one host out for now is that host's problem",
+        "online, one host out for now is that host's problem",
+        "offline, a single link is not called dead: exit 3",
+        "online, a domain that does not exist is dead",
         "--offline-ok: one host out for now is the network",
         "--offline-ok: every host out is the network",
-        "--offline-ok: a domain that does not exist still fails",
+        "--offline-ok: online, a domain that does not exist still fails",
         "--offline-ok: a missing local file still fails",
+        "offline: a missing local file still fails (1, not 3)",
         "--offline-ok: online, a dead page still fails",
         "--offline-ok: online and fine",
     ],
@@ -304,3 +313,31 @@ def test_a_broken_config_names_its_file_and_line(tmp_path: Path, web: dict, monk
     code, _, err = run(tmp_path, "x")
     assert code == 2
     assert "targets.yaml:4: checks.retries" in err
+
+
+# --- an outage in every format: what it touched could not be verified, local failures still fail ---
+
+OUTAGE_DOC = "https://www.cancer.gov/types https://www.sarcoma-uk.org/x http://a.example/ [form](missing.pdf)"
+
+
+@pytest.mark.parametrize(
+    ("name", "says", "never"),
+    [
+        ("r.md", ["**The network was unavailable", "1 failing", "| unchecked | 3 |"], ["4 failing", "3 failing"]),
+        ("r.xml", ['failures="1"', 'skipped="3"'], ['failures="4"']),
+        ("r.json", ['"network_unavailable": true', '"unchecked": 3'], ['"error": 3']),
+        ("r.html", ["The network was unavailable", "could not verify: the network is unavailable"], ["4 failing"]),
+        ("r.sarif", ['"auditor/network-unavailable"', '"executionSuccessful": false'], ["cancer.gov/types: "]),
+    ],
+)
+def test_an_outage_is_could_not_verify_in_every_format(
+    tmp_path: Path, web: dict, name: str, says: list[str], never: list[str]
+) -> None:
+    web["sites"] = {}  # nothing resolves, the outage witnesses neither
+    code, _, err = run(tmp_path, OUTAGE_DOC, "-o", str(tmp_path / name))
+    assert code == 1, err  # the missing local file fails the run, outage or not
+    written = (tmp_path / name).read_text()
+    for text in says:
+        assert text in written
+    for text in never:
+        assert text not in written

@@ -6,9 +6,10 @@ detectors, and does no checking itself.
 - A reference written without a scheme is tried as https://, then as http:// when
   https cannot connect: the verdict is what a reader typing it would reach.
 - Each host is asked once for a made-up sibling address (the soft-404 probe).
-- When no host answered at all and several failed at the network level, the network
-  is down: nothing is called dead, those references get ``error`` and the run
-  reports ``network_unavailable``.
+- When no host answered at all and some failed at the network level, and no outage
+  witness answers either (:mod:`.outage`), the network is down: nothing is called dead,
+  those references are ``unchecked`` ("could not verify") and the run reports
+  ``network_unavailable``; local files are still judged.
 - With ``page_facts`` on (the weekly audit), each healthy HTML page's title, own date and
   main-text fingerprint are read once per final URL, in a worker thread.
 - After the checks (``check_sources``), dead, soft-404 and parked addresses are looked
@@ -41,6 +42,7 @@ from auditor.check.failures import Failure
 from auditor.check.inputs import fetch_input
 from auditor.check.mail import AddressMailResolver, DnsMailResolver, MailResolver, check_domain
 from auditor.check.organisations import Listings, OrganisationSpec, expected_findings
+from auditor.check.outage import network_works
 from auditor.check.page import Page
 from auditor.check.redirects import Trail, follow
 from auditor.check.settings import CheckSettings
@@ -60,10 +62,10 @@ CHECKED_SCHEMES = ("http", "https")
 WORKERS_PER_PLACE = 4
 MARKDOWN_SUFFIXES = frozenset(s for s, f in EXTENSIONS.items() if f is Format.MARKDOWN)
 HTML_SUFFIXES = frozenset(s for s, f in EXTENSIONS.items() if f is Format.HTML)
-NETWORK_UNAVAILABLE = "network unavailable: no host could be reached (check the connection, or try `auditor demo`)"
-#: Hosts that must fail at the network level, with none answering, for the network to be
-#: called down: one host down is that host's problem (unless offline is declared ok).
-OUTAGE_HOSTS = 2
+NETWORK_UNAVAILABLE = (
+    "could not verify: the network is unavailable, no host could be reached"
+    " (check the connection, or try `auditor demo`)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +119,12 @@ class CheckRun:
     notes: tuple[str, ...] = ()  # warnings about the run itself (the archive did not answer), not about a reference
 
     def unreached(self, item: Checked) -> bool:
-        """Whether ``item`` is an error only because the network was down: no verdict on it."""
-        return self.network_unavailable and item.verdict.reason == NETWORK_UNAVAILABLE
+        """Whether ``item`` is unchecked only because the network was down: no verdict on it."""
+        return (
+            self.network_unavailable
+            and item.verdict.status is Status.UNCHECKED
+            and item.verdict.reason == NETWORK_UNAVAILABLE
+        )
 
     def reached(self) -> tuple[Checked, ...]:
         """The results that are verdicts: all of them, but those the network outage left unchecked."""
@@ -239,17 +245,13 @@ class Checker:
                 outcomes = await self._outcomes(references, progress)
             finally:
                 progress.finish()
-        answered = {o.host for o in outcomes if o.answered}
-        failed = {o.host for o in outcomes if o.network_failure} - answered
-        # Offline declared ok: one host failing "for now" (no NXDOMAIN, no refusal) is enough.
-        unsure = all(o.verdict.status is Status.ERROR for o in outcomes if o.network_failure)
-        down = not answered and len(failed) >= (1 if self.settings.offline_ok and unsure else OUTAGE_HOSTS)
+        down = await self._network_down(outcomes)
         expected = await self.listings.expected_text()  # organisations' pages that no longer say what they should
         results = []
         for ref, outcome in zip(references, outcomes, strict=True):
             verdict = outcome.verdict
             if down and outcome.network_failure:
-                verdict = replace(verdict, status=Status.ERROR, reason=NETWORK_UNAVAILABLE)
+                verdict = replace(verdict, status=Status.UNCHECKED, reason=NETWORK_UNAVAILABLE)
             elif (missing := _missing_fragment(ref, outcome)) is not None:
                 verdict = replace(verdict, findings=(*verdict.findings, missing))
             if extra := expected_findings(ref, verdict, expected):
@@ -260,6 +262,17 @@ class Checker:
         elapsed = int((time.monotonic() - started) * 1000)
         cached = sum(1 for item in results if item.verdict.cached)
         return CheckRun(tuple(results), down, self.fetcher.requests, elapsed, cached)
+
+    async def _network_down(self, outcomes: Sequence[_Outcome]) -> bool:
+        """No host answered and some failed at the network level, and no witness answers
+        either (:mod:`.outage`): the network is down, not those hosts."""
+        answered = any(o.answered for o in outcomes)
+        if answered or not any(o.network_failure for o in outcomes):
+            return False
+        assert self._session is not None, "use `async with Checker(...)`"
+        return not await network_works(
+            self._session, self.settings.outage_witnesses, user_agent=self.settings.user_agent
+        )
 
     async def archive(self, run: CheckRun, extraction: Extraction) -> CheckRun:
         """``run`` with archived copies suggested for its dead, soft-404 and parked addresses

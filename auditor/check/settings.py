@@ -27,9 +27,9 @@ class CheckSettings:
     stale_after_days: int | None = None  # a page dated earlier than this many days ago is stale; None: never
     page_facts: bool = False  # read each page's title, date and main-text fingerprint (the weekly audit)
     archive_url: str | None = defaults.DEFAULT_ARCHIVE_URL  # where archived copies are asked for; None: never
-    # Being offline is no failure (a pre-commit hook on a train): then a single host whose
-    # lookup or connection fails "for now", with no other answering, means the network is down.
-    offline_ok: bool = False
+    offline_ok: bool = False  # being offline is no failure (a pre-commit hook on a train): exit 0, not 3
+    # Asked whether the network is up when every checked host failed (check/outage.py).
+    outage_witnesses: tuple[str, ...] = defaults.DEFAULT_OUTAGE_WITNESSES
     accept: Accept | None = None  # the statuses that mean "the page is there"; None: 2xx (see check/accept.py)
 
 

@@ -159,9 +159,11 @@ RULES: dict[Status, Rule] = {
     ),
     Status.UNCHECKED: Rule(
         "UncheckedReference",
-        "The reference is not checked by design",
-        "A phone number with no organisation page to look it up on (none in targets.yaml, no web address beside it).",
-        "Name the organisation and its contact page in targets.yaml so the number can be confirmed.",
+        "The reference could not be verified",
+        "A phone number with no organisation page to look it up on (none in targets.yaml, no web address beside it),"
+        " or a link the run could not reach because the network was unavailable.",
+        "Name the organisation and its contact page in targets.yaml so the number can be confirmed;"
+        " run again with network for the links.",
         ("phones",),
     ),
     Status.CONFIRMED: Rule(
