@@ -48,6 +48,7 @@ from auditor.report import references as dump
 from auditor.report.formats import ReportFormat, format_of, render
 from auditor.report.terminal import ProgressBar, use_colour, wants_progress
 from auditor.sources import Site, Source, resolve_inputs
+from auditor.untrusted import safe
 from auditor.verdict import DEFAULT_FAIL_ON, Status
 from auditor.write import ensure_writable, write_atomic
 
@@ -65,12 +66,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _warn(message: str) -> None:
-    click.echo(f"auditor: warning: {message}", err=True)
+    click.echo(f"auditor: warning: {safe(message)}", err=True)  # may quote a page or a file name
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> None:
     for line in message.splitlines():
-        click.echo(f"auditor: error: {line}", err=True)
+        click.echo(f"auditor: error: {safe(line)}", err=True)
     sys.exit(code)
 
 

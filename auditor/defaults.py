@@ -53,3 +53,6 @@ ARCHIVE_TIMEOUT = 10.0  # seconds per archive lookup at most (checks.timeout whe
 #: the network is up: any HTTP answer from one of them means those hosts are really gone.
 DEFAULT_OUTAGE_WITNESSES = ("https://www.iana.org/", "https://www.wikipedia.org/", "https://one.one.one.one/")
 OUTAGE_WITNESS_TIMEOUT = 5.0  # seconds for each witness
+#: Characters of a remote page's text (a title, a sentence) quoted in a reason, a finding or the history.
+QUOTE_LIMIT = 100
+TITLE_LIMIT = 300  # characters of a page's <title> kept (compared across runs, quoted shorter)

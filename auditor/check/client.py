@@ -20,7 +20,9 @@ from auditor.check.page import Page
 from auditor.check.politeness import Politeness
 from auditor.check.retry import backoff, retry_after, retryable_status
 from auditor.check.settings import CheckSettings
+from auditor.defaults import TITLE_LIMIT
 from auditor.extract.domains import host_of
+from auditor.untrusted import quoted
 from auditor.verdict import Status
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
@@ -106,7 +108,8 @@ def _page(url: str, status: int, headers: dict[str, str], body: bytes) -> Page:
     textual = not kind or kind.startswith("text/") or "html" in kind or "xml" in kind or "json" in kind
     text = _decode(body, kind) if textual else ""
     m = _TITLE.search(body[:65536]) if textual else None
-    title = _SPACE.sub(" ", html.unescape(_decode(m.group(1), kind))).strip() if m else ""  # &#x27; is '
+    # &#x27; is '; a title is quoted in reasons and kept in the history: no controls, bounded
+    title = quoted(html.unescape(_decode(m.group(1), kind)), TITLE_LIMIT) if m else ""
 
     return Page(url, status, headers, body, text, title)
 

@@ -34,6 +34,7 @@ from lxml import etree, html
 
 from auditor.check.page import Page
 from auditor.extract.dates import stated_date
+from auditor.untrusted import quoted
 from auditor.verdict import Finding, FindingKind, PageFacts
 
 #: How many bits the fingerprint has (and so how finely similarity is measured).
@@ -165,7 +166,7 @@ def title_changed(previous: str | None, current: str | None) -> Finding | None:
     """A ``title-changed`` finding when the page's title differs from the last run's (case and spacing aside)."""
     if previous is None or current is None or _normal_title(previous) == _normal_title(current):
         return None
-    return Finding(FindingKind.TITLE_CHANGED, f"the title was “{previous}”, now “{current}”")
+    return Finding(FindingKind.TITLE_CHANGED, f"the title was “{quoted(previous)}”, now “{quoted(current)}”")
 
 
 def _normal_title(title: str) -> str:

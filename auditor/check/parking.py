@@ -25,6 +25,7 @@ import re
 from urllib.parse import urlsplit
 
 from auditor.check.page import Page
+from auditor.untrusted import quoted
 
 #: Visible text shorter than this makes a page short enough for its wording to count.
 SHORT_PAGE_CHARS = 2000
@@ -123,13 +124,13 @@ def parked(page: Page) -> str | None:
     title = _SPACE.sub(" ", page.title).strip()
     if _TITLE_FOR_SALE.search(title):
         provider = _listing_provider(markup)
-        return f"parked: {provider} for-sale page" if provider else f"parked: the title says '{title}'"
+        return f"parked: {provider} for-sale page" if provider else f"parked: the title says '{quoted(title)}'"
     text = _visible_text(markup)
     if len(text) >= SHORT_PAGE_CHARS:
         return None
     if m := _FOR_SALE.search(text):
         provider = _listing_provider(markup)
-        return f"parked: {provider} for-sale page" if provider else f"parked: the page says '{m.group(0)}'"
+        return f"parked: {provider} for-sale page" if provider else f"parked: the page says '{quoted(m.group(0))}'"
     if len(text) < LANDER_CHARS and (provider := _listing_provider(markup)):
         return f"parked: {provider} for-sale page"
     if _LISTINGS.search(text):

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from auditor.check.page import Page
+from auditor.untrusted import quoted
 
 #: Visible main text shorter than this makes a page "short": only then is body text
 #: (not just the title and headings) read for error statements.
@@ -375,8 +376,8 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[begin:stop].strip()
 
 
-def _clip(text: str, limit: int = 100) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _clip(text: str) -> str:
+    return quoted(text)
 
 
 def _is_home(path: str) -> bool:

@@ -25,6 +25,7 @@ from auditor.reference import Kind
 from auditor.report import jsondoc
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
 from auditor.report.terminal import paint
+from auditor.untrusted import safe
 from auditor.verdict import Finding, Status, Verdict
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def crawl_lines(report: CrawlReport) -> list[str]:
             "(raise --max-pages or sources[].max_pages)"
         )
     lines.extend(f"  warning: {warning}" for warning in report.warnings)
-    return lines
+    return [safe(line) for line in lines]
 
 
 def _sitemaps(n: int) -> str:
@@ -203,10 +204,10 @@ def to_text(
         lines.append(styled(f"{status.value} ({len(items)})", status, bold=True))
         for item in items:
             loc = item.reference.locations[0]
-            lines.append(f"  {loc.where}  {item.reference.text}")
-            lines.append(f"      {item.verdict.reason}")
+            lines.append(safe(f"  {loc.where}  {item.reference.text}"))
+            lines.append(safe(f"      {item.verdict.reason}"))
             if item.verdict.suggestion:
-                lines.append(f"      \u2192 {item.verdict.suggestion}")
+                lines.append(safe(f"      \u2192 {item.verdict.suggestion}"))
             if item.verdict.archive_url:
-                lines.append(f"      archived copy: {item.verdict.archive_url}")
+                lines.append(safe(f"      archived copy: {item.verdict.archive_url}"))
     return "\n".join(lines) + "\n"

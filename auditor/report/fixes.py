@@ -18,6 +18,7 @@ from auditor.extract.domains import host_of
 from auditor.fix import FixPlan, Unfixed, Written
 from auditor.reference import Location, Url
 from auditor.report.terminal import paint
+from auditor.untrusted import safe
 from auditor.verdict import DEFAULT_FAIL_ON, Status
 
 #: Not failing, not rewritten, but a person should look.
@@ -72,26 +73,26 @@ def _lines(plan: FixPlan, left: Sequence[Left], written: Written | None, colour:
         if id(file) in not_written:
             continue
         verb = "would rewrite" if dry else "rewrote"
-        yield f"{verb} {file.name} ({_places(len(file.rewrites))})"
+        yield safe(f"{verb} {file.name} ({_places(len(file.rewrites))})")
         noted: set[str] = set()
         for rewrite in file.rewrites:
             verdict = rewrite.checked.verdict
             status = verdict.status
             where = f"{rewrite.line}:{rewrite.column}"
-            yield f"  {where}  {styled(status.value, status)}  {rewrite.old} \u2192 {rewrite.new}"
+            yield f"  {where}  {styled(status.value, status)}  {safe(rewrite.old)} \u2192 {safe(rewrite.new)}"
             if status is Status.MOVED and verdict.domain_changed:
                 note = _merged(rewrite.checked)
                 if note not in noted:  # once a file for each old and new domain
                     noted.add(note)
-                    yield f"      {note}"
+                    yield safe(f"      {note}")
     if written is not None:
         for file in written.conflicts:
             yield (
-                f"not rewritten: {file.name} changed on disk while it was being checked; "
-                "nothing was lost: run auditor fix again"
+                safe(f"not rewritten: {file.name} changed on disk while it was being checked; ")
+                + "nothing was lost: run auditor fix again"
             )
         for file, why in written.failures:
-            yield f"not rewritten: {file.name}: {why}"
+            yield safe(f"not rewritten: {file.name}: {why}")
     if left:
         yield ""
         yield f"left for a person ({len(left)}):"
@@ -100,14 +101,15 @@ def _lines(plan: FixPlan, left: Sequence[Left], written: Written | None, colour:
             where = ", ".join(loc.where for loc in item.locations[:3])
             if len(item.locations) > 3:
                 where += f" and {len(item.locations) - 3} more"
-            yield f"  {where}  {styled(verdict.status.value, verdict.status)}  {item.checked.reference.text}"
-            yield f"      {verdict.reason}"
+            written_as = safe(item.checked.reference.text)
+            yield f"  {safe(where)}  {styled(verdict.status.value, verdict.status)}  {written_as}"
+            yield safe(f"      {verdict.reason}")
             if verdict.suggestion:
-                yield f"      \u2192 {verdict.suggestion}"
+                yield safe(f"      \u2192 {verdict.suggestion}")
             if verdict.archive_url:
-                yield f"      archived copy: {verdict.archive_url}"
+                yield safe(f"      archived copy: {verdict.archive_url}")
             if item.why:
-                yield f"      {item.why}"
+                yield safe(f"      {item.why}")
     yield ""
     yield summary(plan, written, len(left))
 

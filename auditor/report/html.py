@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -31,6 +30,7 @@ from auditor.check.engine import Checked, CheckRun
 from auditor.extract import Extraction
 from auditor.reference import Email, Location, Phone, Url
 from auditor.sources import Format
+from auditor.untrusted import without_controls
 from auditor.verdict import Status
 
 if TYPE_CHECKING:
@@ -83,7 +83,6 @@ OPEN_DOCUMENTS = 20
 OPEN_REFERENCES = 5_000
 #: What a crawl's scope reaches, in words.
 SCOPES = {"host": "this host name only", "domain": "every host of the site's domain"}
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,7 +472,7 @@ def _place(location: Location, document: tuple[str, Format] | None) -> Place:
 
 def _clean(text: str) -> str:
     """No control characters (escaping handles markup; these would only garble the page)."""
-    return _CONTROL.sub("", text)
+    return without_controls(text, keep_lines=True)
 
 
 def content_security_policy(style: str, script: str | None) -> str:

@@ -8,20 +8,19 @@ pipes are escaped.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from auditor.check.engine import Checked, CheckRun
 from auditor.report.checked import crawl_lines
+from auditor.untrusted import without_controls
 from auditor.verdict import Status
 
 if TYPE_CHECKING:
     from auditor.crawl.crawler import CrawlReport
 
 SUGGESTING = (Status.MOVED, Status.SHORTENED)
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def to_markdown(run: CheckRun, fail_on: Collection[Status], *, crawls: Sequence[CrawlReport] = ()) -> str:
@@ -86,9 +85,9 @@ def _where(item: Checked) -> str:
 def _cell(text: str) -> str:
     """Plain text safe in a table cell: no HTML, no pipes, no line breaks, no control characters."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(_CONTROL.sub("", text).replace("|", "\\|").replace("`", "\\`").split())
+    return " ".join(without_controls(text, keep_lines=True).replace("|", "\\|").replace("`", "\\`").split())
 
 
 def _code(text: str) -> str:
     """Inline code (Markdown and HTML in it stay literal); backticks in it are replaced."""
-    return "`" + " ".join(_CONTROL.sub("", text).replace("`", "'").replace("|", "\\|").split()) + "`"
+    return "`" + " ".join(without_controls(text, keep_lines=True).replace("`", "'").replace("|", "\\|").split()) + "`"

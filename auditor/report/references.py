@@ -8,6 +8,7 @@ from typing import Any
 from auditor.extract import Extraction
 from auditor.reference import Email, Location, Phone, Reference, Url
 from auditor.report import jsondoc
+from auditor.untrusted import safe
 
 SCHEMA = "auditor/extract/1"
 
@@ -79,7 +80,7 @@ def to_text(extraction: Extraction) -> str:
     if not rows:
         return ""
     width = max(len(r[0]) for r in rows)
-    return "".join(f"{where:<{width}}  {kind:<5}  {value}\n" for where, kind, value in rows)
+    return "".join(safe(f"{where:<{width}}  {kind:<5}  {value}") + "\n" for where, kind, value in rows)
 
 
 def _plural(n: int, word: str) -> str:

@@ -38,6 +38,7 @@ from auditor.check.engine import NETWORK_UNAVAILABLE, Checked, CheckRun
 from auditor.reference import Location
 from auditor.report import jsondoc
 from auditor.sources import STDIN_NAME
+from auditor.untrusted import without_controls
 from auditor.verdict import Status
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -56,7 +57,6 @@ ADVISORY: dict[Status, str] = {
 }
 STDIN_URI = "stdin"
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Everything RFC 3986 allows in a URI reference; anything else in a web page's address is percent-encoded.
 _URI_CHARS = "!#$%&'()*+,/:;=?@[]~"
@@ -369,4 +369,4 @@ def _relative(path: Path, base: Path) -> PurePath | None:
 
 
 def _text(text: str) -> str:
-    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+    return without_controls(_SURROGATE.sub("\ufffd", text), keep_lines=True)
