@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import aiohttp
 from aiodns.error import ARES_ENODATA, ARES_ENOTFOUND, DNSError
 
+from auditor.untrusted import quoted
 from auditor.verdict import Status
 
 _NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
@@ -106,9 +107,9 @@ def _parser_words(exc: aiohttp.ClientResponseError) -> str:
     """The HTTP parser's complaint on one line, without the caret pointing at the bad byte."""
     lines = (line.strip() for line in str(exc.message).splitlines())
     text = " ".join(line for line in lines if line.strip("^ "))
-    return text or _words(exc)
+    return quoted(text) if text else _words(exc)  # it may quote the server's bytes
 
 
 def _words(exc: BaseException) -> str:
-    text = str(exc).strip()
+    text = quoted(str(exc))  # an error may quote what the server sent
     return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__

@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 from auditor.check.client import Fetcher
 from auditor.check.failures import Failure
 from auditor.check.page import Page
+from auditor.untrusted import quoted
 from auditor.verdict import Hop, Status
 
 PERMANENT = frozenset({301, 308})
@@ -45,7 +46,12 @@ async def follow(
         if isinstance(answer, Failure) or not is_redirect(answer):
             return Trail(tuple(hops), answer, url)
         hops.append(Hop(url, answer.status))
-        target = urljoin(url, answer.headers["location"].strip())
+        location = answer.headers["location"].strip()
+        try:
+            target = urljoin(url, location)
+        except ValueError:  # "http://[::1": the server's mistake is this link's verdict, not a crash
+            bad = Failure(Status.ERROR, f"redirect to a malformed address: {quoted(location)}")
+            return Trail(tuple(hops), bad, url)
         if target in seen:
             loop = Failure(Status.ERROR, f"redirect loop: {target} redirects back to itself after {len(hops)} hops")
             return Trail(tuple(hops), loop, target)

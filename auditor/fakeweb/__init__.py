@@ -24,6 +24,7 @@ reset connection.
         "down.example.org": refused(),                        # nothing listens
         "www.cancer.gov": unresolvable(),                     # DNS says "try again", as when offline
     }
+    # hostile answers: gzip_bomb(10**9), endless(), drip(1.0), huge_header(100_000), many_headers(10_000)
     async with FakeWeb(sites, expired_tls={"expired.example.org"}) as web:
         connector = aiohttp.TCPConnector(resolver=web.resolver, ssl=web.client_ssl)
         async with aiohttp.ClientSession(connector=connector) as session:
@@ -88,6 +89,7 @@ from auditor.fakeweb._handlers import (
     status,
     unresolvable,
 )
+from auditor.fakeweb._hostile import drip, endless, gzip_bomb, huge_header, many_headers
 from auditor.fakeweb._mail import FakeMailResolver
 from auditor.fakeweb._server import EXPIRED_CERTIFICATE_ENDED, FakeResolver, FakeWeb, RecordedRequest, Site
 
@@ -108,9 +110,14 @@ __all__ = [
     "Site",
     "Slow",
     "Unresolvable",
+    "drip",
+    "endless",
+    "gzip_bomb",
     "head_refused",
+    "huge_header",
     "html_page",
     "malformed",
+    "many_headers",
     "not_found",
     "page",
     "redirect",
