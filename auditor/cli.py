@@ -42,6 +42,7 @@ from auditor.defaults import (
 from auditor.errors import AuditorError
 from auditor.extract import Extraction, extract_sources
 from auditor.extract.phones import check_regions
+from auditor.inputfiles import InputPolicy
 from auditor.report import checked
 from auditor.report import references as dump
 from auditor.report.formats import ReportFormat, format_of, render
@@ -286,6 +287,33 @@ _offline_ok = click.option(
 )
 
 
+def _input_options(command: F) -> F:
+    """How inputs are found: --follow-symlinks and --exclude-path, for check, fix and run."""
+    command = click.option(
+        "--exclude-path",
+        multiple=True,
+        callback=_patterns,
+        metavar="REGEX",
+        help="Leave out input files and folders whose path (relative to the working directory, with /; "
+        "a folder's ends in /) matches REGEX; they are never opened (repeatable; checks.exclude_path).",
+    )(command)
+    return click.option(
+        "--follow-symlinks",
+        is_flag=True,
+        help="Read what symbolic links lead to outside the inputs' tree (the working directory, or the "
+        "folder of an input named outside it); by default such links are refused with a warning "
+        "(checks.follow_symlinks). Devices, FIFOs and sockets are never read.",
+    )(command)
+
+
+def _input_policy(options: dict[str, Any], config: Config | None = None) -> InputPolicy:
+    """The input policy from the flags (taken out of ``options``), added to the file's."""
+    follow, exclude = options.pop("follow_symlinks"), options.pop("exclude_path")
+    if config is not None:
+        return config.input_policy(follow_symlinks=follow or None, exclude_path=exclude)
+    return InputPolicy(follow_symlinks=follow, exclude_path=tuple(exclude))
+
+
 _config_option = click.option(
     "--config",
     "config_path",
@@ -304,6 +332,7 @@ _config_option = click.option(
 @click.option("--host-concurrency", type=click.IntRange(min=1), default=None, help="checks.host_concurrency")
 @click.option("--host-request-interval", default=None, callback=_optional_duration, help="checks.host_request_interval")
 @click.option("--exclude", multiple=True, callback=_patterns, help="Also skip URLs matching REGEX (repeatable).")
+@_input_options
 @click.option("--fail-on", default=None, callback=_optional_statuses, help="checks.fail_on, e.g. dead,error.")
 @click.option("--reset-history", is_flag=True, help="Start a new history; the old file is kept aside.")
 @click.option("--no-cache", is_flag=True, help="Check everything afresh: no result reused from earlier runs.")
@@ -332,6 +361,7 @@ def run(
 
     quiet, no_progress = options.pop("quiet"), options.pop("no_progress")
     config = load(config_path)
+    inputs = _input_policy(options, config)
     fail_on = config.fail_on if fail_on is None else fail_on  # --fail-on '': nothing fails
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
     outcome = asyncio.run(
@@ -344,6 +374,7 @@ def run(
             cache_max_age=None if cache_max_age is None else dt.timedelta(seconds=cache_max_age),
             archive=not no_archive,
             progress=progress,
+            inputs=inputs,
         )
     )
     for note in outcome.audit.run.notes:
@@ -444,6 +475,7 @@ def demo(folder: str) -> None:
     help="Write a report; the format comes from the extension: .json, .html, .xml (JUnit), .sarif, .md (repeatable).",
 )
 @_checking(with_defaults=True)
+@_input_options
 @click.option("--crawl", is_flag=True, help="Crawl from each URL input: every page of its site within reach is read.")
 @click.option(
     "--depth",
@@ -500,11 +532,12 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
         raise click.UsageError("--cache-max-age needs --cache")
     if options.pop("no_archive"):
         options["archive_url"] = None
+    policy = _input_policy(options)
     settings = CheckSettings(**options)
     targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:
         ensure_writable(target)
-    sources = resolve_inputs(inputs)
+    sources = resolve_inputs(inputs, policy)
     if site is not None:
         if not any(source.url for source in sources):
             raise click.UsageError("--crawl needs the address of a web page to start from (https://...)")
@@ -609,6 +642,7 @@ def _fixable(_ctx: click.Context, _param: click.Parameter, value: str) -> frozen
 @_no_archive
 @_offline_ok
 @_checking(with_defaults=False)
+@_input_options
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Nothing but the diff (--dry-run), errors and warnings.")
 @_user_errors
@@ -638,6 +672,7 @@ def fix(
     from auditor.report import fixes
 
     config = _fix_config(config_path)
+    policy = _input_policy(options, config)
     if options["insecure"] is False:
         options["insecure"] = None  # an unset flag keeps the file's value
     if config is not None:
@@ -650,7 +685,7 @@ def fix(
         fail_on = DEFAULT_FAIL_ON if fail_on is None else fail_on
     if no_archive:
         settings = dataclasses.replace(settings, archive_url=None)
-    sources = fixable_sources(resolve_inputs(inputs))
+    sources = fixable_sources(resolve_inputs(inputs, policy))
     before = snapshot(sources)
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
     audit = asyncio.run(check_sources(sources, settings, regions, progress=progress))
@@ -675,7 +710,9 @@ def fix(
         click.echo(fixes.to_text(plan, left, written=written, colour=colour), nl=False, color=colour, err=dry_run)
     failing = any(item.checked.verdict.status in fail_on for item in left) or bool(plan.unfixed)
     unwritten = bool(written.conflicts or written.failures) if written is not None else bool(plan.changed)
-    if audit.extraction.problems:
+    for file, why in written.refused if written is not None else ():
+        click.echo(f"auditor: error: {file.name}: {why}", err=True)
+    if audit.extraction.problems or (written is not None and written.refused):
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_FAILING if failing or unwritten else EXIT_OK)
 
