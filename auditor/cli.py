@@ -104,6 +104,40 @@ _format = click.option(
 )
 
 
+def _path_patterns(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    try:
+        return tuple(re.compile(v) for v in value)
+    except re.error as exc:
+        raise click.BadParameter(f"not a regular expression: {exc}") from None
+
+
+def _input_options(command: F) -> F:
+    """How inputs are found: --follow-symlinks and --exclude-path, for extract, check, fix and run."""
+    command = click.option(
+        "--exclude-path",
+        multiple=True,
+        callback=_path_patterns,
+        metavar="REGEX",
+        help="Leave out input files and folders whose path (relative to the working directory, with /; "
+        "a folder's ends in /) matches REGEX; they are never opened (repeatable; checks.exclude_path).",
+    )(command)
+    return click.option(
+        "--follow-symlinks",
+        is_flag=True,
+        help="Read what symbolic links lead to outside the inputs' tree (the working directory, or the "
+        "folder of an input named outside it); by default such links are refused with a warning "
+        "(checks.follow_symlinks). Devices, FIFOs and sockets are never read.",
+    )(command)
+
+
+def _input_policy(options: dict[str, Any], config: Config | None = None) -> InputPolicy:
+    """The input policy from the flags (taken out of ``options``), added to the file's."""
+    follow, exclude = options.pop("follow_symlinks"), options.pop("exclude_path")
+    if config is not None:
+        return config.input_policy(follow_symlinks=follow or None, exclude_path=exclude)
+    return InputPolicy(follow_symlinks=follow, exclude_path=tuple(exclude))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="auditor")
 def main() -> None:
@@ -131,14 +165,15 @@ def _emit(extraction: Extraction, fmt: str) -> int:
     metavar="CC",
     help="Region for phone numbers written without a country code (repeatable; default GB and US).",
 )
+@_input_options
 @_user_errors
-def extract(inputs: tuple[str, ...], fmt: str, regions: list[str]) -> None:
+def extract(inputs: tuple[str, ...], fmt: str, regions: list[str], **options: Any) -> None:
     """Print every reference in INPUT... without checking it.
 
     INPUT is a file, a directory (read recursively: .txt .md .html .pdf), a glob,
     - for standard input, or the URL of a web page (fetched; its links are read).
     """
-    sources = resolve_inputs(inputs)
+    sources = resolve_inputs(inputs, _input_policy(options))
     stdin = sys.stdin.buffer if "-" in inputs else None
     if any(source.url for source in sources):
         extraction = asyncio.run(extract_with_pages(sources, regions, stdin=stdin))
@@ -285,33 +320,6 @@ _offline_ok = click.option(
     is_flag=True,
     help="No network is no failure: say so and exit 0 (or 1 for what failed without it: a missing local file).",
 )
-
-
-def _input_options(command: F) -> F:
-    """How inputs are found: --follow-symlinks and --exclude-path, for check, fix and run."""
-    command = click.option(
-        "--exclude-path",
-        multiple=True,
-        callback=_patterns,
-        metavar="REGEX",
-        help="Leave out input files and folders whose path (relative to the working directory, with /; "
-        "a folder's ends in /) matches REGEX; they are never opened (repeatable; checks.exclude_path).",
-    )(command)
-    return click.option(
-        "--follow-symlinks",
-        is_flag=True,
-        help="Read what symbolic links lead to outside the inputs' tree (the working directory, or the "
-        "folder of an input named outside it); by default such links are refused with a warning "
-        "(checks.follow_symlinks). Devices, FIFOs and sockets are never read.",
-    )(command)
-
-
-def _input_policy(options: dict[str, Any], config: Config | None = None) -> InputPolicy:
-    """The input policy from the flags (taken out of ``options``), added to the file's."""
-    follow, exclude = options.pop("follow_symlinks"), options.pop("exclude_path")
-    if config is not None:
-        return config.input_policy(follow_symlinks=follow or None, exclude_path=exclude)
-    return InputPolicy(follow_symlinks=follow, exclude_path=tuple(exclude))
 
 
 _config_option = click.option(

@@ -140,7 +140,8 @@ def read_regular(path: str | Path, name: str, max_bytes: int, *, tree: Path | No
     when ``tree`` is given, one whose real path is outside it.
     """
     try:
-        before = os.stat(path)
+        real = os.path.realpath(path)
+        before = os.stat(real)  # the file the checks below are about: what is opened must be it
     except OSError as exc:
         raise UnreadableInput(name, f"cannot read: {exc.strerror or exc}") from exc
     what = kind(before.st_mode)
@@ -160,6 +161,8 @@ def read_regular(path: str | Path, name: str, max_bytes: int, *, tree: Path | No
         what = kind(opened.st_mode)
         if what is not None:  # swapped since the stat above
             raise UnreadableInput(name, _not_regular(path, what))
+        if _identity(opened) != _identity(before):  # a link changed between the checks and the open
+            raise UnreadableInput(name, "changed while it was being opened; not read")
         if opened.st_size > max_bytes:  # a size that says "too large" is believed; one that says "small" is not
             raise UnreadableInput(name, too_large(max_bytes))
         return _read_at_most(fd, name, max_bytes, hint=opened.st_size)

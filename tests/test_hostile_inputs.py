@@ -328,10 +328,30 @@ def test_a_glob_finds_what_python_s_glob_finds_in_a_tree_without_links(
     assert {s.name for s in resolve_inputs([pattern])} == theirs
 
 
-@pytest.mark.parametrize("flag", ["check", "fix", "run"])
-def test_the_input_flags_are_on_check_fix_and_run(flag: str) -> None:
-    out = CliRunner().invoke(main, [flag, "--help"]).output
+@pytest.mark.parametrize("command", ["extract", "check", "fix", "run"])
+def test_the_input_flags_are_on_every_command_that_reads_inputs(command: str) -> None:
+    out = CliRunner().invoke(main, [command, "--help"]).output
     assert "--follow-symlinks" in out and "--exclude-path REGEX" in out
+    wrong = CliRunner().invoke(main, [command, "x.md", "--exclude-path", "("])
+    assert wrong.exit_code == 2 and "Invalid value for '--exclude-path': not a regular expression" in wrong.output
+
+
+def test_a_link_changed_between_the_checks_and_the_open_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.md").write_text("a")
+    (tmp_path / "b.md").write_text("b")
+    (tmp_path / "doc.md").symlink_to("a.md")
+    real_open = os.open
+
+    def swapping_open(path: Any, flags: int, *args: Any) -> int:
+        (tmp_path / "doc.md").unlink()
+        (tmp_path / "doc.md").symlink_to("b.md")  # what an attacker racing us would do
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", swapping_open)
+    with pytest.raises(UnreadableInput, match=r"doc\.md: changed while it was being opened; not read"):
+        read_regular(tmp_path / "doc.md", "doc.md", 1024, tree=tmp_path.resolve())
 
 
 def test_exclude_path_leaves_a_fifo_unopened(repo: Path) -> None:
