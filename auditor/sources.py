@@ -3,7 +3,9 @@
 Resolving is done for every input before anything is read, so a typo in the last
 argument is reported at once and nothing is half done. Reading one file can fail on
 its own (binary, undecodable, too large): that raises :class:`UnreadableInput`, and
-the caller goes on with the other files.
+the caller goes on with the other files. Files are found and read as
+:mod:`auditor.inputfiles` says: regular files only, bounded while reading, inside the
+inputs' tree unless ``--follow-symlinks``; walks and globs stop at loops.
 
 A web page (``https://...``) is a source too: the checker fetches it (with the same
 client, politeness and fake-web injection as every check) and hands the answer to

@@ -354,6 +354,19 @@ def test_a_link_changed_between_the_checks_and_the_open_is_not_read(
         read_regular(tmp_path / "doc.md", "doc.md", 1024, tree=tmp_path.resolve())
 
 
+EXCLUDE_HOSTILE = ["--exclude-path", r"^docs/(pipe|sock|zero|secret)\.md$", "--exclude-path", "^docs/(loop|outdir)/$"]
+
+
+@pytest.mark.parametrize("command", [["check", "docs"], ["fix", "docs"], ["run"]], ids=lambda c: c[0])
+@pytest.mark.parametrize("excluded", [False, True], ids=["as-is", "excluded"])
+def test_exclude_path_on_check_fix_and_run(repo: Path, command: list[str], excluded: bool) -> None:
+    (repo / "targets.yaml").write_text(f"sources:\n  - path: docs\nreports:\n  dir: {repo.parent / 'reports'}\n")
+    done = auditor_cli(*command, "-q", *(EXCLUDE_HOSTILE if excluded else []), cwd=repo)
+    warned = [name for name in HOSTILE if f"auditor: warning: {name}: " in done.stderr]
+    assert warned == ([] if excluded else list(HOSTILE)), done.stderr
+    assert done.returncode == (1 if excluded else 2)  # missing.md is dead; refused inputs are exit 2
+
+
 def test_exclude_path_leaves_a_fifo_unopened(repo: Path) -> None:
     done = auditor_cli("check", "docs", "--exclude-path", r"^docs/(pipe|sock|zero|secret)\.md$", cwd=repo)
     for name in ("docs/pipe.md", "docs/sock.md", "docs/zero.md", "docs/secret.md"):
