@@ -9,6 +9,7 @@ from __future__ import annotations
 from auditor._version import __version__
 from auditor.errors import AuditorError, ConfigError, InputError, UnreadableInput
 from auditor.extract import DocumentDate, Extraction, SourceInfo, extract_document, extract_sources
+from auditor.inputfiles import InputPolicy
 from auditor.reference import Email, Kind, Location, Phone, Reference, Url
 from auditor.sources import Document, Format, Source, read, resolve_inputs
 
@@ -21,6 +22,7 @@ __all__ = [
     "Extraction",
     "Format",
     "InputError",
+    "InputPolicy",
     "Kind",
     "Location",
     "Phone",

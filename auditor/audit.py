@@ -31,6 +31,7 @@ from auditor.check.engine import Audit, Checked, CheckRun, Progress, check_sourc
 from auditor.check.freshness import content_changed, title_changed
 from auditor.config import Config
 from auditor.history import Comparison, History, Observation, RunInfo
+from auditor.inputfiles import InputPolicy
 from auditor.lock import AuditLock
 from auditor.notify import Notice, notify
 from auditor.report import checked, html, index
@@ -79,6 +80,7 @@ async def run_audit(
     progress: Progress | None = None,
     now: Callable[[], dt.datetime] = utc_now,
     log: Callable[[str], None] = _quiet,
+    inputs: InputPolicy | None = None,
 ) -> AuditOutcome:
     """One audit; ``resolver``/``ssl``/``mail_resolver`` point it at a fake web (tests, ``auditor demo``).
 
@@ -87,7 +89,8 @@ async def run_audit(
     (the archive did not answer). The cross-run cache (in the history file) is used unless
     ``cache`` is false or ``checks.cache_max_age`` is null; ``cache_max_age`` overrides the
     file's. Archived copies of dead pages are looked up unless ``archive`` is false or
-    ``checks.archive_url`` is null.
+    ``checks.archive_url`` is null. ``inputs`` says how the sources are found (default:
+    the file's, :meth:`Config.input_policy`).
     """
     fail_on = fail_on or config.fail_on
     reports = config.reports_dir
@@ -96,7 +99,7 @@ async def run_audit(
         settings = config.check_settings(**dict(overrides or {}), page_facts=True)
         if not archive:
             settings = replace(settings, archive_url=None)
-        sources = config.sources()
+        sources = config.sources(inputs)
         max_age = cache_max_age if cache_max_age is not None else config.cache_max_age
         reuse = await CheckCache.load(history, max_age=max_age, now=started) if cache and max_age is not None else None
         audit = await check_sources(

@@ -43,6 +43,7 @@ from auditor.defaults import (
 from auditor.errors import AuditorError
 from auditor.extract import Extraction, extract_sources
 from auditor.extract.phones import check_regions
+from auditor.inputfiles import InputPolicy
 from auditor.report import checked
 from auditor.report import references as dump
 from auditor.report.formats import ReportFormat, format_of, render
@@ -105,6 +106,40 @@ _format = click.option(
 )
 
 
+def _path_patterns(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    try:
+        return tuple(re.compile(v) for v in value)
+    except re.error as exc:
+        raise click.BadParameter(f"not a regular expression: {exc}") from None
+
+
+def _input_options(command: F) -> F:
+    """How inputs are found: --follow-symlinks and --exclude-path, for extract, check, fix and run."""
+    command = click.option(
+        "--exclude-path",
+        multiple=True,
+        callback=_path_patterns,
+        metavar="REGEX",
+        help="Leave out input files and folders whose path (relative to the working directory, with /; "
+        "a folder's ends in /) matches REGEX; they are never opened (repeatable; checks.exclude_path).",
+    )(command)
+    return click.option(
+        "--follow-symlinks",
+        is_flag=True,
+        help="Read what symbolic links lead to outside the inputs' tree (the working directory, or the "
+        "folder of an input named outside it); by default such links are refused with a warning "
+        "(checks.follow_symlinks). Devices, FIFOs and sockets are never read.",
+    )(command)
+
+
+def _input_policy(options: dict[str, Any], config: Config | None = None) -> InputPolicy:
+    """The input policy from the flags (taken out of ``options``), added to the file's."""
+    follow, exclude = options.pop("follow_symlinks"), options.pop("exclude_path")
+    if config is not None:
+        return config.input_policy(follow_symlinks=follow or None, exclude_path=exclude)
+    return InputPolicy(follow_symlinks=follow, exclude_path=tuple(exclude))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="auditor")
 def main() -> None:
@@ -132,14 +167,15 @@ def _emit(extraction: Extraction, fmt: str) -> int:
     metavar="CC",
     help="Region for phone numbers written without a country code (repeatable; default GB and US).",
 )
+@_input_options
 @_user_errors
-def extract(inputs: tuple[str, ...], fmt: str, regions: list[str]) -> None:
+def extract(inputs: tuple[str, ...], fmt: str, regions: list[str], **options: Any) -> None:
     """Print every reference in INPUT... without checking it.
 
     INPUT is a file, a directory (read recursively: .txt .md .html .pdf), a glob,
     - for standard input, or the URL of a web page (fetched; its links are read).
     """
-    sources = resolve_inputs(inputs)
+    sources = resolve_inputs(inputs, _input_policy(options))
     stdin = sys.stdin.buffer if "-" in inputs else None
     if any(source.url for source in sources):
         extraction = asyncio.run(extract_with_pages(sources, regions, stdin=stdin))
@@ -331,20 +367,21 @@ def _judging(
     options: dict[str, Any],
     regions: list[str] | None,
     fail_on: frozenset[Status] | None,
-) -> tuple[CheckSettings, list[str], frozenset[Status]]:
-    """Settings, phone regions and failing statuses for check and fix, alike: the flags
+) -> tuple[CheckSettings, list[str], frozenset[Status], InputPolicy]:
+    """Settings, phone regions, failing statuses and the input policy for check and fix, alike: the flags
     given, then targets.yaml's ``checks:`` (the file named, else ./targets.yaml when
     there is one, unless --no-config), then the built-in defaults."""
     if no_config and config_path is not None:
         raise click.UsageError("--config and --no-config contradict each other")
     config = None if no_config else _judge_config_file(config_path)
+    policy = _input_policy(options, config)
     if options.get("insecure") is False:
         options["insecure"] = None  # an unset flag keeps the file's value
     if config is not None:
         settings = config.check_settings(**options)
-        return settings, regions or list(config.regions), config.fail_on if fail_on is None else fail_on
+        return settings, regions or list(config.regions), config.fail_on if fail_on is None else fail_on, policy
     settings = CheckSettings(**{k: v for k, v in options.items() if v is not None})
-    return settings, regions or list(DEFAULT_REGIONS), DEFAULT_FAIL_ON if fail_on is None else fail_on
+    return settings, regions or list(DEFAULT_REGIONS), DEFAULT_FAIL_ON if fail_on is None else fail_on, policy
 
 
 @main.command()
@@ -355,6 +392,7 @@ def _judging(
 @click.option("--host-concurrency", type=click.IntRange(min=1), default=None, help="checks.host_concurrency")
 @click.option("--host-request-interval", default=None, callback=_optional_duration, help="checks.host_request_interval")
 @click.option("--exclude", multiple=True, callback=_patterns, help="Also skip URLs matching REGEX (repeatable).")
+@_input_options
 @click.option("--fail-on", default=None, callback=_optional_statuses, help="checks.fail_on, e.g. dead,error.")
 @click.option("--reset-history", is_flag=True, help="Start a new history; the old file is kept aside.")
 @click.option("--no-cache", is_flag=True, help="Check everything afresh: no result reused from earlier runs.")
@@ -383,6 +421,7 @@ def run(
 
     quiet, no_progress = options.pop("quiet"), options.pop("no_progress")
     config = load(config_path)
+    inputs = _input_policy(options, config)
     fail_on = config.fail_on if fail_on is None else fail_on  # --fail-on '': nothing fails
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
     outcome = asyncio.run(
@@ -395,6 +434,7 @@ def run(
             cache_max_age=None if cache_max_age is None else dt.timedelta(seconds=cache_max_age),
             archive=not no_archive,
             progress=progress,
+            inputs=inputs,
         )
     )
     for note in outcome.audit.run.notes:
@@ -496,6 +536,7 @@ def demo(folder: str) -> None:
 )
 @_judge_config
 @_checking(with_defaults=False)
+@_input_options
 @click.option("--crawl", is_flag=True, help="Crawl from each URL input: every page of its site within reach is read.")
 @click.option(
     "--depth",
@@ -559,13 +600,13 @@ def check(
     if max_age is not None and not use_cache:
         raise click.UsageError("--cache-max-age needs --cache")
     no_archive = options.pop("no_archive")
-    settings, regions, fail_on = _judging(config_path, no_config, options, regions, fail_on)
+    settings, regions, fail_on, policy = _judging(config_path, no_config, options, regions, fail_on)
     if no_archive:
         settings = dataclasses.replace(settings, archive_url=None)
     targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:
         ensure_writable(target)
-    sources = resolve_inputs(inputs)
+    sources = resolve_inputs(inputs, policy)
     if site is not None:
         if not any(source.url for source in sources):
             raise click.UsageError("--crawl needs the address of a web page to start from (https://...)")
@@ -671,6 +712,7 @@ def _fixable(_ctx: click.Context, _param: click.Parameter, value: str) -> frozen
 @_no_archive
 @_offline_ok
 @_checking(with_defaults=False)
+@_input_options
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Nothing but the diff (--dry-run), errors and warnings.")
 @_user_errors
@@ -700,10 +742,10 @@ def fix(
     from auditor.fix import fixable_sources, plan_fixes, snapshot, write_fixes
     from auditor.report import fixes
 
-    settings, regions, fail_on = _judging(config_path, no_config, options, regions, fail_on)
+    settings, regions, fail_on, policy = _judging(config_path, no_config, options, regions, fail_on)
     if no_archive:
         settings = dataclasses.replace(settings, archive_url=None)
-    sources = fixable_sources(resolve_inputs(inputs))
+    sources = fixable_sources(resolve_inputs(inputs, policy))
     before = snapshot(sources)
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
     audit = asyncio.run(check_sources(sources, settings, regions, progress=progress))
@@ -725,7 +767,9 @@ def fix(
         click.echo(fixes.to_text(plan, left, written=written, colour=colour), nl=False, color=colour, err=dry_run)
     failing = any(item.checked.verdict.status in fail_on for item in left) or bool(plan.unfixed)
     unwritten = bool(written.conflicts or written.failures) if written is not None else bool(plan.changed)
-    if audit.extraction.problems:
+    for file, why in written.refused if written is not None else ():
+        click.echo(f"auditor: error: {file.name}: {why}", err=True)
+    if audit.extraction.problems or (written is not None and written.refused):
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_FAILING if failing or unwritten else EXIT_OK)
 

@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -41,12 +42,13 @@ from pydantic import (
     model_validator,
 )
 
-from auditor import defaults
+from auditor import defaults, yamlload
 from auditor.check.accept import Accept, parse_accept
 from auditor.check.organisations import OrganisationSpec
 from auditor.check.settings import CheckSettings, parse_age, parse_duration
-from auditor.errors import ConfigError
+from auditor.errors import ConfigError, UnreadableInput
 from auditor.extract.phones import check_regions, parse_number
+from auditor.inputfiles import InputPolicy, read_regular
 from auditor.sources import Site, Source, resolve_inputs
 from auditor.verdict import DEFAULT_FAIL_ON, Status
 
@@ -218,6 +220,8 @@ class Checks(_Strict):
     confirm_after: StrictInt = Field(defaults.DEFAULT_CONFIRM_AFTER, ge=1)
     regions: list[Region] = Field(list(defaults.DEFAULT_REGIONS), min_length=1)
     exclude: list[Regex] = []
+    exclude_path: list[Regex] = []  # input paths left out of walks and globs (--exclude-path)
+    follow_symlinks: StrictBool = False  # inputs may leave the sources' tree through a link (--follow-symlinks)
     include: list[Regex] = []
     fail_on: list[StatusName] = sorted(DEFAULT_FAIL_ON)
     insecure: StrictBool = False
@@ -317,10 +321,23 @@ class Config:
             for entry in self.targets.sources
         ]
 
-    def sources(self) -> list[Source]:
-        """The configured sources, resolved (:func:`auditor.sources.resolve_inputs`); websites crawled."""
+    def sources(self, policy: InputPolicy | None = None) -> list[Source]:
+        """The configured sources, resolved (:func:`auditor.sources.resolve_inputs`); websites crawled.
+
+        ``policy`` defaults to :meth:`input_policy` (the file's ``checks.exclude_path``
+        and ``checks.follow_symlinks``)."""
         sites = {entry.url: entry.site() for entry in self.targets.sources if entry.url is not None}
-        return [s.crawled(sites[s.url]) if s.url in sites else s for s in resolve_inputs(self.source_inputs())]
+        resolved = resolve_inputs(self.source_inputs(), policy or self.input_policy())
+        return [s.crawled(sites[s.url]) if s.url in sites else s for s in resolved]
+
+    def input_policy(self, follow_symlinks: bool | None = None, exclude_path: Any = ()) -> InputPolicy:
+        """How inputs are found: ``checks.follow_symlinks`` unless ``follow_symlinks`` is given
+        (not None); ``checks.exclude_path`` plus the ``exclude_path`` patterns given."""
+        checks = self.targets.checks
+        return InputPolicy(
+            follow_symlinks=checks.follow_symlinks if follow_symlinks is None else follow_symlinks,
+            exclude_path=_compiled(checks.exclude_path) + _compiled(exclude_path),
+        )
 
     @property
     def cache_max_age(self) -> dt.timedelta | None:
@@ -439,17 +456,25 @@ def _relative_to_cwd(path: Path) -> str:
 
 
 def load(path: str | Path) -> Config:
-    """Read and validate targets.yaml; ConfigError naming file, line and key for anything wrong."""
+    """Read and validate targets.yaml; ConfigError naming file, line and key for anything wrong.
+
+    Read as every input is (a regular file, at most ``MAX_CONFIG_BYTES``), and parsed
+    within :mod:`auditor.yamlload`'s alias budget.
+    """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         raise ConfigError(f"no such file: {path} (run auditor where targets.yaml is, or pass --config)") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    try:
+        text = read_regular(path, str(path), defaults.MAX_CONFIG_BYTES).decode("utf-8")
+    except UnreadableInput as exc:
+        raise ConfigError(str(exc)) from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
+        node = yamlload.compose(text)  # the budget first, before anything walks the values
+        data = yamlload.load(text)
+    except yamlload.YamlBudgetError as exc:
+        raise ConfigError(f"{path}:{exc.line}: {exc.problem}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
@@ -489,8 +514,15 @@ def _phone_problems(targets: Targets) -> list[tuple[tuple[Any, ...], str]]:
     ]
 
 
-def _duplicate_keys(node: yaml.Node | None, loc: tuple[Any, ...]) -> Any:
-    """(line, location) of every key written twice in one mapping; YAML keeps the last silently."""
+def _duplicate_keys(node: yaml.Node | None, loc: tuple[Any, ...], walked: set[int] | None = None) -> Any:
+    """(line, location) of every key written twice in one mapping; YAML keeps the last silently.
+
+    Each node is walked once (``walked``): a value an alias repeats is the same node.
+    """
+    walked = set() if walked is None else walked
+    if node is None or id(node) in walked:
+        return
+    walked.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key, value in node.value:
@@ -499,10 +531,10 @@ def _duplicate_keys(node: yaml.Node | None, loc: tuple[Any, ...]) -> Any:
             if key.value in seen:
                 yield key.start_mark.line + 1, (*loc, key.value)
             seen.add(key.value)
-            yield from _duplicate_keys(value, (*loc, key.value))
+            yield from _duplicate_keys(value, (*loc, key.value), walked)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            yield from _duplicate_keys(item, (*loc, index))
+            yield from _duplicate_keys(item, (*loc, index), walked)
 
 
 def _key(loc: tuple[Any, ...]) -> str:

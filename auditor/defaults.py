@@ -13,6 +13,9 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 #: The audit definition looked for in the working directory.
 DEFAULT_CONFIG = "targets.yaml"
 
+#: targets.yaml larger than this is refused (inputs bounded by design, issue 15).
+MAX_CONFIG_BYTES = 1024 * 1024
+
 #: Where reports are written, relative to the configuration file.
 DEFAULT_REPORTS_DIR = "reports"
 

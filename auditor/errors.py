@@ -3,7 +3,8 @@
     AuditorError              anything the user can fix; printed as one line, exit 2
     ├── InputError            an input path, glob or stream cannot be used
     │   └── UnreadableInput   one file cannot be read as a document (binary, corrupt,
-    │                         too large, undecodable); others are still processed
+    │                         too large, undecodable, not a regular file, a link out of
+    │                         the inputs' tree); others are still processed
     └── ConfigError           targets.yaml is wrong (message names file, line and key)
 
 Every message says what is wrong with which file and, where it helps, what to do.

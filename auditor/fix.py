@@ -33,8 +33,10 @@ from enum import StrEnum
 from urllib.parse import quote, urlsplit
 
 from auditor.check.engine import Checked, CheckRun
+from auditor.defaults import MAX_INPUT_BYTES
 from auditor.errors import AuditorError, UnreadableInput
 from auditor.extract.html import ATTRIBUTE
+from auditor.inputfiles import escape, read_regular
 from auditor.reference import Location, Url
 from auditor.sources import Encoding, Format, Source, decoding, sniff, with_newlines
 from auditor.verdict import Status
@@ -167,6 +169,7 @@ class Written:
     written: tuple[FilePlan, ...] = ()
     conflicts: tuple[FilePlan, ...] = ()
     failures: tuple[tuple[FilePlan, str], ...] = ()
+    refused: tuple[tuple[FilePlan, str], ...] = ()  # a symbolic link out of the inputs' tree: exit 2
 
 
 def fixable_sources(sources: Iterable[Source]) -> list[Source]:
@@ -189,13 +192,32 @@ def snapshot(sources: Iterable[Source]) -> dict[str, bytes]:
     """
     taken: dict[str, bytes] = {}
     for source in sources:
-        if source.path is None:
+        if source.path is None or source.refused is not None:
             continue
         try:
-            taken[source.name] = source.path.read_bytes()
-        except OSError:
+            taken[source.name] = _read_again(source)
+        except UnreadableInput:
             continue
     return taken
+
+
+def _read_again(source: Source) -> bytes:
+    """The file's bytes, read as the check reads it (a regular file, bounded, inside its tree)."""
+    assert source.path is not None
+    tree = None if source.follow_symlinks else source.tree
+    return read_regular(source.path, source.name, MAX_INPUT_BYTES, tree=tree)
+
+
+def _outside(source: Source) -> str | None:
+    """Why writing ``source`` would go through a symbolic link out of the inputs' tree, or None.
+
+    Refused even with ``--follow-symlinks``: reading a file elsewhere is one thing,
+    rewriting it another (name that file itself to fix it).
+    """
+    if source.path is None or source.tree is None:
+        return None
+    why = escape(source.path, source.tree)
+    return None if why is None else f"{why}; not rewritten through it (name the file it points to, to fix that)"
 
 
 def plan_fixes(
@@ -229,15 +251,19 @@ def plan_fixes(
 
 def write_fixes(plan: FixPlan) -> Written:
     """Write every changed file whose bytes on disk are still those that were checked."""
-    written, conflicts, failures = [], [], []
+    written, conflicts, failures, refused = [], [], [], []
     for file in plan.changed:
         path = file.source.path
         if path is None:  # fixable_sources let no such source in
             continue
+        outside = _outside(file.source)
+        if outside is not None:
+            refused.append((file, outside))
+            continue
         try:
-            now = path.read_bytes()
-        except OSError as exc:
-            failures.append((file, f"cannot read it again: {exc.strerror or exc}"))
+            now = _read_again(file.source)
+        except UnreadableInput as exc:
+            failures.append((file, f"cannot read it again: {exc.why}"))
             continue
         if now != file.original:  # the bytes themselves: stricter than their hash, and already at hand
             conflicts.append(file)
@@ -251,7 +277,7 @@ def write_fixes(plan: FixPlan) -> Written:
             failures.append((file, str(exc)))
             continue
         written.append(file)
-    return Written(tuple(written), tuple(conflicts), tuple(failures))
+    return Written(tuple(written), tuple(conflicts), tuple(failures), tuple(refused))
 
 
 # --- one file ------------------------------------------------------------------------

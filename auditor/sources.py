@@ -3,7 +3,9 @@
 Resolving is done for every input before anything is read, so a typo in the last
 argument is reported at once and nothing is half done. Reading one file can fail on
 its own (binary, undecodable, too large): that raises :class:`UnreadableInput`, and
-the caller goes on with the other files.
+the caller goes on with the other files. Files are found and read as
+:mod:`auditor.inputfiles` says: regular files only, bounded while reading, inside the
+inputs' tree unless ``--follow-symlinks``; walks and globs stop at loops.
 
 A web page (``https://...``) is a source too: the checker fetches it (with the same
 client, politeness and fake-web injection as every check) and hands the answer to
@@ -15,11 +17,11 @@ is the start of a crawl: every page reached from it is a source (:mod:`auditor.c
 from __future__ import annotations
 
 import codecs
-import glob
 import os
 import re
+import stat
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -29,6 +31,18 @@ import charset_normalizer
 
 from auditor.defaults import DEFAULT_CRAWL_DEPTH, DEFAULT_MAX_PAGES, MAX_INPUT_BYTES
 from auditor.errors import InputError, UnreadableInput
+from auditor.inputfiles import (
+    InputPolicy,
+    Refusal,
+    glob,
+    glob_base,
+    has_magic,
+    read_regular,
+    too_large,
+    tree_of,
+    walk,
+)
+from auditor.inputfiles import size_limit as size_limit  # where it was first defined; imported from here
 
 
 class Format(StrEnum):
@@ -92,6 +106,9 @@ class Source:
     root: Path | None = None  # what "/..." links mean: the directory given, if any
     url: str | None = None  # a web page, fetched before it is read
     crawl: Site | None = None  # a web page to start a crawl from
+    tree: Path | None = None  # the real path of the inputs' tree a file must stay in (auditor.inputfiles)
+    follow_symlinks: bool = False  # it may leave the tree through a symbolic link (--follow-symlinks)
+    refused: str | None = None  # why it is not read at all (a link out of the tree, a loop), found on a walk
 
     def crawled(self, site: Site) -> Source:
         """This web page as the start of a crawl."""
@@ -124,28 +141,33 @@ def format_for(path: Path) -> Format | None:
     return EXTENSIONS.get(path.suffix.lower())
 
 
-def resolve_inputs(inputs: Sequence[str]) -> list[Source]:
+def resolve_inputs(inputs: Sequence[str], policy: InputPolicy | None = None) -> list[Source]:
     """Every source the inputs name, in order, each once.
+
+    ``policy`` says whether symbolic links may lead out of the inputs' tree and which
+    paths are left out (:class:`~auditor.inputfiles.InputPolicy`). A link that is not
+    followed comes back as a source with ``refused`` set: reading it says why.
 
     Raises :class:`InputError` listing every input that names nothing.
     """
+    policy = policy or InputPolicy()
     sources: list[Source] = []
     problems: list[str] = []
     for given in inputs:
         try:
-            sources.extend(_resolve(given))
+            sources.extend(_resolve(given, policy))
         except InputError as exc:
             problems.append(str(exc))
     if problems:
         raise InputError("\n".join(problems))
     unique: dict[str, Source] = {}
     for src in sources:
-        key = str(src.path.resolve()) if src.path else (src.url or src.name)
+        key = str(src.path.resolve()) if src.path and src.refused is None else (src.url or src.name)
         unique.setdefault(key, src)
     return list(unique.values())
 
 
-def _resolve(given: str) -> Iterator[Source]:
+def _resolve(given: str, policy: InputPolicy) -> Iterator[Source]:
     if given == "-":
         yield Source(STDIN_NAME, None, None)
         return
@@ -153,24 +175,31 @@ def _resolve(given: str) -> Iterator[Source]:
         yield Source(given, None, None, url=given)
         return
     path = Path(given)
-    if path.is_file():
-        yield Source(given, path, format_for(path))
-    elif path.is_dir():
-        found = list(_walk(path))
+    try:
+        mode: int | None = os.stat(path).st_mode  # stat, never open: a FIFO must not block
+    except (OSError, ValueError):
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        tree = tree_of(path, directory=True)
+        found = list(_documents(walk(path, tree, policy), policy, tree, path))
         if not found:
             raise InputError(f"no supported document (.txt, .md, .html, .pdf) in directory: {given}")
         yield from found
-    elif glob.has_magic(given):
-        matches = sorted(glob.glob(given, recursive=True))
+    elif mode is not None:  # a file, or a device, FIFO or socket that reading refuses by name
+        if not policy.excludes(path):
+            tree = tree_of(path, directory=False)
+            yield Source(given, path, format_for(path), tree=tree, follow_symlinks=policy.follow_symlinks)
+    elif has_magic(given):
+        matches = list(glob(given, policy))
         if not matches:
             raise InputError(f"no file matches glob: {given}")
+        tree = tree_of(glob_base(given) or ".", directory=True)
         found = []
         for match in matches:
-            p = Path(match)
-            if p.is_dir():
-                found.extend(_walk(p))
-            elif format_for(p) is not None:
-                found.append(Source(match, p, format_for(p)))
+            if not isinstance(match, Refusal) and match.is_dir():
+                found.extend(_documents(walk(match, tree, policy), policy, tree, match))
+            else:
+                found.extend(_documents([match], policy, tree, None))
         if not found:
             raise InputError(f"glob matches no supported document (.txt, .md, .html, .pdf): {given}")
         yield from found
@@ -178,17 +207,16 @@ def _resolve(given: str) -> Iterator[Source]:
         raise InputError(f"no such file: {given}")
 
 
-def _walk(root: Path) -> Iterator[Source]:
-    """Supported documents under ``root``, sorted, skipping hidden files and folders."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            p = Path(dirpath, name)
-            fmt = format_for(p)
-            if fmt is not None:
-                yield Source(str(p), p, fmt, root)
+def _documents(found: Iterable[Path | Refusal], policy: InputPolicy, tree: Path, root: Path | None) -> Iterator[Source]:
+    """Sources for the supported documents among what a walk or glob found in ``tree``, and
+    for the links it did not follow; ``root`` is what "/..." links mean (the directory given)."""
+    for item in found:
+        if isinstance(item, Refusal):
+            yield Source(str(item.path), item.path, None, root, refused=item.why)
+            continue
+        fmt = format_for(item)
+        if fmt is not None and not policy.excludes(item):
+            yield Source(str(item), item, fmt, root, tree=tree, follow_symlinks=policy.follow_symlinks)
 
 
 def read(
@@ -228,24 +256,19 @@ def content_format(content_type: str) -> Format | None:
 
 
 def _read_bytes(source: Source, stdin: BinaryIO | None, max_bytes: int) -> bytes:
-    too_large = f"larger than the {size_limit(max_bytes)} limit; split it or leave it out"
+    if source.refused is not None:
+        raise UnreadableInput(source.name, source.refused)
+    if source.path is not None:
+        tree = None if source.follow_symlinks else source.tree
+        return read_regular(source.path, source.name, max_bytes, tree=tree)
     try:
-        if source.path is None:
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            data = stream.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                raise UnreadableInput(source.name, too_large)
-            return data
-        if source.path.stat().st_size > max_bytes:
-            raise UnreadableInput(source.name, too_large)
-        return source.path.read_bytes()
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read(max_bytes + 1)
     except OSError as exc:
         raise UnreadableInput(source.name, f"cannot read: {exc.strerror or exc}") from exc
-
-
-def size_limit(max_bytes: int = MAX_INPUT_BYTES) -> str:
-    """The input size limit in words: ``50 MB``."""
-    return f"{max_bytes // (1024 * 1024)} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes} bytes"
+    if len(data) > max_bytes:
+        raise UnreadableInput(source.name, too_large(max_bytes))
+    return data
 
 
 def sniff(data: bytes) -> Format:

@@ -10,8 +10,18 @@ from pathlib import Path
 from auditor.errors import AuditorError
 
 
+def _not_a_link(path: Path) -> None:
+    """A symbolic link is not replaced by a regular file behind the user's back: say so instead."""
+    if os.path.islink(path):
+        raise AuditorError(
+            f"cannot write {path}: it is a symbolic link (to {os.readlink(path)}), which would be replaced "
+            "by a regular file; name the file it points to, or remove the link"
+        )
+
+
 def ensure_writable(path: Path) -> None:
     """Fail now, before any work, if ``path`` could not be written later."""
+    _not_a_link(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -41,8 +51,10 @@ def _umask() -> int:
 def write_atomic(path: Path, content: str | bytes) -> None:
     """Write ``content`` to ``path`` whole or not at all (the old file stays on failure).
 
-    Text is written as UTF-8 with ``\\n`` line ends; bytes exactly as given.
+    Text is written as UTF-8 with ``\\n`` line ends; bytes exactly as given. A symbolic
+    link at ``path`` is refused (AuditorError), not silently replaced by a regular file.
     """
+    _not_a_link(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -46,9 +46,7 @@ def test_a_hostile_answer_is_one_verdict(tmp_path, handler, status: Status, said
 
     async def check():  # type: ignore[no-untyped-def]
         async with FakeWeb(sites) as web:
-            return await check_sources(
-                resolve_inputs([str(doc)]), SETTINGS, resolver=web.resolver, ssl=web.client_ssl
-            )
+            return await check_sources(resolve_inputs([str(doc)]), SETTINGS, resolver=web.resolver, ssl=web.client_ssl)
 
     started = time.monotonic()
     audit = asyncio.run(check())

@@ -48,10 +48,12 @@ from auditor.check.redirects import Trail, follow
 from auditor.check.settings import CheckSettings
 from auditor.crawl.crawler import crawl
 from auditor.crawl.scope import page_key
-from auditor.defaults import DEFAULT_REGIONS
+from auditor.defaults import DEFAULT_REGIONS, MAX_INPUT_BYTES
+from auditor.errors import UnreadableInput
 from auditor.extract import Extraction, extract_sources
 from auditor.extract.domains import host_of
 from auditor.extract.links import without_fragment
+from auditor.inputfiles import read_regular
 from auditor.reference import Email, Phone, Reference, Url, merge
 from auditor.sources import EXTENSIONS, Format, Source
 from auditor.verdict import Finding, FindingKind, PageFacts, Status, Verdict
@@ -551,12 +553,13 @@ def _local(url: str, wants_anchors: bool) -> _Outcome:
     anchors = None
     if wants_anchors and path.is_file():
         suffix = path.suffix.lower()
-        try:
+        try:  # read as inputs are: a regular file, bounded (a link to /dev/zero gives no anchors)
             if suffix in MARKDOWN_SUFFIXES:
-                anchors = fragments.markdown_anchors(path.read_text(encoding="utf-8", errors="replace"))
+                data = read_regular(path, str(path), MAX_INPUT_BYTES)
+                anchors = fragments.markdown_anchors(data.decode("utf-8", errors="replace"))
             elif suffix in HTML_SUFFIXES:
-                anchors = fragments.html_anchors(path.read_bytes())
-        except OSError:
+                anchors = fragments.html_anchors(read_regular(path, str(path), MAX_INPUT_BYTES))
+        except UnreadableInput:
             anchors = None
     return _Outcome(Verdict(Status.OK, f"the file {path} exists"), "", False, False, anchors)
 

@@ -68,7 +68,11 @@ def _lines(plan: FixPlan, left: Sequence[Left], written: Written | None, colour:
         return paint(text, status, bold=bold) if colour else text
 
     dry = written is None
-    not_written = {id(f) for f in written.conflicts} | {id(f) for f, _ in written.failures} if written else set()
+    not_written = (
+        {id(f) for f in written.conflicts} | {id(f) for f, _ in written.failures} | {id(f) for f, _ in written.refused}
+        if written
+        else set()
+    )
     for file in plan.changed:
         if id(file) in not_written:
             continue
@@ -91,7 +95,7 @@ def _lines(plan: FixPlan, left: Sequence[Left], written: Written | None, colour:
                 safe(f"not rewritten: {file.name} changed on disk while it was being checked; ")
                 + "nothing was lost: run auditor fix again"
             )
-        for file, why in written.failures:
+        for file, why in (*written.failures, *written.refused):
             yield safe(f"not rewritten: {file.name}: {why}")
     if left:
         yield ""
@@ -122,7 +126,7 @@ def summary(plan: FixPlan, written: Written | None, left: int) -> str:
     else:
         places = sum(len(f.rewrites) for f in written.written)
         done = f"rewrote {_places(places)} in {_files(len(written.written))}"
-        skipped = len(written.conflicts) + len(written.failures)
+        skipped = len(written.conflicts) + len(written.failures) + len(written.refused)
         if skipped:
             done += f"; {_files(skipped)} not rewritten"
     return f"auditor fix: {done}; {left} left for a person"
