@@ -64,6 +64,8 @@ NETWORK_UNAVAILABLE = "network unavailable: no host could be reached (check the 
 #: Hosts that must fail at the network level, with none answering, for the network to be
 #: called down: one host down is that host's problem (unless offline is declared ok).
 OUTAGE_HOSTS = 2
+#: The page a link to a local folder shows, in order of preference (as web servers and GitHub do).
+FOLDER_INDEXES = ("index.html", "index.htm", "README.md", "index.md")
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,7 +414,7 @@ class Checker:
         anchors = None
         page = trail.final if isinstance(trail.final, Page) else None
         if wants_anchors and page is not None and verdict.status.is_healthy:
-            anchors = fragments.html_anchors(page.body)
+            anchors = fragments.html_anchors(page.text)
         if settings.page_facts and verdict.status.is_healthy and page is not None:
             verdict = await self._with_page_facts(verdict, page)
         if cache is not None:
@@ -536,13 +538,17 @@ def _local(url: str, wants_anchors: bool) -> _Outcome:
     if not path.exists():
         return _Outcome(Verdict(Status.DEAD, f"no such file: {path}"), "", False, False)
     anchors = None
-    if wants_anchors and path.is_file():
-        suffix = path.suffix.lower()
+    page = path
+    if wants_anchors and path.is_dir():
+        # A folder link (sub_dir/#x) is served as the folder's index page.
+        page = next((path / name for name in FOLDER_INDEXES if (path / name).is_file()), path)
+    if wants_anchors and page.is_file():
+        suffix = page.suffix.lower()
         try:
             if suffix in MARKDOWN_SUFFIXES:
-                anchors = fragments.markdown_anchors(path.read_text(encoding="utf-8", errors="replace"))
+                anchors = fragments.markdown_anchors(page.read_text(encoding="utf-8", errors="replace"))
             elif suffix in HTML_SUFFIXES:
-                anchors = fragments.html_anchors(path.read_bytes())
+                anchors = fragments.html_anchors(page.read_bytes())
         except OSError:
             anchors = None
     return _Outcome(Verdict(Status.OK, f"the file {path} exists"), "", False, False, anchors)
