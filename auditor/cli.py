@@ -204,6 +204,24 @@ def _optional_regions(ctx: click.Context, param: click.Parameter, value: Sequenc
     return _regions(ctx, param, value) if value else None
 
 
+_include_fragments = click.option(
+    "--include-fragments",
+    is_flag=True,
+    help="A #fragment the page lacks is the failing status missing-fragment (checks.fragments: fail); "
+    "by default it is a warning (a missing-fragment finding) that fails nothing.",
+)
+
+
+def _fragments(
+    settings: CheckSettings, include: bool, fail_on: frozenset[Status]
+) -> tuple[CheckSettings, frozenset[Status]]:
+    """The settings and --fail-on with what --include-fragments (or --fail-on missing-fragment) asks."""
+    from auditor.check.fragment_policy import effective
+
+    policy, fail_on = effective(settings.fragments, include, fail_on)
+    return dataclasses.replace(settings, fragments=policy), fail_on
+
+
 def _checking(*, with_defaults: bool) -> Callable[[F], F]:
     """How to check: the same flags for ``check`` and ``fix``.
 
@@ -264,6 +282,7 @@ def _checking(*, with_defaults: bool) -> Callable[[F], F]:
             callback=_statuses if with_defaults else _optional_statuses,
             help="Statuses that make the exit code 1.",
         ),
+        _include_fragments,
     ]
 
     def apply(command: F) -> F:
@@ -305,6 +324,7 @@ _config_option = click.option(
 @click.option("--host-request-interval", default=None, callback=_optional_duration, help="checks.host_request_interval")
 @click.option("--exclude", multiple=True, callback=_patterns, help="Also skip URLs matching REGEX (repeatable).")
 @click.option("--fail-on", default=None, callback=_optional_statuses, help="checks.fail_on, e.g. dead,error.")
+@_include_fragments
 @click.option("--reset-history", is_flag=True, help="Start a new history; the old file is kept aside.")
 @click.option("--no-cache", is_flag=True, help="Check everything afresh: no result reused from earlier runs.")
 @click.option("--cache-max-age", default=None, callback=_optional_age, help="checks.cache_max_age, e.g. 12h, 1d.")
@@ -315,6 +335,7 @@ _config_option = click.option(
 def run(
     config_path: str,
     fail_on: frozenset[Status] | None,
+    include_fragments: bool,
     reset_history: bool,
     no_cache: bool,
     cache_max_age: float | None,
@@ -333,6 +354,9 @@ def run(
     quiet, no_progress = options.pop("quiet"), options.pop("no_progress")
     config = load(config_path)
     fail_on = config.fail_on if fail_on is None else fail_on  # --fail-on '': nothing fails
+    from auditor.check.fragment_policy import effective
+
+    options["fragments"], fail_on = effective(config.fragments, include_fragments, fail_on)
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
     outcome = asyncio.run(
         run_audit(
@@ -491,6 +515,7 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
     page whose links are checked (that page only, unless --crawl: then its whole site).
     """
     fail_on: frozenset[Status] = options.pop("fail_on")
+    include_fragments: bool = options.pop("include_fragments")
     quiet: bool = options.pop("quiet")
     no_progress: bool = options.pop("no_progress")
     site = _site(options.pop("crawl"), options.pop("depth"), options.pop("max_pages"), options.pop("crawl_scope"))
@@ -500,7 +525,7 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
         raise click.UsageError("--cache-max-age needs --cache")
     if options.pop("no_archive"):
         options["archive_url"] = None
-    settings = CheckSettings(**options)
+    settings, fail_on = _fragments(CheckSettings(**options), include_fragments, fail_on)
     targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:
         ensure_writable(target)
@@ -620,6 +645,7 @@ def fix(
     no_archive: bool,
     regions: list[str] | None,
     fail_on: frozenset[Status] | None,
+    include_fragments: bool,
     no_progress: bool,
     quiet: bool,
     **options: Any,
@@ -650,6 +676,7 @@ def fix(
         fail_on = DEFAULT_FAIL_ON if fail_on is None else fail_on
     if no_archive:
         settings = dataclasses.replace(settings, archive_url=None)
+    settings, fail_on = _fragments(settings, include_fragments, fail_on)
     sources = fixable_sources(resolve_inputs(inputs))
     before = snapshot(sources)
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None

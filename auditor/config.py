@@ -42,6 +42,7 @@ from pydantic import (
 )
 
 from auditor import defaults
+from auditor.check.fragment_policy import DEFAULT_POLICY, FragmentPolicy, effective
 from auditor.check.organisations import OrganisationSpec
 from auditor.check.settings import CheckSettings, parse_age, parse_duration
 from auditor.errors import ConfigError
@@ -211,6 +212,7 @@ class Checks(_Strict):
     insecure: StrictBool = False
     cache_max_age: Age | None = defaults.DEFAULT_CACHE_MAX_AGE  # None (null): no cross-run cache
     archive_url: ArchiveAddress | None = defaults.DEFAULT_ARCHIVE_URL  # None (null): no archived copies
+    fragments: FragmentPolicy = DEFAULT_POLICY  # fail | warn | off
 
 
 class Schedule(_Strict):
@@ -341,6 +343,7 @@ class Config:
             "insecure": checks.insecure,
             "stale_after_days": checks.stale_after_days,
             "archive_url": checks.archive_url,
+            "fragments": self.fragments,
         }
         for name, value in overrides.items():
             if value is None:
@@ -359,7 +362,13 @@ class Config:
 
     @property
     def fail_on(self) -> frozenset[Status]:
-        return frozenset(self.targets.checks.fail_on)
+        """``checks.fail_on``, with ``missing-fragment`` when ``checks.fragments`` is ``fail``."""
+        return effective(self.targets.checks.fragments, False, self.targets.checks.fail_on)[1]
+
+    @property
+    def fragments(self) -> FragmentPolicy:
+        """``checks.fragments``; ``fail`` when ``checks.fail_on`` names ``missing-fragment``."""
+        return effective(self.targets.checks.fragments, False, self.targets.checks.fail_on)[0]
 
     @property
     def confirm_after(self) -> int:

@@ -14,6 +14,9 @@ unchecked   not checked: a phone with no organisation page to look on (the reaso
 confirmed   a phone listed on its organisation's pages (``listed_on``)
 unconfirmed a phone absent from its organisation's pages (``found``: the numbers they list)
 invalid     a phone number that is not a valid number
+missing-fragment  the page or file is there, but not the anchor its #fragment names
+            (only with ``--include-fragments`` / ``checks.fragments: fail``; otherwise
+            a ``missing-fragment`` finding on a healthy status)
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Status(StrEnum):
     CONFIRMED = "confirmed"
     UNCONFIRMED = "unconfirmed"
     INVALID = "invalid"
+    MISSING_FRAGMENT = "missing-fragment"
 
     @property
     def is_healthy(self) -> bool:

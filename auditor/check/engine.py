@@ -38,6 +38,7 @@ from auditor.check.cache import CheckCache, check_key, mark_cached
 from auditor.check.client import Fetcher
 from auditor.check.decide import decide
 from auditor.check.failures import Failure
+from auditor.check.fragment_policy import FragmentPolicy
 from auditor.check.inputs import fetch_input
 from auditor.check.mail import AddressMailResolver, DnsMailResolver, MailResolver, check_domain
 from auditor.check.organisations import Listings, OrganisationSpec, expected_findings
@@ -230,7 +231,9 @@ class Checker:
         self._with_fragments = {
             without_fragment(ref.target.url)
             for ref in references
-            if isinstance(ref.target, Url) and urlsplit(ref.target.url).fragment
+            if isinstance(ref.target, Url)
+            and self.settings.fragments is not FragmentPolicy.OFF
+            and fragments.needs_anchor(urlsplit(ref.target.url).fragment)
         }
         self.listings.start(references)  # phones' organisations; their pages start loading
         if progress is None:
@@ -252,8 +255,10 @@ class Checker:
             verdict = outcome.verdict
             if down and outcome.network_failure:
                 verdict = replace(verdict, status=Status.ERROR, reason=NETWORK_UNAVAILABLE)
-            elif (missing := _missing_fragment(ref, outcome)) is not None:
+            elif self.settings.fragments is not FragmentPolicy.OFF and (missing := _missing_fragment(ref, outcome)):
                 verdict = replace(verdict, findings=(*verdict.findings, missing))
+                if self.settings.fragments is FragmentPolicy.FAIL and verdict.status.is_healthy:
+                    verdict = replace(verdict, status=Status.MISSING_FRAGMENT, reason=missing.detail)
             if extra := expected_findings(ref, verdict, expected):
                 verdict = replace(verdict, findings=(*verdict.findings, *extra))
             if verdict.suggestion and isinstance(ref.target, Url):

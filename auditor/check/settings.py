@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from auditor import defaults
+from auditor.check.fragment_policy import DEFAULT_POLICY, FragmentPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,7 @@ class CheckSettings:
     # Being offline is no failure (a pre-commit hook on a train): then a single host whose
     # lookup or connection fails "for now", with no other answering, means the network is down.
     offline_ok: bool = False
+    fragments: FragmentPolicy = DEFAULT_POLICY  # what a missing #fragment means
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")

@@ -53,6 +53,7 @@ ADVISORY: dict[Status, str] = {
     Status.UNCONFIRMED: "warning",
     Status.INVALID: "warning",
     Status.BLOCKED: "note",
+    Status.MISSING_FRAGMENT: "warning",
 }
 STDIN_URI = "stdin"
 
@@ -184,6 +185,14 @@ RULES: dict[Status, Rule] = {
         "The number cannot be dialled as written: wrong length or an unassigned range for its country.",
         "Correct the number, or write it with its country code.",
         ("phones",),
+    ),
+    Status.MISSING_FRAGMENT: Rule(
+        "MissingFragment",
+        "The page exists but the #fragment names no anchor on it",
+        "The link's page or file is there, but it has no element with the id (or <a name>) the fragment names: "
+        "the reader lands at the top of the page, not at the section meant.",
+        "Link to an anchor the page has (its heading's slug or an element id), or drop the fragment.",
+        ("links", "fragments"),
     ),
 }
 
