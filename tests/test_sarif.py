@@ -84,8 +84,18 @@ def test_the_log_has_one_run_by_auditor() -> None:
     [
         pytest.param(
             DEFAULT_FAIL_ON,
-            ["moved", "shortened", "dead", "soft-404", "parked", "blocked", "error", "unconfirmed", "invalid"]
-            + ["missing-fragment"],
+            [
+                "moved",
+                "shortened",
+                "dead",
+                "soft-404",
+                "parked",
+                "blocked",
+                "error",
+                "unconfirmed",
+                "invalid",
+                "missing-fragment",
+            ],
             id="default-fail-on",
         ),
         pytest.param(

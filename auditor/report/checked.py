@@ -23,6 +23,7 @@ from auditor.check.engine import CheckRun
 from auditor.extract import Extraction
 from auditor.reference import Kind
 from auditor.report import jsondoc
+from auditor.report.fragments import fragment_warnings
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
 from auditor.report.terminal import paint
 from auditor.verdict import Finding, Status, Verdict
@@ -209,4 +210,10 @@ def to_text(
                 lines.append(f"      \u2192 {item.verdict.suggestion}")
             if item.verdict.archive_url:
                 lines.append(f"      archived copy: {item.verdict.archive_url}")
+    if warned := fragment_warnings(run):
+        lines.append("")
+        lines.append(styled(f"missing-fragment warnings ({len(warned)})", Status.MISSING_FRAGMENT, bold=True))
+        for item, finding in warned:
+            lines.append(f"  {item.reference.locations[0].where}  {item.reference.text}")
+            lines.append(f"      {finding.detail} (fails with --include-fragments)")
     return "\n".join(lines) + "\n"
