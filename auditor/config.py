@@ -137,6 +137,11 @@ def _status(value: Any) -> Any:
     return value
 
 
+def _switch(value: Any) -> Any:
+    """YAML 1.1 reads an unquoted ``off`` as false: ``fragments: off`` means "off"."""
+    return "off" if value is False else value
+
+
 WebAddress = Annotated[str, AfterValidator(_web_address)]
 ArchiveAddress = Annotated[str, AfterValidator(_web_address), AfterValidator(_archive_address)]
 Region = Annotated[str, BeforeValidator(_region_text), AfterValidator(lambda r: check_regions([r])[0])]
@@ -212,7 +217,7 @@ class Checks(_Strict):
     insecure: StrictBool = False
     cache_max_age: Age | None = defaults.DEFAULT_CACHE_MAX_AGE  # None (null): no cross-run cache
     archive_url: ArchiveAddress | None = defaults.DEFAULT_ARCHIVE_URL  # None (null): no archived copies
-    fragments: FragmentPolicy = DEFAULT_POLICY  # fail | warn | off
+    fragments: Annotated[FragmentPolicy, BeforeValidator(_switch)] = DEFAULT_POLICY  # fail | warn | off
 
 
 class Schedule(_Strict):
