@@ -42,6 +42,7 @@ from auditor.defaults import (
 from auditor.errors import AuditorError
 from auditor.extract import Extraction, extract_sources
 from auditor.extract.phones import check_regions
+from auditor.local_site import place
 from auditor.report import checked
 from auditor.report import references as dump
 from auditor.report.formats import ReportFormat, format_of, render
@@ -210,6 +211,38 @@ _include_fragments = click.option(
     help="A #fragment the page lacks is the failing status missing-fragment (checks.fragments: fail); "
     "by default it is a warning (a missing-fragment finding) that fails nothing.",
 )
+
+
+def _site_option(parse: Callable[[str], Any]) -> Callable[[click.Context, click.Parameter, str | None], Any]:
+    def callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+        try:
+            return None if value is None else parse(value)
+        except AuditorError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
+
+
+def _local_site(command: F) -> F:
+    """--root-dir and --base-url: where a local site's "/" is, and where it is published."""
+    from auditor import local_site
+
+    command = click.option(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        callback=_site_option(local_site.base_url),
+        help="Where the local files are published: their relative and /root-relative links are checked "
+        "at URL (a file's path below the root appended to it).",
+    )(command)
+    return click.option(
+        "--root-dir",
+        default=None,
+        metavar="DIR",
+        callback=_site_option(local_site.root_dir),
+        help="The folder /root-relative links in local files mean (/about.html is DIR/about.html); "
+        "without it a directory input is its own root, and such links in a file given alone are unchecked.",
+    )(command)
 
 
 def _fragments(
@@ -501,6 +534,7 @@ def demo(folder: str) -> None:
     type=click.Path(dir_okay=False),
     help="The history file the cache lives in (with --cache).",
 )
+@_local_site
 @_no_archive
 @_offline_ok
 @click.option("--no-progress", is_flag=True, help="No progress bar (drawn on stderr only when it is a terminal).")
@@ -516,6 +550,7 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
     """
     fail_on: frozenset[Status] = options.pop("fail_on")
     include_fragments: bool = options.pop("include_fragments")
+    root_dir, base_url = options.pop("root_dir"), options.pop("base_url")
     quiet: bool = options.pop("quiet")
     no_progress: bool = options.pop("no_progress")
     site = _site(options.pop("crawl"), options.pop("depth"), options.pop("max_pages"), options.pop("crawl_scope"))
@@ -529,7 +564,7 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
     targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:
         ensure_writable(target)
-    sources = resolve_inputs(inputs)
+    sources = place(resolve_inputs(inputs), root_dir, base_url)
     if site is not None:
         if not any(source.url for source in sources):
             raise click.UsageError("--crawl needs the address of a web page to start from (https://...)")
@@ -631,6 +666,7 @@ def _fixable(_ctx: click.Context, _param: click.Parameter, value: str) -> frozen
     type=click.Path(dir_okay=False),
     help=f"Check as this targets.yaml's checks: say (default: ./{DEFAULT_CONFIG} when there is one).",
 )
+@_local_site
 @_no_archive
 @_offline_ok
 @_checking(with_defaults=False)
@@ -646,6 +682,8 @@ def fix(
     regions: list[str] | None,
     fail_on: frozenset[Status] | None,
     include_fragments: bool,
+    root_dir: Path | None,
+    base_url: str | None,
     no_progress: bool,
     quiet: bool,
     **options: Any,
@@ -677,7 +715,7 @@ def fix(
     if no_archive:
         settings = dataclasses.replace(settings, archive_url=None)
     settings, fail_on = _fragments(settings, include_fragments, fail_on)
-    sources = fixable_sources(resolve_inputs(inputs))
+    sources = fixable_sources(place(resolve_inputs(inputs), root_dir, base_url))
     before = snapshot(sources)
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
     audit = asyncio.run(check_sources(sources, settings, regions, progress=progress))

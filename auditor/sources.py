@@ -92,6 +92,7 @@ class Source:
     root: Path | None = None  # what "/..." links mean: the directory given, if any
     url: str | None = None  # a web page, fetched before it is read
     crawl: Site | None = None  # a web page to start a crawl from
+    base_url: str | None = None  # where a local document is published (--base-url): its links resolve there
 
     def crawled(self, site: Site) -> Source:
         """This web page as the start of a crawl."""

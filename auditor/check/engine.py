@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver
 
+from auditor import local_site
 from auditor.check import fragments, freshness
 from auditor.check.archive import archived_copies
 from auditor.check.cache import CheckCache, check_key, mark_cached
@@ -340,6 +341,8 @@ class Checker:
         if scheme == "file":
             wants_anchors = without_fragment(url) in self._with_fragments
             return await asyncio.to_thread(_local, url, wants_anchors)
+        if not scheme and local_site.is_unplaced(url):
+            return _Outcome(Verdict(Status.UNCHECKED, local_site.ROOT_RELATIVE_REASON), "", False, False)
         skipped = self._skipped(url, scheme)
         if skipped is not None:
             return _Outcome(skipped, "", False, False)
