@@ -22,6 +22,7 @@ import click
 
 from auditor import __version__
 from auditor.check.engine import Audit, check_sources, extract_with_pages
+from auditor.check.remap import Remap, parse_remap
 from auditor.check.settings import CheckSettings, parse_age, parse_duration
 from auditor.crawl.scope import CrawlScope
 from auditor.defaults import (
@@ -178,6 +179,24 @@ def _headers(_ctx: click.Context, _param: click.Parameter, value: Sequence[str])
     return tuple(pairs)
 
 
+def _remaps(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[Remap, ...]:
+    try:
+        return tuple(parse_remap(rule) for rule in value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+_remap = click.option(
+    "--remap",
+    multiple=True,
+    callback=_remaps,
+    metavar="'REGEX REPLACEMENT'",
+    help="Check another address than the one written: the first rule whose REGEX matches rewrites the URL "
+    "($1 or \\1 for a group), e.g. 'https://example\\.org/(.*) http://localhost:8000/$1' (repeatable; "
+    "before checks.remap).",
+)
+
+
 def _optional_duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     return None if value is None else _duration(ctx, param, value)
 
@@ -307,6 +326,7 @@ def _checking(*, with_defaults: bool) -> Callable[[F], F]:
             "--include", multiple=True, callback=_patterns, help="Check URLs matching REGEX even if excluded."
         ),
         click.option("--exclude", multiple=True, callback=_patterns, help="Skip URLs matching REGEX (repeatable)."),
+        _remap,
         click.option("--insecure", is_flag=True, default=default(False), help="Do not verify TLS certificates."),
         click.option(
             "--fail-on",
@@ -358,6 +378,7 @@ _config_option = click.option(
 @click.option("--exclude", multiple=True, callback=_patterns, help="Also skip URLs matching REGEX (repeatable).")
 @click.option("--fail-on", default=None, callback=_optional_statuses, help="checks.fail_on, e.g. dead,error.")
 @_include_fragments
+@_remap
 @click.option("--reset-history", is_flag=True, help="Start a new history; the old file is kept aside.")
 @click.option("--no-cache", is_flag=True, help="Check everything afresh: no result reused from earlier runs.")
 @click.option("--cache-max-age", default=None, callback=_optional_age, help="checks.cache_max_age, e.g. 12h, 1d.")

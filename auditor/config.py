@@ -44,6 +44,7 @@ from pydantic import (
 from auditor import defaults
 from auditor.check.fragment_policy import DEFAULT_POLICY, FragmentPolicy, effective
 from auditor.check.organisations import OrganisationSpec
+from auditor.check.remap import parse_remap
 from auditor.check.settings import CheckSettings, parse_age, parse_duration
 from auditor.errors import ConfigError
 from auditor.extract.phones import check_regions, parse_number
@@ -149,6 +150,7 @@ Duration = Annotated[float, BeforeValidator(_duration)]
 Age = Annotated[float, BeforeValidator(_age)]
 Regex = Annotated[str, AfterValidator(_regex)]
 StatusName = Annotated[Status, BeforeValidator(_status)]
+RemapRule = Annotated[str, AfterValidator(lambda rule: parse_remap(rule).written)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -218,6 +220,7 @@ class Checks(_Strict):
     cache_max_age: Age | None = defaults.DEFAULT_CACHE_MAX_AGE  # None (null): no cross-run cache
     archive_url: ArchiveAddress | None = defaults.DEFAULT_ARCHIVE_URL  # None (null): no archived copies
     fragments: Annotated[FragmentPolicy, BeforeValidator(_switch)] = DEFAULT_POLICY  # fail | warn | off
+    remap: list[RemapRule] = []  # 'REGEX REPLACEMENT', as --remap
 
 
 class Schedule(_Strict):
@@ -349,11 +352,14 @@ class Config:
             "stale_after_days": checks.stale_after_days,
             "archive_url": checks.archive_url,
             "fragments": self.fragments,
+            "remap": tuple(parse_remap(rule) for rule in checks.remap),
         }
         for name, value in overrides.items():
             if value is None:
                 continue
-            if name in _LISTS:
+            if name == "remap":  # the command line's rules first: the first match wins
+                values[name] = tuple(value) + values[name]
+            elif name in _LISTS:
                 added = _compiled(value) if name != "headers" else tuple(value)
                 values[name] = values.get(name, ()) + added
             else:

@@ -118,4 +118,5 @@ class Verdict:
     elapsed_ms: int = 0
     cached: bool = False  # reused from the cross-run cache (or kept after a 304), not asked this run
     archive_url: str | None = None  # dead, soft-404, parked: an archived copy to point to (Wayback snapshot)
+    remapped: str | None = None  # the address checked instead of the one written (--remap)
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))

@@ -45,6 +45,7 @@ from auditor.check.mail import AddressMailResolver, DnsMailResolver, MailResolve
 from auditor.check.organisations import Listings, OrganisationSpec, expected_findings
 from auditor.check.page import Page
 from auditor.check.redirects import Trail, follow
+from auditor.check.remap import remapped
 from auditor.check.settings import CheckSettings
 from auditor.crawl.crawler import crawl
 from auditor.crawl.scope import page_key
@@ -228,7 +229,9 @@ class Checker:
 
     async def check(self, references: Iterable[Reference], progress: Progress | None = None) -> CheckRun:
         started = time.monotonic()
-        references = list(references)
+        written = list(references)
+        # --remap: the rewritten address is checked; the results keep the reference as written.
+        references = [_remapped(ref, self.settings) for ref in written]
         self._with_fragments = {
             without_fragment(ref.target.url)
             for ref in references
@@ -252,7 +255,7 @@ class Checker:
         down = not answered and len(failed) >= (1 if self.settings.offline_ok and unsure else OUTAGE_HOSTS)
         expected = await self.listings.expected_text()  # organisations' pages that no longer say what they should
         results = []
-        for ref, outcome in zip(references, outcomes, strict=True):
+        for original, ref, outcome in zip(written, references, outcomes, strict=True):
             verdict = outcome.verdict
             if down and outcome.network_failure:
                 verdict = replace(verdict, status=Status.ERROR, reason=NETWORK_UNAVAILABLE)
@@ -264,7 +267,11 @@ class Checker:
                 verdict = replace(verdict, findings=(*verdict.findings, *extra))
             if verdict.suggestion and isinstance(ref.target, Url):
                 verdict = replace(verdict, suggestion=_with_fragment_of(ref.target.url, verdict.suggestion))
-            results.append(Checked(ref, verdict))
+            if ref is not original and isinstance(ref.target, Url):
+                verdict = replace(
+                    verdict, remapped=ref.target.url, reason=f"remapped to {ref.target.url}: {verdict.reason}"
+                )
+            results.append(Checked(original, verdict))
         elapsed = int((time.monotonic() - started) * 1000)
         cached = sum(1 for item in results if item.verdict.cached)
         return CheckRun(tuple(results), down, self.fetcher.requests, elapsed, cached)
@@ -485,6 +492,14 @@ class Checker:
                 self._mail_resolver = DnsMailResolver(addresses, timeout=self.settings.timeout)
                 self._own_mail_resolver = self._mail_resolver
         return self._mail_resolver
+
+
+def _remapped(ref: Reference, settings: CheckSettings) -> Reference:
+    """``ref`` with the address its first matching --remap rule gives (itself when none applies)."""
+    if not settings.remap or not isinstance(ref.target, Url):
+        return ref
+    new = remapped(ref.target.url, settings.remap)
+    return ref if new is None else replace(ref, target=Url(new))
 
 
 def _round_robin_by_host(references: list[Reference]) -> Iterator[int]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from auditor import defaults
 from auditor.check.fragment_policy import DEFAULT_POLICY, FragmentPolicy
+from auditor.check.remap import Remap
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class CheckSettings:
     # lookup or connection fails "for now", with no other answering, means the network is down.
     offline_ok: bool = False
     fragments: FragmentPolicy = DEFAULT_POLICY  # what a missing #fragment means
+    remap: tuple[Remap, ...] = ()  # URLs rewritten before they are checked (--remap), first match wins
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")

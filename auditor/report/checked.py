@@ -108,6 +108,7 @@ def verdict_fields(verdict: Verdict, kind: Kind | None = None) -> dict[str, Any]
         "cached": verdict.cached,
         "archive_url": verdict.archive_url,
         **phone,
+        **({"remapped": verdict.remapped} if verdict.remapped else {}),
     }
 
 
