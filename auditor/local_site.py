@@ -31,7 +31,7 @@ def root_dir(value: str) -> Path:
     """``--root-dir``: an existing folder, made absolute."""
     path = Path(value).expanduser()
     if not path.is_dir():
-        raise InputError(f"--root-dir {value}: not a folder (give the folder that '/' in links stands for)")
+        raise InputError(f"{value}: not a folder (give the folder that '/' in links stands for)")
     return path.resolve()
 
 
@@ -40,9 +40,9 @@ def base_url(value: str) -> str:
     try:
         parts = urlsplit(value)
     except ValueError as exc:
-        raise InputError(f"--base-url {value}: not a web address ({exc})") from None
+        raise InputError(f"{value}: not a web address ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"--base-url {value}: not a web address (write https://example.org/ or a folder under it)")
+        raise InputError(f"{value}: not a web address (write https://example.org/ or a folder under it)")
     return value if value.endswith("/") else value + "/"
 
 

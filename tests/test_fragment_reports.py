@@ -163,3 +163,29 @@ def test_what_each_policy_makes_of_a_missing_fragment(
     (item,) = run.results
     assert item.verdict.status is status
     assert [f.kind.value for f in item.verdict.findings] == findings
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "code"),
+    [
+        (["run", "--no-progress", "--no-archive"], "", 0),
+        (["run", "--no-progress", "--no-archive", "--include-fragments"], "", 1),
+        (["run", "--no-progress", "--no-archive"], "checks:\n  fragments: fail\n", 1),
+        (["run", "--no-progress", "--no-archive", "--fail-on", "missing-fragment"], "", 1),
+        (["fix", "docs", "--dry-run", "--no-archive", "-q"], "", 0),
+        (["fix", "docs", "--dry-run", "--no-archive", "-q", "--include-fragments"], "", 1),
+        (["fix", "docs", "--dry-run", "--no-archive", "-q"], "checks:\n  fragments: fail\n", 1),
+    ],
+    ids=["run", "run-flag", "run-key", "run-fail-on", "fix", "fix-flag", "fix-key"],
+)
+def test_run_and_fix_take_the_flag_and_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], config: str, code: int
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "guide.md").write_text("# Guide\n")
+    (tmp_path / "docs" / "index.md").write_text("[x](guide.md#nowhere) [y](guide.md#guide)\n")
+    (tmp_path / "targets.yaml").write_text("sources:\n  - path: docs\n" + config)
+    result = CliRunner().invoke(main, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == code, result.output

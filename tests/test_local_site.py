@@ -98,6 +98,12 @@ def verdicts(report: dict) -> dict[str, tuple[str, str]]:
     return {ref["text"]: (ref["status"], ref["reason"]) for ref in report["references"]}
 
 
+def test_the_terminal_says_why_root_relative_links_are_unchecked(site: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "site/sub/page.html", "--no-archive"])
+    assert result.exit_code == 0
+    assert f"3 unchecked: {ROOT_RELATIVE_REASON}" in result.stdout
+
+
 def test_without_a_root_root_relative_links_are_unchecked_with_a_reason(site: Path) -> None:
     code, report, _ = check()
     assert code == 0
@@ -149,8 +155,8 @@ def test_with_base_url_links_are_checked_on_the_published_site(site: Path, monke
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--root-dir", "nowhere"], "--root-dir nowhere: not a folder"),
-        (["--base-url", "example.org"], "--base-url example.org: not a web address"),
+        (["--root-dir", "nowhere"], "'--root-dir': nowhere: not a folder"),
+        (["--base-url", "example.org"], "'--base-url': example.org: not a web address"),
         (["--base-url", "ftp://example.org/"], "not a web address"),
     ],
 )

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.check.engine import CheckRun
 from auditor.extract import Extraction
-from auditor.reference import Kind
+from auditor.local_site import ROOT_RELATIVE_REASON, is_unplaced
+from auditor.reference import Kind, Url
 from auditor.report import jsondoc
 from auditor.report.fragments import fragment_warnings
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
@@ -211,6 +212,16 @@ def to_text(
                 lines.append(f"      \u2192 {item.verdict.suggestion}")
             if item.verdict.archive_url:
                 lines.append(f"      archived copy: {item.verdict.archive_url}")
+    unplaced = sum(
+        1
+        for item in run.results
+        if item.verdict.status is Status.UNCHECKED
+        and isinstance(item.reference.target, Url)
+        and is_unplaced(item.reference.target.url)
+    )
+    if unplaced:
+        lines.append("")
+        lines.append(f"{unplaced} unchecked: {ROOT_RELATIVE_REASON}")
     if warned := fragment_warnings(run):
         lines.append("")
         lines.append(styled(f"missing-fragment warnings ({len(warned)})", Status.MISSING_FRAGMENT, bold=True))
