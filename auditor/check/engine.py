@@ -303,7 +303,8 @@ class Checker:
         future: asyncio.Future[_Outcome] = asyncio.get_running_loop().create_future()
         self._urls[key] = self._aliases[alias] = future
         try:
-            outcome, page = await self._check_url(url, False, max_bytes=max_bytes, reuse=reuse, wants_anchors=True)
+            anchors = self.settings.fragments is not FragmentPolicy.OFF  # links into crawled pages may name them
+            outcome, page = await self._check_url(url, False, max_bytes=max_bytes, reuse=reuse, wants_anchors=anchors)
             future.set_result(outcome)
         finally:
             if not future.done():  # failed or cancelled: whoever waits for it must not wait forever
