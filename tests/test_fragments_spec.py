@@ -92,6 +92,11 @@ def test_slugs(heading: str, slug: str) -> None:
     assert slugify(heading) == slug
 
 
+def test_an_anchor_nested_past_the_parsers_depth_limit_is_still_found() -> None:
+    deep = "<font>" * 3000 + '<p id="deep">x</p><p>id="prose"</p>'
+    assert html_anchors(deep) == {"deep"}
+
+
 def _findings(tmp_path: Path, index: str, name: str = "index.html") -> dict[str, bool]:
     """Each link of ``index`` (a file in tmp_path): whether a missing-fragment finding came back."""
     (tmp_path / name).write_text(index, encoding="utf-8")

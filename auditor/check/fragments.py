@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -77,6 +78,9 @@ def html_anchors(markup: str | bytes) -> frozenset[str]:
         return frozenset()
     if root is None:
         return frozenset()
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        # libxml2 drops what is nested deeper than 2,048 elements: read the start tags instead.
+        return _tokenized_anchors(markup)
     found: set[str] = set()
     for element in root.iter(tag=etree.Element):  # iterative: deep markup is no recursion limit
         ident = element.get("id")
@@ -85,6 +89,27 @@ def html_anchors(markup: str | bytes) -> frozenset[str]:
         if element.tag == "a" and (name := element.get("name")) is not None:
             found.add(name)
     return frozenset(found)
+
+
+class _StartTags(HTMLParser):
+    """The HTML tokenizer of the standard library: start tags with their attributes decoded,
+    comments and script and style content skipped, no tree and so no depth limit."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.anchors: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is not None and (name == "id" or (name == "name" and tag == "a")):
+                self.anchors.add(value)
+
+
+def _tokenized_anchors(markup: str) -> frozenset[str]:
+    reader = _StartTags()
+    reader.feed(markup)
+    reader.close()
+    return frozenset(reader.anchors)
 
 
 def markdown_anchors(text: str) -> frozenset[str]:
