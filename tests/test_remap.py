@@ -110,3 +110,31 @@ def test_a_bad_checks_remap_names_file_line_and_key(tmp_path: Path) -> None:
     path.write_text("sources:\n  - path: docs\nchecks:\n  remap:\n    - 'a x'\n    - '( y'\n")
     with pytest.raises(ConfigError, match=r"targets.yaml:6: checks.remap\[1\]: not a regular expression"):
         load(path)
+
+
+def test_fix_does_not_rewrite_a_remapped_reference_with_the_remapped_sites_suggestion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditor.fakeweb import redirect
+
+    monkeypatch.chdir(tmp_path)
+    sites = {"localhost.test": {"/old": redirect(301, "/new"), "/new": page("<h1>New</h1>"), "*": not_found()}}
+    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web(sites))
+    (tmp_path / "docs").mkdir()
+    doc = tmp_path / "docs" / "leaflet.md"
+    doc.write_text("See https://www.example.org/old.\n")
+    result = CliRunner().invoke(
+        main,
+        [
+            "fix",
+            "docs",
+            "--no-archive",
+            "--retries",
+            "0",
+            "--remap",
+            r"https://www\.example\.org/ https://localhost.test/",
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert doc.read_text() == "See https://www.example.org/old.\n"
+    assert "checked as https://localhost.test/old (--remap): not rewritten" in result.output
