@@ -92,6 +92,18 @@ def test_slugs(heading: str, slug: str) -> None:
     assert slugify(heading) == slug
 
 
+def test_a_folder_without_an_index_page_has_no_anchors(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "index.md").write_text("[a](empty/#x) [b](empty/)\n")
+    extraction = extract_sources(resolve_inputs([str(tmp_path / "index.md")]))
+    run = asyncio.run(check_references(extraction.references, CheckSettings(retries=0)))
+    details = {item.reference.text: [f.detail for f in item.verdict.findings] for item in run.results}
+    assert details == {
+        "empty/#x": ["#x: the folder has no page to hold it (index.html, index.htm, README.md, index.md)"],
+        "empty/": [],
+    }
+
+
 def test_an_anchor_nested_past_the_parsers_depth_limit_is_still_found() -> None:
     deep = "<font>" * 3000 + '<p id="deep">x</p><p>id="prose"</p>'
     assert html_anchors(deep) == {"deep"}

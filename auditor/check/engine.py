@@ -141,6 +141,7 @@ class _Outcome:
     answered: bool  # some HTTP answer came back from the host
     network_failure: bool  # failed at DNS or connection level
     anchors: frozenset[str] | None = None  # ids and names on the final page, when a #fragment asks
+    no_index: bool = False  # a local folder linked with a #fragment has no index page to hold it
 
 
 class Checker:
@@ -536,6 +537,9 @@ def _missing_fragment(ref: Reference, outcome: _Outcome) -> Finding | None:
     fragment = urlsplit(ref.target.url).fragment
     if fragments.has_anchor(outcome.anchors, fragment):
         return None
+    if outcome.no_index:
+        detail = f"#{unquote(fragment)}: the folder has no page to hold it ({', '.join(FOLDER_INDEXES)})"
+        return Finding(FindingKind.MISSING_FRAGMENT, detail)
     where = "page" if outcome.host else "file"
     return Finding(FindingKind.MISSING_FRAGMENT, f"#{unquote(fragment)} is not in the {where} (no heading, id or name)")
 
@@ -566,6 +570,8 @@ def _local(url: str, wants_anchors: bool) -> _Outcome:
     if wants_anchors and path.is_dir():
         # A folder link (sub_dir/#x) is served as the folder's index page.
         page = next((path / name for name in FOLDER_INDEXES if (path / name).is_file()), path)
+        if page == path:
+            return _Outcome(Verdict(Status.OK, f"the folder {path} exists"), "", False, False, frozenset(), True)
     if wants_anchors and page.is_file():
         suffix = page.suffix.lower()
         try:
