@@ -23,6 +23,7 @@ import click
 from auditor import __version__
 from auditor.check.accept import Accept, parse_accept
 from auditor.check.engine import Audit, CheckRun, check_sources, extract_with_pages
+from auditor.check.remap import Remap, parse_remap
 from auditor.check.settings import CheckSettings, parse_age, parse_duration
 from auditor.crawl.scope import CrawlScope
 from auditor.defaults import (
@@ -44,6 +45,7 @@ from auditor.errors import AuditorError
 from auditor.extract import Extraction, extract_sources
 from auditor.extract.phones import check_regions
 from auditor.inputfiles import InputPolicy
+from auditor.local_site import place
 from auditor.report import checked
 from auditor.report import references as dump
 from auditor.report.formats import ReportFormat, format_of, render
@@ -222,6 +224,24 @@ def _accept(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(str(exc)) from None
 
 
+def _remaps(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[Remap, ...]:
+    try:
+        return tuple(parse_remap(rule) for rule in value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+_remap = click.option(
+    "--remap",
+    multiple=True,
+    callback=_remaps,
+    metavar="'REGEX REPLACEMENT'",
+    help="Check another address than the one written: the first rule whose REGEX matches rewrites the URL "
+    "($1 or \\1 for a group), e.g. 'https://example\\.org/(.*) http://localhost:8000/$1' (repeatable; "
+    "before checks.remap).",
+)
+
+
 def _optional_duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     return None if value is None else _duration(ctx, param, value)
 
@@ -247,6 +267,56 @@ def _statuses(_ctx: click.Context, _param: click.Parameter, value: str) -> froze
 
 def _optional_regions(ctx: click.Context, param: click.Parameter, value: Sequence[str]) -> list[str] | None:
     return _regions(ctx, param, value) if value else None
+
+
+_include_fragments = click.option(
+    "--include-fragments",
+    is_flag=True,
+    help="A #fragment the page lacks is the failing status missing-fragment (checks.fragments: fail); "
+    "by default it is a warning (a missing-fragment finding) that fails nothing.",
+)
+
+
+def _site_option(parse: Callable[[str], Any]) -> Callable[[click.Context, click.Parameter, str | None], Any]:
+    def callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+        try:
+            return None if value is None else parse(value)
+        except AuditorError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
+
+
+def _local_site(command: F) -> F:
+    """--root-dir and --base-url: where a local site's "/" is, and where it is published."""
+    from auditor import local_site
+
+    command = click.option(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        callback=_site_option(local_site.base_url),
+        help="Where the local files are published: their relative and /root-relative links are checked "
+        "at URL (a file's path below the root appended to it).",
+    )(command)
+    return click.option(
+        "--root-dir",
+        default=None,
+        metavar="DIR",
+        callback=_site_option(local_site.root_dir),
+        help="The folder /root-relative links in local files mean (/about.html is DIR/about.html); "
+        "without it a directory input is its own root, and such links in a file given alone are unchecked.",
+    )(command)
+
+
+def _fragments(
+    settings: CheckSettings, include: bool, fail_on: frozenset[Status]
+) -> tuple[CheckSettings, frozenset[Status]]:
+    """The settings and --fail-on with what --include-fragments (or --fail-on missing-fragment) asks."""
+    from auditor.check.fragment_policy import effective
+
+    policy, fail_on = effective(settings.fragments, include, fail_on)
+    return dataclasses.replace(settings, fragments=policy), fail_on
 
 
 def _checking(*, with_defaults: bool) -> Callable[[F], F]:
@@ -301,6 +371,7 @@ def _checking(*, with_defaults: bool) -> Callable[[F], F]:
             "--include", multiple=True, callback=_patterns, help="Check URLs matching REGEX even if excluded."
         ),
         click.option("--exclude", multiple=True, callback=_patterns, help="Skip URLs matching REGEX (repeatable)."),
+        _remap,
         click.option("--insecure", is_flag=True, default=default(False), help="Do not verify TLS certificates."),
         click.option(
             "--accept",
@@ -315,6 +386,7 @@ def _checking(*, with_defaults: bool) -> Callable[[F], F]:
             callback=_statuses if with_defaults else _optional_statuses,
             help="Statuses that make the exit code 1.",
         ),
+        _include_fragments,
     ]
 
     def apply(command: F) -> F:
@@ -394,6 +466,8 @@ def _judging(
 @click.option("--exclude", multiple=True, callback=_patterns, help="Also skip URLs matching REGEX (repeatable).")
 @_input_options
 @click.option("--fail-on", default=None, callback=_optional_statuses, help="checks.fail_on, e.g. dead,error.")
+@_include_fragments
+@_remap
 @click.option("--reset-history", is_flag=True, help="Start a new history; the old file is kept aside.")
 @click.option("--no-cache", is_flag=True, help="Check everything afresh: no result reused from earlier runs.")
 @click.option("--cache-max-age", default=None, callback=_optional_age, help="checks.cache_max_age, e.g. 12h, 1d.")
@@ -404,6 +478,7 @@ def _judging(
 def run(
     config_path: str,
     fail_on: frozenset[Status] | None,
+    include_fragments: bool,
     reset_history: bool,
     no_cache: bool,
     cache_max_age: float | None,
@@ -423,6 +498,9 @@ def run(
     config = load(config_path)
     inputs = _input_policy(options, config)
     fail_on = config.fail_on if fail_on is None else fail_on  # --fail-on '': nothing fails
+    from auditor.check.fragment_policy import effective
+
+    options["fragments"], fail_on = effective(config.fragments, include_fragments, fail_on)
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
     outcome = asyncio.run(
         run_audit(
@@ -570,6 +648,7 @@ def demo(folder: str) -> None:
     type=click.Path(dir_okay=False),
     help="The history file the cache lives in (with --cache).",
 )
+@_local_site
 @_no_archive
 @_offline_ok
 @click.option("--no-progress", is_flag=True, help="No progress bar (drawn on stderr only when it is a terminal).")
@@ -592,6 +671,8 @@ def check(
     INPUT is a file, a directory, a glob, - for standard input, or the URL of a web
     page whose links are checked (that page only, unless --crawl: then its whole site).
     """
+    include_fragments: bool = options.pop("include_fragments")
+    root_dir, base_url = options.pop("root_dir"), options.pop("base_url")
     quiet: bool = options.pop("quiet")
     no_progress: bool = options.pop("no_progress")
     site = _site(options.pop("crawl"), options.pop("depth"), options.pop("max_pages"), options.pop("crawl_scope"))
@@ -603,10 +684,11 @@ def check(
     settings, regions, fail_on, policy = _judging(config_path, no_config, options, regions, fail_on)
     if no_archive:
         settings = dataclasses.replace(settings, archive_url=None)
+    settings, fail_on = _fragments(settings, include_fragments, fail_on)
     targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:
         ensure_writable(target)
-    sources = resolve_inputs(inputs, policy)
+    sources = place(resolve_inputs(inputs, policy), root_dir, base_url)
     if site is not None:
         if not any(source.url for source in sources):
             raise click.UsageError("--crawl needs the address of a web page to start from (https://...)")
@@ -709,6 +791,7 @@ def _fixable(_ctx: click.Context, _param: click.Parameter, value: str) -> frozen
     help="Which verdicts to rewrite: moved (permanent redirects), shortened (short links).",
 )
 @_judge_config
+@_local_site
 @_no_archive
 @_offline_ok
 @_checking(with_defaults=False)
@@ -725,6 +808,9 @@ def fix(
     no_archive: bool,
     regions: list[str] | None,
     fail_on: frozenset[Status] | None,
+    include_fragments: bool,
+    root_dir: Path | None,
+    base_url: str | None,
     no_progress: bool,
     quiet: bool,
     **options: Any,
@@ -745,7 +831,8 @@ def fix(
     settings, regions, fail_on, policy = _judging(config_path, no_config, options, regions, fail_on)
     if no_archive:
         settings = dataclasses.replace(settings, archive_url=None)
-    sources = fixable_sources(resolve_inputs(inputs, policy))
+    settings, fail_on = _fragments(settings, include_fragments, fail_on)
+    sources = fixable_sources(place(resolve_inputs(inputs, policy), root_dir, base_url))
     before = snapshot(sources)
     progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
     audit = asyncio.run(check_sources(sources, settings, regions, progress=progress))

@@ -44,7 +44,9 @@ from pydantic import (
 
 from auditor import defaults, yamlload
 from auditor.check.accept import Accept, parse_accept
+from auditor.check.fragment_policy import DEFAULT_POLICY, FragmentPolicy, effective
 from auditor.check.organisations import OrganisationSpec
+from auditor.check.remap import parse_remap
 from auditor.check.settings import CheckSettings, parse_age, parse_duration
 from auditor.errors import ConfigError, UnreadableInput
 from auditor.extract.phones import check_regions, parse_number
@@ -149,6 +151,11 @@ def _status(value: Any) -> Any:
     return value
 
 
+def _switch(value: Any) -> Any:
+    """YAML 1.1 reads an unquoted ``off`` as false: ``fragments: off`` means "off"."""
+    return "off" if value is False else value
+
+
 WebAddress = Annotated[str, AfterValidator(_web_address)]
 ArchiveAddress = Annotated[str, AfterValidator(_web_address), AfterValidator(_archive_address)]
 Region = Annotated[str, BeforeValidator(_region_text), AfterValidator(lambda r: check_regions([r])[0])]
@@ -157,6 +164,7 @@ Age = Annotated[float, BeforeValidator(_age)]
 Regex = Annotated[str, AfterValidator(_regex)]
 StatusName = Annotated[Status, BeforeValidator(_status)]
 Accepted = Annotated[Accept, BeforeValidator(_accept)]
+RemapRule = Annotated[str, AfterValidator(lambda rule: parse_remap(rule).written)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -228,6 +236,8 @@ class Checks(_Strict):
     cache_max_age: Age | None = defaults.DEFAULT_CACHE_MAX_AGE  # None (null): no cross-run cache
     archive_url: ArchiveAddress | None = defaults.DEFAULT_ARCHIVE_URL  # None (null): no archived copies
     accept: Accepted | None = None  # HTTP statuses that mean "the page is there"; None: any 2xx
+    fragments: Annotated[FragmentPolicy, BeforeValidator(_switch)] = DEFAULT_POLICY  # fail | warn | off
+    remap: list[RemapRule] = []  # 'REGEX REPLACEMENT', as --remap
 
 
 class Schedule(_Strict):
@@ -372,11 +382,15 @@ class Config:
             "stale_after_days": checks.stale_after_days,
             "archive_url": checks.archive_url,
             "accept": checks.accept,
+            "fragments": self.fragments,
+            "remap": tuple(parse_remap(rule) for rule in checks.remap),
         }
         for name, value in overrides.items():
             if value is None:
                 continue
-            if name in _LISTS:
+            if name == "remap":  # the command line's rules first: the first match wins
+                values[name] = tuple(value) + values[name]
+            elif name in _LISTS:
                 added = _compiled(value) if name != "headers" else tuple(value)
                 values[name] = values.get(name, ()) + added
             else:
@@ -390,7 +404,13 @@ class Config:
 
     @property
     def fail_on(self) -> frozenset[Status]:
-        return frozenset(self.targets.checks.fail_on)
+        """``checks.fail_on``, with ``missing-fragment`` when ``checks.fragments`` is ``fail``."""
+        return effective(self.targets.checks.fragments, False, self.targets.checks.fail_on)[1]
+
+    @property
+    def fragments(self) -> FragmentPolicy:
+        """``checks.fragments``; ``fail`` when ``checks.fail_on`` names ``missing-fragment``."""
+        return effective(self.targets.checks.fragments, False, self.targets.checks.fail_on)[0]
 
     @property
     def confirm_after(self) -> int:

@@ -48,6 +48,9 @@ DEFAULT_MAX_PAGES = 10_000  # pages read per crawled site
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # of a crawled page: a longer one is read up to here, with a warning
 DEFAULT_CACHE_MAX_AGE = 86_400.0  # seconds (1d) a healthy result is reused without a request
 
+# Fragments and local sites (issue 15).
+DEFAULT_FRAGMENTS = "warn"  # checks.fragments: a missing #fragment is shown, fails nothing (--include-fragments)
+
 # Fixing and archived copies (issue 7).
 DEFAULT_ARCHIVE_URL = "https://web.archive.org/web/"  # GET <this><url>: a redirect to the closest snapshot
 ARCHIVE_CONCURRENCY = 4  # archive lookups at once: a few, politely, after the main checks

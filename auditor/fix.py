@@ -238,6 +238,9 @@ def plan_fixes(
             if verdict.status not in only:
                 unfixed.append(Unfixed(location, checked, f"{verdict.status.value} is left out by --only"))
                 continue
+            if verdict.remapped is not None:  # the suggestion is for the address checked, not the one written
+                unfixed.append(Unfixed(location, checked, f"checked as {verdict.remapped} (--remap): not rewritten"))
+                continue
             work = files.get(location.source)
             if work is None:
                 unfixed.append(Unfixed(location, checked, "not in the files being fixed"))

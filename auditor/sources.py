@@ -109,6 +109,7 @@ class Source:
     tree: Path | None = None  # the real path of the inputs' tree a file must stay in (auditor.inputfiles)
     follow_symlinks: bool = False  # it may leave the tree through a symbolic link (--follow-symlinks)
     refused: str | None = None  # why it is not read at all (a link out of the tree, a loop), found on a walk
+    base_url: str | None = None  # where a local document is published (--base-url): its links resolve there
 
     def crawled(self, site: Site) -> Source:
         """This web page as the start of a crawl."""

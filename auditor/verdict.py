@@ -15,6 +15,9 @@ unchecked   could not verify (the reason says why): a phone with no organisation
 confirmed   a phone listed on its organisation's pages (``listed_on``)
 unconfirmed a phone absent from its organisation's pages (``found``: the numbers they list)
 invalid     a phone number that is not a valid number
+missing-fragment  the page or file is there, but not the anchor its #fragment names
+            (only with ``--include-fragments`` / ``checks.fragments: fail``; otherwise
+            a ``missing-fragment`` finding on a healthy status)
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class Status(StrEnum):
     CONFIRMED = "confirmed"
     UNCONFIRMED = "unconfirmed"
     INVALID = "invalid"
+    MISSING_FRAGMENT = "missing-fragment"
 
     @property
     def is_healthy(self) -> bool:
@@ -115,4 +119,5 @@ class Verdict:
     elapsed_ms: int = 0
     cached: bool = False  # reused from the cross-run cache (or kept after a 304), not asked this run
     archive_url: str | None = None  # dead, soft-404, parked: an archived copy to point to (Wayback snapshot)
+    remapped: str | None = None  # the address checked instead of the one written (--remap)
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))

@@ -39,8 +39,8 @@ CASES = [
     ),
     (
         "stylesheet link, not preconnect",
-        '<head><link rel="preconnect" href="https://fonts.example.com"><link rel="stylesheet" href="/css/site.css"></head>',
-        [("url", "/css/site.css", "file:///docs/css/site.css", 1)],
+        '<head><link rel="preconnect" href="https://fonts.example.com"><link rel="stylesheet" href="css/site.css"></head>',
+        [("url", "css/site.css", "file:///docs/css/site.css", 1)],
     ),
     (
         "base href",

@@ -84,16 +84,31 @@ def test_the_log_has_one_run_by_auditor() -> None:
     [
         pytest.param(
             DEFAULT_FAIL_ON,
-            ["moved", "shortened", "dead", "soft-404", "parked", "blocked", "error", "unconfirmed", "invalid"],
+            [
+                "moved",
+                "shortened",
+                "dead",
+                "soft-404",
+                "parked",
+                "blocked",
+                "error",
+                "unconfirmed",
+                "invalid",
+                "missing-fragment",
+            ],
             id="default-fail-on",
         ),
-        pytest.param(set(), ["moved", "shortened", "blocked", "unconfirmed", "invalid"], id="nothing-fails"),
         pytest.param(
-            {Status.DEAD}, ["moved", "shortened", "dead", "blocked", "unconfirmed", "invalid"], id="only-dead"
+            set(), ["moved", "shortened", "blocked", "unconfirmed", "invalid", "missing-fragment"], id="nothing-fails"
+        ),
+        pytest.param(
+            {Status.DEAD},
+            ["moved", "shortened", "dead", "blocked", "unconfirmed", "invalid", "missing-fragment"],
+            id="only-dead",
         ),
         pytest.param(
             {Status.MOVED, Status.BLOCKED},
-            ["moved", "shortened", "blocked", "unconfirmed", "invalid"],
+            ["moved", "shortened", "blocked", "unconfirmed", "invalid", "missing-fragment"],
             id="advisory-ones-fail",
         ),
         pytest.param(set(Status), [status.value for status in Status], id="everything-fails"),

@@ -33,18 +33,21 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver
 
+from auditor import local_site
 from auditor.check import fragments, freshness
 from auditor.check.archive import archived_copies
 from auditor.check.cache import CheckCache, check_key, mark_cached
 from auditor.check.client import Fetcher
 from auditor.check.decide import decide
 from auditor.check.failures import Failure
+from auditor.check.fragment_policy import FragmentPolicy
 from auditor.check.inputs import fetch_input
 from auditor.check.mail import AddressMailResolver, DnsMailResolver, MailResolver, check_domain
 from auditor.check.organisations import Listings, OrganisationSpec, expected_findings
 from auditor.check.outage import network_works
 from auditor.check.page import Page
 from auditor.check.redirects import Trail, follow
+from auditor.check.remap import remapped
 from auditor.check.settings import CheckSettings
 from auditor.crawl.crawler import crawl
 from auditor.crawl.scope import page_key
@@ -68,6 +71,8 @@ NETWORK_UNAVAILABLE = (
     "could not verify: the network is unavailable, no host could be reached"
     " (check the connection, or try `auditor demo`)"
 )
+#: The page a link to a local folder shows, in order of preference (as web servers and GitHub do).
+FOLDER_INDEXES = ("index.html", "index.htm", "README.md", "index.md")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +149,7 @@ class _Outcome:
     answered: bool  # some HTTP answer came back from the host
     network_failure: bool  # failed at DNS or connection level
     anchors: frozenset[str] | None = None  # ids and names on the final page, when a #fragment asks
+    no_index: bool = False  # a local folder linked with a #fragment has no index page to hold it
 
 
 class Checker:
@@ -232,11 +238,15 @@ class Checker:
 
     async def check(self, references: Iterable[Reference], progress: Progress | None = None) -> CheckRun:
         started = time.monotonic()
-        references = list(references)
+        written = list(references)
+        # --remap: the rewritten address is checked; the results keep the reference as written.
+        references = [_remapped(ref, self.settings) for ref in written]
         self._with_fragments = {
             without_fragment(ref.target.url)
             for ref in references
-            if isinstance(ref.target, Url) and urlsplit(ref.target.url).fragment
+            if isinstance(ref.target, Url)
+            and self.settings.fragments is not FragmentPolicy.OFF
+            and fragments.needs_anchor(urlsplit(ref.target.url).fragment)
         }
         self.listings.start(references)  # phones' organisations; their pages start loading
         if progress is None:
@@ -250,17 +260,23 @@ class Checker:
         down = await self._network_down(outcomes)
         expected = await self.listings.expected_text()  # organisations' pages that no longer say what they should
         results = []
-        for ref, outcome in zip(references, outcomes, strict=True):
+        for original, ref, outcome in zip(written, references, outcomes, strict=True):
             verdict = outcome.verdict
             if down and outcome.network_failure:
                 verdict = replace(verdict, status=Status.UNCHECKED, reason=NETWORK_UNAVAILABLE)
-            elif (missing := _missing_fragment(ref, outcome)) is not None:
+            elif self.settings.fragments is not FragmentPolicy.OFF and (missing := _missing_fragment(ref, outcome)):
                 verdict = replace(verdict, findings=(*verdict.findings, missing))
+                if self.settings.fragments is FragmentPolicy.FAIL and verdict.status.is_healthy:
+                    verdict = replace(verdict, status=Status.MISSING_FRAGMENT, reason=missing.detail)
             if extra := expected_findings(ref, verdict, expected):
                 verdict = replace(verdict, findings=(*verdict.findings, *extra))
             if verdict.suggestion and isinstance(ref.target, Url):
                 verdict = replace(verdict, suggestion=_with_fragment_of(ref.target.url, verdict.suggestion))
-            results.append(Checked(ref, verdict))
+            if ref is not original and isinstance(ref.target, Url):
+                verdict = replace(
+                    verdict, remapped=ref.target.url, reason=f"remapped to {ref.target.url}: {verdict.reason}"
+                )
+            results.append(Checked(original, verdict))
         elapsed = int((time.monotonic() - started) * 1000)
         cached = sum(1 for item in results if item.verdict.cached)
         return CheckRun(tuple(results), down, self.fetcher.requests, elapsed, cached)
@@ -303,7 +319,8 @@ class Checker:
         future: asyncio.Future[_Outcome] = asyncio.get_running_loop().create_future()
         self._urls[key] = self._aliases[alias] = future
         try:
-            outcome, page = await self._check_url(url, False, max_bytes=max_bytes, reuse=reuse, wants_anchors=True)
+            anchors = self.settings.fragments is not FragmentPolicy.OFF  # links into crawled pages may name them
+            outcome, page = await self._check_url(url, False, max_bytes=max_bytes, reuse=reuse, wants_anchors=anchors)
             future.set_result(outcome)
         finally:
             if not future.done():  # failed or cancelled: whoever waits for it must not wait forever
@@ -348,6 +365,8 @@ class Checker:
         if scheme == "file":
             wants_anchors = without_fragment(url) in self._with_fragments
             return await asyncio.to_thread(_local, url, wants_anchors)
+        if not scheme and local_site.is_unplaced(url):
+            return _Outcome(Verdict(Status.UNCHECKED, local_site.ROOT_RELATIVE_REASON), "", False, False)
         skipped = self._skipped(url, scheme)
         if skipped is not None:
             return _Outcome(skipped, "", False, False)
@@ -427,7 +446,7 @@ class Checker:
         anchors = None
         page = trail.final if isinstance(trail.final, Page) else None
         if wants_anchors and page is not None and verdict.status.is_healthy:
-            anchors = fragments.html_anchors(page.body)
+            anchors = fragments.html_anchors(page.text)
         if settings.page_facts and verdict.status.is_healthy and page is not None:
             verdict = await self._with_page_facts(verdict, page)
         if cache is not None:
@@ -492,6 +511,14 @@ class Checker:
         return self._mail_resolver
 
 
+def _remapped(ref: Reference, settings: CheckSettings) -> Reference:
+    """``ref`` with the address its first matching --remap rule gives (itself when none applies)."""
+    if not settings.remap or not isinstance(ref.target, Url):
+        return ref
+    new = remapped(ref.target.url, settings.remap)
+    return ref if new is None else replace(ref, target=Url(new))
+
+
 def _round_robin_by_host(references: list[Reference]) -> Iterator[int]:
     """Indexes of ``references``, one host after another in turn (hosts in order of first use)."""
     by_host: dict[str, list[int]] = {}
@@ -525,6 +552,9 @@ def _missing_fragment(ref: Reference, outcome: _Outcome) -> Finding | None:
     fragment = urlsplit(ref.target.url).fragment
     if fragments.has_anchor(outcome.anchors, fragment):
         return None
+    if outcome.no_index:
+        detail = f"#{unquote(fragment)}: the folder has no page to hold it ({', '.join(FOLDER_INDEXES)})"
+        return Finding(FindingKind.MISSING_FRAGMENT, detail)
     where = "page" if outcome.host else "file"
     return Finding(FindingKind.MISSING_FRAGMENT, f"#{unquote(fragment)} is not in the {where} (no heading, id or name)")
 
@@ -551,14 +581,20 @@ def _local(url: str, wants_anchors: bool) -> _Outcome:
     if not path.exists():
         return _Outcome(Verdict(Status.DEAD, f"no such file: {path}"), "", False, False)
     anchors = None
-    if wants_anchors and path.is_file():
-        suffix = path.suffix.lower()
+    page = path
+    if wants_anchors and path.is_dir():
+        # A folder link (sub_dir/#x) is served as the folder's index page.
+        page = next((path / name for name in FOLDER_INDEXES if (path / name).is_file()), path)
+        if page == path:
+            return _Outcome(Verdict(Status.OK, f"the folder {path} exists"), "", False, False, frozenset(), True)
+    if wants_anchors and page.is_file():
+        suffix = page.suffix.lower()
         try:  # read as inputs are: a regular file, bounded (a link to /dev/zero gives no anchors)
             if suffix in MARKDOWN_SUFFIXES:
-                data = read_regular(path, str(path), MAX_INPUT_BYTES)
+                data = read_regular(page, str(page), MAX_INPUT_BYTES)
                 anchors = fragments.markdown_anchors(data.decode("utf-8", errors="replace"))
             elif suffix in HTML_SUFFIXES:
-                anchors = fragments.html_anchors(read_regular(path, str(path), MAX_INPUT_BYTES))
+                anchors = fragments.html_anchors(read_regular(page, str(page), MAX_INPUT_BYTES))
         except UnreadableInput:
             anchors = None
     return _Outcome(Verdict(Status.OK, f"the file {path} exists"), "", False, False, anchors)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from auditor import defaults
 from auditor.check.accept import Accept
+from auditor.check.fragment_policy import DEFAULT_POLICY, FragmentPolicy
+from auditor.check.remap import Remap
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,8 @@ class CheckSettings:
     # Asked whether the network is up when every checked host failed (check/outage.py).
     outage_witnesses: tuple[str, ...] = defaults.DEFAULT_OUTAGE_WITNESSES
     accept: Accept | None = None  # the statuses that mean "the page is there"; None: 2xx (see check/accept.py)
+    fragments: FragmentPolicy = DEFAULT_POLICY  # what a missing #fragment means
+    remap: tuple[Remap, ...] = ()  # URLs rewritten before they are checked (--remap), first match wins
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")

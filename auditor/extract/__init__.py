@@ -55,7 +55,7 @@ def _base(doc: Document) -> LinkBase:
         return LinkBase.for_url(doc.url)
     source = doc.source
     document = source.path if source.path is not None else Path.cwd() / "stdin"
-    return LinkBase.for_document(document, source.root)
+    return LinkBase.for_document(document, source.root, source.base_url)
 
 
 def extract_document(doc: Document, regions: Sequence[str] = DEFAULT_REGIONS) -> tuple[SourceInfo, list[Reference]]:

@@ -9,11 +9,12 @@ against ``<base href>`` when there is one), ``#section`` the document itself.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from auditor.extract.domains import has_public_suffix, host_of, registrable_domain
 from auditor.extract.phones import PhoneChoice, parse_number
@@ -36,20 +37,28 @@ class LinkBase:
     """What relative links are resolved against.
 
     ``document``: the local file the link is in; ``root``: the folder that
-    ``/absolute`` links mean (the directory given on the command line, else the
-    document's folder); ``url``: an absolute ``<base href>``, which wins when set;
-    ``directory``: the folder relative paths start from (``<base href>`` may move it).
+    ``/absolute`` links mean (``--root-dir``, else the directory given on the command
+    line), None when nothing says (then such a link is kept as written, and the
+    checker says why it cannot check it); ``url``: an absolute ``<base href>``, or
+    where the document is published (``--base-url``), which wins when set;
+    ``directory``: the folder relative paths start from (``<base href>`` may move it);
+    ``published``: ``url`` is the document's own address from ``--base-url``, so a
+    link to one of its own ``#fragments`` is still looked for in the file.
     """
 
     document: Path
-    root: Path
+    root: Path | None
     directory: Path
     url: str | None = None
+    published: bool = False
 
     @classmethod
-    def for_document(cls, document: Path, root: Path | None = None) -> LinkBase:
+    def for_document(cls, document: Path, root: Path | None = None, base_url: str | None = None) -> LinkBase:
         document = Path(_absolute(document))
-        return cls(document, Path(_absolute(root)) if root else document.parent, document.parent)
+        site = Path(_absolute(root)) if root else None
+        if base_url is None:
+            return cls(document, site, document.parent)
+        return cls(document, site, document.parent, published_address(document, site, base_url), published=True)
 
     @classmethod
     def for_url(cls, url: str) -> LinkBase:
@@ -67,7 +76,11 @@ class LinkBase:
         if self.url:
             return LinkBase(self.document, self.root, self.directory, urljoin(self.url, href))
         path = Path(unquote(urlsplit(href).path))
-        target = self.root / str(path).lstrip("/") if href.startswith("/") else self.directory / path
+        if href.startswith("/") and self.root is None:
+            return self  # where "/" is is not known: root-relative links stay unresolved, relative ones as before
+        target = (
+            _under(self.root, str(path)) if self.root is not None and href.startswith("/") else self.directory / path
+        )
         directory = target if href.endswith("/") else target.parent
         return LinkBase(self.document, self.root, Path(_absolute(directory)))
 
@@ -106,7 +119,7 @@ def _resolve(raw: str, base: LinkBase, regions: Sequence[str]) -> list[Resolved]
     if _SCHEME.match(value):
         scheme, rest = value.split(":", 1)
         return [Url(f"{scheme.lower()}:{rest}")]
-    if base.url:
+    if base.url and not (base.published and value.startswith("#")):
         return [Url(_join(base.url, value))]
     return [Url(_local_uri(value, base))]
 
@@ -130,11 +143,30 @@ def _local_uri(value: str, base: LinkBase) -> str:
     if not parts.path:  # "#section" or "?q": this very document
         return base.document.as_uri() + fragment
     path = unquote(parts.path)
-    target = base.root / path.lstrip("/") if path.startswith("/") else base.directory / path
+    if path.startswith("/") and base.root is None:
+        return value  # root-relative, and no --root-dir: kept as written, for the checker to explain
+    target = _under(base.root, path) if base.root is not None and path.startswith("/") else base.directory / path
     uri = Path(_absolute(target)).as_uri()
     if path.endswith("/") and not uri.endswith("/"):
         uri += "/"
     return uri + fragment
+
+
+def _under(root: Path, path: str) -> Path:
+    """``/path`` inside ``root``: dot segments are resolved first, as a browser does against
+    a site's root, so ``/../../etc/passwd`` is ``root/etc/passwd`` and never leaves it."""
+    return root / posixpath.normpath("/" + path.replace("\\", "/")).lstrip("/")
+
+
+def published_address(document: Path, root: Path | None, base_url: str) -> str:
+    """Where ``document`` is published under ``base_url`` (``--base-url``): its path below
+    ``root`` (or its own folder) appended to the base, so relative links resolve as on the site."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    try:
+        below = document.relative_to(root if root is not None else document.parent)
+    except ValueError:
+        below = Path(document.name)
+    return urljoin(base, quote(below.as_posix()))
 
 
 def _absolute(path: Path | str) -> str:

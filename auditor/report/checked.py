@@ -3,7 +3,8 @@
 JSON ``auditor/report/1`` is the issue-2 reference shape plus ``status``, ``reason``,
 ``http_status``, ``final_url``, ``redirects``, ``suggestion``, ``domain_changed``,
 ``findings``, ``checked_at``, ``elapsed_ms``, ``cached``, ``archive_url`` (an archived
-copy of a dead, soft-404 or parked page, or null) (phones: ``listed_on``, ``found``); a
+copy of a dead, soft-404 or parked page, or null) (phones: ``listed_on``, ``found``;
+a URL checked at another address by ``--remap``: ``remapped``); a
 ``summary`` with ``total``, ``by_status`` and ``broken``; ``network_unavailable``; and
 ``notes``, warnings about the run itself (the web archive did not answer).
 
@@ -21,8 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.check.engine import CheckRun
 from auditor.extract import Extraction
-from auditor.reference import Kind
+from auditor.local_site import ROOT_RELATIVE_REASON, is_unplaced
+from auditor.reference import Kind, Url
 from auditor.report import jsondoc
+from auditor.report.fragments import fragment_warnings
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
 from auditor.report.terminal import paint
 from auditor.untrusted import safe
@@ -108,6 +111,7 @@ def verdict_fields(verdict: Verdict, kind: Kind | None = None) -> dict[str, Any]
         "cached": verdict.cached,
         "archive_url": verdict.archive_url,
         **phone,
+        **({"remapped": verdict.remapped} if verdict.remapped else {}),
     }
 
 
@@ -210,4 +214,20 @@ def to_text(
                 lines.append(safe(f"      \u2192 {item.verdict.suggestion}"))
             if item.verdict.archive_url:
                 lines.append(safe(f"      archived copy: {item.verdict.archive_url}"))
+    unplaced = sum(
+        1
+        for item in run.results
+        if item.verdict.status is Status.UNCHECKED
+        and isinstance(item.reference.target, Url)
+        and is_unplaced(item.reference.target.url)
+    )
+    if unplaced:
+        lines.append("")
+        lines.append(f"{unplaced} unchecked: {ROOT_RELATIVE_REASON}")
+    if warned := fragment_warnings(run):
+        lines.append("")
+        lines.append(styled(f"missing-fragment warnings ({len(warned)})", Status.MISSING_FRAGMENT, bold=True))
+        for item, finding in warned:
+            lines.append(safe(f"  {item.reference.locations[0].where}  {item.reference.text}"))
+            lines.append(safe(f"      {finding.detail} (fails with --include-fragments)"))
     return "\n".join(lines) + "\n"

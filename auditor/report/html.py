@@ -53,6 +53,7 @@ LOOKS: dict[Status, Look] = {
     Status.SOFT_404: Look("\u2717", "bad"),
     Status.PARKED: Look("\u2298", "bad"),
     Status.ERROR: Look("!", "bad"),
+    Status.MISSING_FRAGMENT: Look("#", "bad"),
     Status.MOVED: Look("\u2192", "warn"),
     Status.SHORTENED: Look("\u2192", "warn"),
     Status.INVALID: Look("\u2717", "warn"),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from auditor.check.engine import Checked, CheckRun
 from auditor.report.checked import crawl_lines
+from auditor.report.fragments import fragment_warnings
 from auditor.untrusted import without_controls
 from auditor.verdict import Status
 
@@ -61,6 +62,12 @@ def to_markdown(run: CheckRun, fail_on: Collection[Status], *, crawls: Sequence[
         lines += [
             _row(_cell(_where(item)), _code(item.reference.text), _code(item.verdict.suggestion or ""))
             for item in suggested
+        ]
+    warned = fragment_warnings(run)
+    if warned:
+        lines += ["", "### Missing fragments (warnings)", "", "| where | reference | detail |", "|---|---|---|"]
+        lines += [
+            _row(_cell(_where(item)), _code(item.reference.text), _cell(finding.detail)) for item, finding in warned
         ]
     archived = [item for item in run.results if item.verdict.archive_url]
     if archived:

@@ -37,6 +37,7 @@ from auditor import __version__
 from auditor.check.engine import NETWORK_UNAVAILABLE, Checked, CheckRun
 from auditor.reference import Location
 from auditor.report import jsondoc
+from auditor.report.fragments import warning
 from auditor.sources import STDIN_NAME
 from auditor.untrusted import without_controls
 from auditor.verdict import Status
@@ -54,6 +55,7 @@ ADVISORY: dict[Status, str] = {
     Status.UNCONFIRMED: "warning",
     Status.INVALID: "warning",
     Status.BLOCKED: "note",
+    Status.MISSING_FRAGMENT: "warning",
 }
 STDIN_URI = "stdin"
 
@@ -187,6 +189,14 @@ RULES: dict[Status, Rule] = {
         "Correct the number, or write it with its country code.",
         ("phones",),
     ),
+    Status.MISSING_FRAGMENT: Rule(
+        "MissingFragment",
+        "The page exists but the #fragment names no anchor on it",
+        "The link's page or file is there, but it has no element with the id (or <a name>) the fragment names: "
+        "the reader lands at the top of the page, not at the section meant.",
+        "Link to an anchor the page has (its heading's slug or an element id), or drop the fragment.",
+        ("links", "fragments"),
+    ),
 }
 
 
@@ -243,18 +253,23 @@ class _Place:
     level: str
     location: Location
     artifact: dict[str, str]
+    rule: Status  # the verdict's status; missing-fragment for a warning about a healthy one
 
 
 def _results(run: CheckRun, fail_on: Collection[Status], base: Path) -> list[dict[str, Any]]:
     places: list[_Place] = []
     for item in run.results:
-        level = _level(item.verdict.status, fail_on)
+        rule = item.verdict.status
+        level = _level(rule, fail_on)
+        if level is None and warning(item) is not None:  # checks.fragments: warn
+            rule, level = Status.MISSING_FRAGMENT, ADVISORY[Status.MISSING_FRAGMENT]
         if level is None:
             continue
         if run.unreached(item):
             continue  # the invocation's notification says it once
         places.extend(
-            _Place(item, level, location, _artifact(location.source, base)) for location in item.reference.locations
+            _Place(item, level, location, _artifact(location.source, base), rule)
+            for location in item.reference.locations
         )
     # The ordinal of a place among the same target's places in the same file, in reading order
     # (not extraction order, which differs between a PDF's text and its link annotations).
@@ -301,8 +316,8 @@ def _result(place: _Place, ordinal: int) -> dict[str, Any]:
     uri, kind, key = _identity(place)
     identity = f"{uri}\n{kind}\n{key}\n{ordinal}"
     return {
-        "ruleId": f"auditor/{verdict.status.value}",
-        "ruleIndex": _RULE_INDEX[verdict.status],
+        "ruleId": f"auditor/{place.rule.value}",
+        "ruleIndex": _RULE_INDEX[place.rule],
         "level": place.level,
         "message": {"text": _message(place.item)},
         "locations": [_location(place.location, place.artifact)],
@@ -329,6 +344,8 @@ def _message(item: Checked) -> str:
         message += f" (after {hops} redirect{'s' if hops > 1 else ''}, at {verdict.final_url})"
     if verdict.archive_url:
         message += f" \u2014 archived copy: {verdict.archive_url}"
+    if (finding := warning(item)) is not None:
+        message += f" \u2014 but {finding.detail}"
     return _message_text(message)
 
 

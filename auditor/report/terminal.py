@@ -44,6 +44,7 @@ STATUS_COLOURS: dict[Status, str | None] = {
     Status.INVALID: "yellow",
     Status.SKIPPED: None,
     Status.UNCHECKED: None,
+    Status.MISSING_FRAGMENT: "red",
 }
 
 
