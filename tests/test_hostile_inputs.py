@@ -479,3 +479,16 @@ def test_a_report_is_not_written_over_a_symbolic_link(tmp_path: Path) -> None:
     with pytest.raises(AuditorError, match=r"report\.html: it is a symbolic link \(to target\.html\)"):
         write_atomic(tmp_path / "report.html", "report")
     assert (tmp_path / "report.html").is_symlink() and (tmp_path / "target.html").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_the_hostile_folder_with_a_yaml_bomb_as_its_targets_yaml_ends_at_once(repo: Path, command: str) -> None:
+    """The issue's "done when": /dev/zero, a FIFO, a link loop and a YAML bomb as ./targets.yaml
+    (which `check` and `fix` read): a located error within 10 s, nothing checked, no traceback."""
+    (repo / "targets.yaml").write_text(laughs(9))
+    started = time.monotonic()
+    done = auditor_cli(command, "docs", cwd=repo)
+    assert time.monotonic() - started < 10
+    assert done.returncode == 2
+    assert re.search(r"targets\.yaml:8: its aliases expand to more than 100,000 values", done.stderr)
+    assert "Traceback" not in done.stderr
