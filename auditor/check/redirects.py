@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from auditor.check.client import Fetcher
 from auditor.check.failures import Failure
+from auditor.check.headers import origin
 from auditor.check.page import Page
 from auditor.verdict import Hop, Status
 
@@ -37,15 +38,25 @@ async def follow(
     headers: Mapping[str, str] | None = None,
 ) -> Trail:
     """Ask ``url`` and each redirect's target in turn; ``headers`` go with the first request only
-    (conditional headers belong to the address they were stored for)."""
+    (conditional headers belong to the address they were stored for).
+
+    The user's ``--header``s stop at the first hop to another origin, for the rest of the
+    chain; a redirect to anything but http(s) (``file:``, ``gopher:``) is not followed."""
     hops: list[Hop] = []
     seen = {url}
+    home = origin(url)
+    trusted = True  # still on the link's origin: the user's headers may go
     while True:
-        answer = await fetcher.get(url, max_bytes=max_bytes, headers=None if hops else headers)
+        trusted = trusted and origin(url) == home
+        answer = await fetcher.get(url, max_bytes=max_bytes, headers=None if hops else headers, user_headers=trusted)
         if isinstance(answer, Failure) or not is_redirect(answer):
             return Trail(tuple(hops), answer, url)
         hops.append(Hop(url, answer.status))
         target = urljoin(url, answer.headers["location"].strip())
+        scheme = urlsplit(target).scheme.lower()
+        if scheme not in ("http", "https"):
+            refused = Failure(Status.ERROR, f"redirects to {scheme or 'a non-web'}: address {target}, which is not followed")
+            return Trail(tuple(hops), refused, target)
         if target in seen:
             loop = Failure(Status.ERROR, f"redirect loop: {target} redirects back to itself after {len(hops)} hops")
             return Trail(tuple(hops), loop, target)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from auditor import defaults
+from auditor.check.headers import Header, as_headers
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +19,7 @@ class CheckSettings:
     max_redirects: int = defaults.DEFAULT_MAX_REDIRECTS
     max_body: int = defaults.DEFAULT_MAX_BODY
     user_agent: str = defaults.DEFAULT_USER_AGENT
-    headers: tuple[tuple[str, str], ...] = ()
+    headers: tuple[Header | tuple[str, str], ...] = ()  # plain pairs go to every host (auditor.check.headers)
     include: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
     insecure: bool = False
@@ -29,6 +30,17 @@ class CheckSettings:
     # Being offline is no failure (a pre-commit hook on a train): then a single host whose
     # lookup or connection fails "for now", with no other answering, means the network is down.
     offline_ok: bool = False
+    # Network safety (auditor.check.addresses): lychee's flags; all three by default in CI
+    # or for remote inputs, unless allow_private.
+    exclude_private: bool = False
+    exclude_loopback: bool = False
+    exclude_link_local: bool = False
+    exclude_all_private: bool = False
+    allow_private: bool = False
+    cookie_jar: str | None = None  # a Netscape cookies.txt, loaded at the start and saved at the end
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "headers", as_headers(self.headers))  # (name, value) pairs: every host
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")
