@@ -59,9 +59,9 @@ class Fetcher:
         slot = self.politeness.slot(host_of(url))
         attempts = self.settings.retries + 1
         outcome: Page | Failure = Failure(Status.ERROR, "not tried")
+        sent = {**self._headers, **for_host(self._user_headers, host_of(url))} if user_headers else self._headers
         for attempt in range(1, attempts + 1):
             async with slot, self._places:
-                sent = {**self._headers, **for_host(self._user_headers, host_of(url))} if user_headers else self._headers
                 outcome = await self._once(url, max_bytes or self.settings.max_body, sent, headers)
             if attempt == attempts:
                 break

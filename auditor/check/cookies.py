@@ -31,7 +31,8 @@ def load(path: Path) -> aiohttp.CookieJar:
     try:
         mozilla.load(ignore_discard=True, ignore_expires=False)
     except (http.cookiejar.LoadError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a Netscape cookies.txt file ({exc}) \u2014 fix it, or remove it to start empty")
+        why = f"{path}: not a Netscape cookies.txt file ({exc}) \u2014 fix it, or remove it to start empty"
+        raise InputError(why) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read the cookie jar: {exc.strerror or exc}") from None
     for cookie in mozilla:
@@ -55,7 +56,7 @@ def load(path: Path) -> aiohttp.CookieJar:
 
 def save(jar: aiohttp.CookieJar, path: Path) -> None:
     """Write ``jar`` to ``path`` in the Netscape format, atomically (the old file stays on failure)."""
-    host_only = getattr(jar, "_host_only_cookies", set())  # aiohttp keeps which cookies name no domain
+    host_only: set[tuple[str, str]] = getattr(jar, "_host_only_cookies", set())  # aiohttp keeps which cookies name no domain
     lines = ["# Netscape HTTP Cookie File", "# written by auditor (--cookie-jar)", ""]
     for morsel in jar:
         domain = morsel["domain"]

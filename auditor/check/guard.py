@@ -60,9 +60,7 @@ class GuardedConnector(aiohttp.TCPConnector):
         self.policy = policy
         self._inner = resolver
 
-    async def _resolve_host(
-        self, host: str, port: int, traces: Sequence[Trace] | None = None
-    ) -> list[ResolveResult]:
+    async def _resolve_host(self, host: str, port: int, traces: Sequence[Trace] | None = None) -> list[ResolveResult]:
         literal = literal_address(host)
         if literal is not None:
             if (why := self.policy.refusal(kind_of(literal), str(literal))) is not None:

@@ -55,7 +55,8 @@ async def follow(
         target = urljoin(url, answer.headers["location"].strip())
         scheme = urlsplit(target).scheme.lower()
         if scheme not in ("http", "https"):
-            refused = Failure(Status.ERROR, f"redirects to {scheme or 'a non-web'}: address {target}, which is not followed")
+            why = f"redirects to {scheme or 'a non-web'}: address {target}, which is not followed"
+            refused = Failure(Status.ERROR, why)
             return Trail(tuple(hops), refused, target)
         if target in seen:
             loop = Failure(Status.ERROR, f"redirect loop: {target} redirects back to itself after {len(hops)} hops")
