@@ -35,6 +35,7 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    StrictStr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -42,6 +43,7 @@ from pydantic import (
 )
 
 from auditor import defaults
+from auditor.check.headers import headers_from_config, host_pattern
 from auditor.check.organisations import OrganisationSpec
 from auditor.check.settings import CheckSettings, parse_age, parse_duration
 from auditor.errors import ConfigError
@@ -146,6 +148,13 @@ StatusName = Annotated[Status, BeforeValidator(_status)]
 Text = Annotated[str, Field(min_length=1)]
 
 
+def _host_pattern(value: str) -> str:
+    return value if value == "*" else host_pattern(value)
+
+
+HostPattern = Annotated[str, AfterValidator(_host_pattern)]
+
+
 # --- the schema --------------------------------------------------------------------
 
 
@@ -211,6 +220,14 @@ class Checks(_Strict):
     insecure: StrictBool = False
     cache_max_age: Age | None = defaults.DEFAULT_CACHE_MAX_AGE  # None (null): no cross-run cache
     archive_url: ArchiveAddress | None = defaults.DEFAULT_ARCHIVE_URL  # None (null): no archived copies
+    # Network safety (auditor.check.addresses, .headers, .cookies): the flags of the same names.
+    exclude_private: StrictBool = False
+    exclude_loopback: StrictBool = False
+    exclude_link_local: StrictBool = False
+    exclude_all_private: StrictBool = False
+    allow_private: StrictBool = False
+    headers: dict[HostPattern, dict[Text, StrictStr]] = {}  # "*" or a host (*.domain) -> {Name: value}
+    cookie_jar: Text | None = None  # relative to targets.yaml
 
 
 class Schedule(_Strict):
@@ -335,12 +352,18 @@ class Config:
             "host_request_interval": checks.host_request_interval,
             "max_redirects": checks.max_redirects,
             "user_agent": checks.user_agent,
-            "headers": (),
             "include": _compiled(checks.include),
             "exclude": _compiled(checks.exclude),
             "insecure": checks.insecure,
             "stale_after_days": checks.stale_after_days,
             "archive_url": checks.archive_url,
+            "exclude_private": checks.exclude_private,
+            "exclude_loopback": checks.exclude_loopback,
+            "exclude_link_local": checks.exclude_link_local,
+            "exclude_all_private": checks.exclude_all_private,
+            "allow_private": checks.allow_private,
+            "headers": headers_from_config(checks.headers),
+            "cookie_jar": str(self.base / checks.cookie_jar) if checks.cookie_jar else None,
         }
         for name, value in overrides.items():
             if value is None:

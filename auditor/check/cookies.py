@@ -56,7 +56,8 @@ def load(path: Path) -> aiohttp.CookieJar:
 
 def save(jar: aiohttp.CookieJar, path: Path) -> None:
     """Write ``jar`` to ``path`` in the Netscape format, atomically (the old file stays on failure)."""
-    host_only: set[tuple[str, str]] = getattr(jar, "_host_only_cookies", set())  # aiohttp keeps which cookies name no domain
+    # aiohttp keeps which cookies named no domain (they go to their host alone).
+    host_only: set[tuple[str, str]] = getattr(jar, "_host_only_cookies", set())
     lines = ["# Netscape HTTP Cookie File", "# written by auditor (--cookie-jar)", ""]
     for morsel in jar:
         domain = morsel["domain"]
