@@ -22,20 +22,28 @@ from yarl import URL
 from auditor.errors import InputError
 
 
-def load(path: Path) -> aiohttp.CookieJar:
-    """The cookies of ``path`` in a new aiohttp jar; InputError naming the file when it is not a cookie file."""
-    jar = aiohttp.CookieJar()
+def read(path: Path) -> list[http.cookiejar.Cookie]:
+    """The cookies of ``path`` (none when it does not exist); InputError naming the file when
+    it is not a cookie file. File I/O: run it in a thread."""
     if not path.exists():
-        return jar
+        return []
     mozilla = http.cookiejar.MozillaCookieJar(str(path))
     try:
-        mozilla.load(ignore_discard=True, ignore_expires=False)
+        mozilla.load(ignore_discard=True, ignore_expires=True)
     except (http.cookiejar.LoadError, UnicodeDecodeError) as exc:
         why = f"{path}: not a Netscape cookies.txt file ({exc}) \u2014 fix it, or remove it to start empty"
         raise InputError(why) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read the cookie jar: {exc.strerror or exc}") from None
-    for cookie in mozilla:
+    now = time.time()
+    # curl and lychee write a session cookie's expiry as 0: it is not expired, it has none.
+    return [c for c in mozilla if not c.expires or c.expires > now]
+
+
+def jar_of(cookies: list[http.cookiejar.Cookie]) -> aiohttp.CookieJar:
+    """An aiohttp jar holding ``cookies``, each for the domain and path it names (in the event loop)."""
+    jar = aiohttp.CookieJar()
+    for cookie in cookies:
         host = cookie.domain.lstrip(".")
         if not host:
             continue
@@ -46,7 +54,7 @@ def load(path: Path) -> aiohttp.CookieJar:
             morsel["domain"] = host  # this domain and its subdomains; else the host alone
         if cookie.secure:
             morsel["secure"] = True
-        if cookie.expires is not None:
+        if cookie.expires:
             morsel["max-age"] = str(max(0, int(cookie.expires - time.time())))
         simple: SimpleCookie = SimpleCookie()
         simple[cookie.name] = morsel
@@ -54,16 +62,17 @@ def load(path: Path) -> aiohttp.CookieJar:
     return jar
 
 
-def save(jar: aiohttp.CookieJar, path: Path) -> None:
-    """Write ``jar`` to ``path`` in the Netscape format, atomically (the old file stays on failure)."""
+def netscape(jar: aiohttp.CookieJar) -> str:
+    """``jar`` in the Netscape cookies.txt format."""
     # aiohttp keeps which cookies named no domain (they go to their host alone).
-    host_only: set[tuple[str, str]] = getattr(jar, "_host_only_cookies", set())
+    # Keyed (domain, name) before aiohttp 3.12, (domain, path, name) since.
+    host_only: set[tuple[str, ...]] = set(getattr(jar, "_host_only_cookies", ()))
     lines = ["# Netscape HTTP Cookie File", "# written by auditor (--cookie-jar)", ""]
     for morsel in jar:
         domain = morsel["domain"]
         if not domain:
             continue
-        subdomains = (domain, morsel.key) not in host_only
+        subdomains = not any(key[0] == domain and key[-1] == morsel.key for key in host_only)
         expires = _expires(morsel)
         lines.append(
             "\t".join(
@@ -78,14 +87,22 @@ def save(jar: aiohttp.CookieJar, path: Path) -> None:
                 )
             )
         )
+    return "\n".join(lines) + "\n"
+
+
+def save(text: str, path: Path) -> None:
+    """Write ``text`` to ``path`` whole or not at all, readable by its owner only (file I/O: in a thread)."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write("\n".join(lines) + "\n")
+            out.write(text)
         os.chmod(tmp, 0o600)  # cookies are credentials
         os.replace(tmp, path)
     except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise InputError(f"{path}: cannot save the cookie jar: {exc.strerror or exc}") from None
 
 

@@ -205,7 +205,7 @@ class Checker:
             untrusted_input=self._untrusted,
         )
         if settings.cookie_jar is not None:
-            self._cookies = await asyncio.to_thread(cookies.load, Path(settings.cookie_jar))
+            self._cookies = cookies.jar_of(await asyncio.to_thread(cookies.read, Path(settings.cookie_jar)))
         resolver = self._resolver or self._own_resolver
         assert resolver is not None
         connector = self._connector = GuardedConnector(
@@ -232,7 +232,7 @@ class Checker:
         if self._session is not None:
             await self._session.close()
         if self._cookies is not None and self.settings.cookie_jar is not None:
-            await asyncio.to_thread(cookies.save, self._cookies, Path(self.settings.cookie_jar))
+            await asyncio.to_thread(cookies.save, cookies.netscape(self._cookies), Path(self.settings.cookie_jar))
         if self._own_resolver is not None:
             await self._own_resolver.close()
         if self._own_mail_resolver is not None:

@@ -66,7 +66,7 @@ class GuardedConnector(aiohttp.TCPConnector):
             if (why := self.policy.refusal(kind_of(literal), str(literal))) is not None:
                 raise AddressRefused(why)
             if isinstance(self._inner, StandIn):
-                return await self._inner.resolve(host, port)  # the fake web serves declared addresses
+                return await self._inner.resolve(str(literal), port)  # the fake web serves declared addresses
             family = socket.AF_INET6 if literal.version == 6 else socket.AF_INET
             # The address as read, not as written: 127.1 connects to 127.0.0.1 on every aiohttp.
             return [

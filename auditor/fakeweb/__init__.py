@@ -17,12 +17,15 @@ reset connection.
             "/flaky": sequence(status(503), page("ok")),      # 503 once, then 200
             "/slow": slow(2.0, page("late")),                 # wait, then answer
             "/reset": reset(),                                # close without an answer
+            "/echo": echo_headers(),                          # 200, the request's headers as JSON
             "/ssh": malformed(),                              # bytes that are not HTTP
             "*": not_found(),                                 # any other path on this host
         },
         "expired.example.org": {"/": page("ok")},
         "down.example.org": refused(),                        # nothing listens
         "www.cancer.gov": unresolvable(),                     # DNS says "try again", as when offline
+        "intranet.example.org": {"/": page("staff only")},   # pretends 10.0.0.5 (addresses=)
+        "169.254.169.254": {"*": page("secrets")},           # an address literal is served too
     }
     async with FakeWeb(sites, expired_tls={"expired.example.org"}) as web:
         connector = aiohttp.TCPConnector(resolver=web.resolver, ssl=web.client_ssl)
@@ -34,6 +37,14 @@ reset connection.
     async with FakeWeb(sites, mail={"nhs.net": ["mx1.nhs.net"]}) as web:
         assert await web.mail_resolver.mail_exchangers("nhs.net") == ["mx1.nhs.net"]
         assert await web.mail_resolver.mail_exchangers("www.example.org") == []  # an address, no MX
+
+Addresses: every name leads to 127.0.0.1 but *stands for* an address the product's
+address policy judges (``web.resolver.stands_for(host)``): the one given in
+``FakeWeb(sites, addresses={"intranet.example.org": "10.0.0.5"})``, else the public
+:data:`PUBLIC_ADDRESS`; a host declared as an address literal stands for itself, and is
+served when the product's guarded connector asks for it (an undeclared literal fails like
+an unknown name, so no test reaches a real address). ``web.requests_to(host)`` lists
+the requests a host received.
 
 Routing: the Host header (without its port) picks the site; within it the exact
 path+query wins, then the exact path, then ``"*"``. Port 80 goes to the HTTP server,
@@ -65,6 +76,7 @@ that are such handlers, so a test may also pass its own ``async def``.
 from __future__ import annotations
 
 from auditor.fakeweb._handlers import (
+    EchoHeaders,
     Handler,
     HeadRefused,
     Malformed,
@@ -75,6 +87,7 @@ from auditor.fakeweb._handlers import (
     Sequence,
     Slow,
     Unresolvable,
+    echo_headers,
     head_refused,
     html_page,
     malformed,
@@ -89,10 +102,19 @@ from auditor.fakeweb._handlers import (
     unresolvable,
 )
 from auditor.fakeweb._mail import FakeMailResolver
-from auditor.fakeweb._server import EXPIRED_CERTIFICATE_ENDED, FakeResolver, FakeWeb, RecordedRequest, Site
+from auditor.fakeweb._server import (
+    EXPIRED_CERTIFICATE_ENDED,
+    PUBLIC_ADDRESS,
+    FakeResolver,
+    FakeWeb,
+    RecordedRequest,
+    Site,
+)
 
 __all__ = [
     "EXPIRED_CERTIFICATE_ENDED",
+    "PUBLIC_ADDRESS",
+    "EchoHeaders",
     "FakeMailResolver",
     "FakeResolver",
     "FakeWeb",
@@ -108,6 +130,7 @@ __all__ = [
     "Site",
     "Slow",
     "Unresolvable",
+    "echo_headers",
     "head_refused",
     "html_page",
     "malformed",
