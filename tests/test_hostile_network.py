@@ -27,7 +27,7 @@ from auditor.cli import main
 from auditor.config import load
 from auditor.errors import InputError
 from auditor.fakeweb import FakeWeb, Site, echo_headers, not_found, page, redirect
-from auditor.sources import Format, Source
+from auditor.sources import Format, Site as Crawl, Source
 from auditor.verdict import Status
 
 FAST = CheckSettings(timeout=2.0, retries=0, host_request_interval=0, archive_url=None, probe_soft_404=False)
@@ -291,6 +291,30 @@ def test_links_of_a_remote_page_are_refused_by_default(tmp_path: Path) -> None:
     assert web.requests_to("169.254.169.254") == []
 
 
+def test_a_crawled_site_cannot_lead_us_to_the_metadata_service(tmp_path: Path) -> None:
+    """Links of crawled pages, and pages the crawl would follow, are refused alike."""
+    home = '<a href="/about">about</a> <a href="http://metadata.example.org/latest/">m</a>'
+    sites: dict[str, Site] = {
+        "www.example.org": {
+            "/": page(home),
+            "/about": redirect(301, METADATA),
+            "/robots.txt": not_found(),
+        }
+    }
+
+    async def go() -> tuple[Audit, FakeWeb]:
+        start = "http://www.example.org/"
+        async with FakeWeb({**PRIVATE_SITES, **sites}, addresses=PRETEND, https=False) as web:
+            source = Source(start, None, None, url=start).crawled(Crawl(depth=3))
+            return await check_sources([source], FAST, resolver=web.resolver), web
+
+    found, web = asyncio.run(go())
+    seen = verdicts(found)
+    assert seen["http://metadata.example.org/latest/"][0] is Status.SKIPPED
+    assert seen["http://www.example.org/about"][0] is Status.SKIPPED
+    assert {r.host for r in web.requests} == {"www.example.org"}
+
+
 def test_allow_private_in_targets_yaml(tmp_path: Path) -> None:
     (tmp_path / "targets.yaml").write_text("sources:\n  - path: doc.md\nchecks:\n  allow_private: true\n")
     settings = load(tmp_path / "targets.yaml").check_settings(**FAST_OVERRIDES)
@@ -481,3 +505,26 @@ def test_the_archive_is_asked_only_about_public_addresses(tmp_path: Path) -> Non
     found, web = audit(tmp_path, markdown, {**archive, **dead, "localhost": {"*": not_found()}}, settings)
     assert {status for status, _ in verdicts(found).values()} == {Status.DEAD}
     assert [r.path_qs for r in web.requests_to("archive.test")] == ["/web/http://www.example.org/gone"]
+
+
+# --- the fake web's addresses -----------------------------------------------------------------
+
+
+def test_fake_web_hosts_stand_for_declared_or_public_addresses() -> None:
+    async def go() -> None:
+        sites: dict[str, Site] = {"a.example": {"*": ARTICLE}, "b.example": {"*": ARTICLE}, "10.1.1.1": {"*": ARTICLE}}
+        async with FakeWeb(sites, addresses={"B.example.": "10.0.0.9"}, https=False) as web:
+            assert web.resolver.stands_for("a.example") == "203.0.113.80"
+            assert web.resolver.stands_for("b.example") == "10.0.0.9"
+            assert web.resolver.stands_for("10.1.1.1") == "10.1.1.1"
+
+    asyncio.run(go())
+    with pytest.raises(ValueError, match="undeclared hosts"):
+        FakeWeb({}, addresses={"nowhere.example": "10.0.0.1"})
+
+
+def test_an_undeclared_address_literal_never_leaves_the_fake_web(tmp_path: Path) -> None:
+    found, web = audit(tmp_path, "[x](http://192.0.2.1/)\n", {}, replace(FAST, allow_private=True))
+    [(status, reason)] = verdicts(found).values()
+    assert status is Status.DEAD and "does not exist" in reason
+    assert web.requests == []

@@ -7,7 +7,7 @@ reset connection.
 
     import aiohttp
     from auditor.fakeweb import FakeWeb, malformed, not_found, page, redirect, refused, reset, sequence, slow, status
-    from auditor.fakeweb import unresolvable
+    from auditor.fakeweb import echo_headers, unresolvable
 
     sites = {
         "www.example.org": {
@@ -38,6 +38,11 @@ reset connection.
         assert await web.mail_resolver.mail_exchangers("nhs.net") == ["mx1.nhs.net"]
         assert await web.mail_resolver.mail_exchangers("www.example.org") == []  # an address, no MX
 
+Routing: the Host header (without its port) picks the site; within it the exact
+path+query wins, then the exact path, then ``"*"``. Port 80 goes to the HTTP server,
+443 to the HTTPS server, any other port is refused, as on most real hosts. A name that
+is not declared fails like a real DNS lookup (aiohttp raises ``ClientConnectorDNSError``).
+
 Addresses: every name leads to 127.0.0.1 but *stands for* an address the product's
 address policy judges (``web.resolver.stands_for(host)``): the one given in
 ``FakeWeb(sites, addresses={"intranet.example.org": "10.0.0.5"})``, else the public
@@ -45,11 +50,6 @@ address policy judges (``web.resolver.stands_for(host)``): the one given in
 served when the product's guarded connector asks for it (an undeclared literal fails like
 an unknown name, so no test reaches a real address). ``web.requests_to(host)`` lists
 the requests a host received.
-
-Routing: the Host header (without its port) picks the site; within it the exact
-path+query wins, then the exact path, then ``"*"``. Port 80 goes to the HTTP server,
-443 to the HTTPS server, any other port is refused, as on most real hosts. A name that
-is not declared fails like a real DNS lookup (aiohttp raises ``ClientConnectorDNSError``).
 
 Mail: ``web.mail_resolver`` answers the product's MX question
 (:class:`auditor.check.mail.MailResolver`): a domain declared in ``mail`` has those
