@@ -27,7 +27,8 @@ from auditor.cli import main
 from auditor.config import load
 from auditor.errors import InputError
 from auditor.fakeweb import FakeWeb, Site, echo_headers, not_found, page, redirect
-from auditor.sources import Format, Site as Crawl, Source
+from auditor.sources import Format, Source
+from auditor.sources import Site as Crawl
 from auditor.verdict import Status
 
 FAST = CheckSettings(timeout=2.0, retries=0, host_request_interval=0, archive_url=None, probe_soft_404=False)
