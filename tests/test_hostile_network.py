@@ -166,7 +166,7 @@ def test_no_form_of_a_private_address_is_fetched(tmp_path: Path, url: str) -> No
     found, web = audit(tmp_path, f"[x]({url})\n", {})
     [(status, reason)] = verdicts(found).values()
     assert status is Status.SKIPPED
-    assert "refused (--exclude-" in reason and reason.endswith("allow with --allow-private")
+    assert "refused (--exclude-all-private); allow with --allow-private" in reason
     assert web.requests == []
 
 

@@ -178,12 +178,14 @@ def ci_is_set(environ: Mapping[str, str]) -> bool:
 class AddressPolicy:
     """The kinds of address a run refuses, and why each is refused (for the reason shown).
 
-    ``chosen``: the kinds the user excluded by flag or key; ``default``: why all kinds are
-    refused without being asked (``"CI is set"``), or None.
+    ``chosen``: the kinds the user excluded by flag or key (``every``: by
+    ``--exclude-all-private``); ``default``: why all kinds are refused without being asked
+    (``"CI is set"``), or None.
     """
 
     chosen: frozenset[AddressKind] = frozenset()
     default: str | None = None
+    every: bool = False
 
     @property
     def refused(self) -> frozenset[AddressKind]:
@@ -193,7 +195,12 @@ class AddressPolicy:
         """Why connecting to ``address`` (of ``kind``) is refused, or None when it is not."""
         if kind is None or kind not in self.refused:
             return None
-        why = kind.flag if kind in self.chosen else f"excluded by default: {self.default}"
+        if self.every:
+            why = "--exclude-all-private"
+        elif kind in self.chosen:
+            why = kind.flag
+        else:
+            why = f"excluded by default: {self.default}"
         return f"{kind.value} address {address} refused ({why}); allow with --allow-private"
 
 
@@ -229,4 +236,4 @@ def address_policy(
         default = f"{CI_VARIABLE} is set"
     elif untrusted_input:
         default = "an input is a remote page"
-    return AddressPolicy(frozenset(chosen), default)
+    return AddressPolicy(frozenset(chosen), default, every=exclude_all_private)
