@@ -168,6 +168,7 @@ def test_no_form_of_a_private_address_is_fetched(tmp_path: Path, url: str) -> No
     assert status is Status.SKIPPED
     assert "refused (--exclude-all-private); allow with --allow-private" in reason
     assert web.requests == []
+    assert found.run.requests == 0  # the summary does not count a refused request as sent
 
 
 def test_with_allow_private_the_same_links_reach_the_fake_web(tmp_path: Path) -> None:
@@ -230,6 +231,28 @@ def test_the_soft_404_probe_is_not_sent_to_a_refused_host(tmp_path: Path) -> Non
     assert web.requests_to("intranet.example.org") == []
     _, web = audit(tmp_path, link, {}, replace(probing, allow_private=True))  # the control: link and probe
     assert len(web.requests_to("intranet.example.org")) == 2
+
+
+def test_a_cached_verdict_does_not_answer_for_a_refused_address(tmp_path: Path) -> None:
+    """Checked last week with --allow-private, the link is refused today: skipped, not "ok from the cache"."""
+    import datetime as dt
+
+    from auditor.check.cache import CheckCache
+    from auditor.history import History
+
+    (tmp_path / "doc.md").write_text("[m](http://127.0.0.1/status)\n")
+    sources = [Source("doc.md", tmp_path / "doc.md", Format.MARKDOWN)]
+
+    async def go(settings: CheckSettings) -> Audit:
+        async with FakeWeb(PRIVATE_SITES, https=False) as web:
+            with History.open(tmp_path / "history.sqlite") as history:
+                now = dt.datetime.now(dt.UTC)
+                cache = await CheckCache.load(history, max_age=dt.timedelta(days=1), now=now)
+                return await check_sources(sources, settings, resolver=web.resolver, cache=cache)
+
+    assert [i.verdict.status for i in asyncio.run(go(replace(FAST, allow_private=True))).run.results] == [Status.OK]
+    [item] = asyncio.run(go(STRICT)).run.results
+    assert item.verdict.status is Status.SKIPPED and not item.verdict.cached
 
 
 # --- the defaults -----------------------------------------------------------------------------

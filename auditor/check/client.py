@@ -97,7 +97,10 @@ class Fetcher:
             expired_on = None
             if tls.has_expired(exc):  # ask once more, unverified, for the day it ended
                 expired_on = await tls.expiry_date(self.session, url, timeout=self._timeout)
-            return classify(exc, timeout=self.settings.timeout, expired_on=expired_on)
+            failure = classify(exc, timeout=self.settings.timeout, expired_on=expired_on)
+            if failure.status is Status.SKIPPED:
+                self.requests -= 1  # refused by the address policy: nothing was sent
+            return failure
 
 
 async def _read_at_most(stream: aiohttp.StreamReader, limit: int) -> bytes:

@@ -396,6 +396,11 @@ class Checker:
         for gate in self._gates:
             if (why := gate(url)) is not None:
                 return Verdict(Status.SKIPPED, why)
+        # An address refused as written is skipped here, before the cache could answer for it;
+        # names are judged by the connector, once resolved.
+        host = urlsplit(url).hostname
+        if host and self._connector is not None and (why := self._connector.refusal_as_written(host)):
+            return Verdict(Status.SKIPPED, why)
         return None
 
     async def _check_url(

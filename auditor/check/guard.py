@@ -61,10 +61,10 @@ class GuardedConnector(aiohttp.TCPConnector):
         self._inner = resolver
 
     async def _resolve_host(self, host: str, port: int, traces: Sequence[Trace] | None = None) -> list[ResolveResult]:
+        if (why := self.refusal_as_written(host)) is not None:
+            raise AddressRefused(why)
         literal = literal_address(host)
         if literal is not None:
-            if (why := self.policy.refusal(kind_of(literal), str(literal))) is not None:
-                raise AddressRefused(why)
             if isinstance(self._inner, StandIn):
                 return await self._inner.resolve(str(literal), port)  # the fake web serves declared addresses
             family = socket.AF_INET6 if literal.version == 6 else socket.AF_INET
@@ -74,8 +74,6 @@ class GuardedConnector(aiohttp.TCPConnector):
                     hostname=host, host=str(literal), port=port, family=family, proto=0, flags=socket.AI_NUMERICHOST
                 )
             ]
-        if is_loopback_name(host) and (why := self.policy.refusal(kind_of_host(host), host)) is not None:
-            raise AddressRefused(why)
         results = await super()._resolve_host(host, port, traces=traces)
         if not self.policy.refused:
             return results
@@ -91,6 +89,15 @@ class GuardedConnector(aiohttp.TCPConnector):
         if not kept:
             raise AddressRefused(f"{host}: {refusals[0]}" if refusals else f"{host}: no address")
         return kept
+
+    def refusal_as_written(self, host: str) -> str | None:
+        """Why ``host`` is refused before any lookup (an address literal, a loopback name), or None."""
+        literal = literal_address(host)
+        if literal is not None:
+            return self.policy.refusal(kind_of(literal), str(literal))
+        if is_loopback_name(host):
+            return self.policy.refusal(kind_of_host(host), host)
+        return None
 
     async def is_public(self, host: str) -> bool:
         """Whether ``host`` is public: not a private, loopback or link-local address or name, and
