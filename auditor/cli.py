@@ -546,7 +546,7 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
 
     When the CI environment variable is set, or an input is a remote page, links to
     private, loopback and link-local addresses are skipped, never fetched (also after
-    a redirect); --allow-private checks them.
+    a redirect), but for the input URLs' own hosts; --allow-private checks them.
     """
     fail_on: frozenset[Status] = options.pop("fail_on")
     quiet: bool = options.pop("quiet")

@@ -339,6 +339,34 @@ def test_a_crawled_site_cannot_lead_us_to_the_metadata_service(tmp_path: Path) -
     assert {r.host for r in web.requests} == {"www.example.org"}
 
 
+@pytest.mark.parametrize("ci", [False, True], ids=["remote input", "CI=1"])
+def test_the_default_spares_the_host_and_port_the_user_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ci: bool
+) -> None:
+    """``auditor check http://intranet:80/`` checks that site, not what its page points at elsewhere."""
+    if ci:
+        monkeypatch.setenv("CI", "1")
+    home = (
+        '<a href="/b">b</a> <a href="http://intranet.example.org:8080/">other port</a>'
+        ' <a href="http://metadata.example.org/latest/">m</a>'
+    )
+    sites: dict[str, Site] = {"intranet.example.org": {"/": page(home), "/b": ARTICLE}}
+    found, web = audit(tmp_path, "", sites, FAST, inputs=("http://intranet.example.org/",))
+    seen = verdicts(found)
+    assert seen["http://intranet.example.org/b"][0] is Status.OK
+    assert seen["http://intranet.example.org:8080/"][0] is Status.SKIPPED
+    assert seen["http://metadata.example.org/latest/"][0] is Status.SKIPPED
+    assert web.requests_to("metadata.example.org") == []
+
+
+def test_an_explicit_flag_spares_no_input(tmp_path: Path) -> None:
+    sites: dict[str, Site] = {"intranet.example.org": {"/": page("<a href='/b'>b</a>")}}
+    found, web = audit(tmp_path, "", sites, STRICT, inputs=("http://intranet.example.org/",))
+    [problem] = found.extraction.problems
+    assert "private address 10.0.0.5 refused (--exclude-all-private)" in str(problem)
+    assert web.requests == []
+
+
 def test_allow_private_in_targets_yaml(tmp_path: Path) -> None:
     (tmp_path / "targets.yaml").write_text("sources:\n  - path: doc.md\nchecks:\n  allow_private: true\n")
     settings = load(tmp_path / "targets.yaml").check_settings(**FAST_OVERRIDES)

@@ -27,16 +27,20 @@ hosts such addresses).
 
 All three kinds are refused by default when the ``CI`` environment variable is set (not
 empty, ``0`` or ``false``) or when the inputs include a remote page (a URL or a crawl),
-unless ``--allow-private`` (``checks.allow_private``) says otherwise.
+unless ``--allow-private`` (``checks.allow_private``) says otherwise. The default spares
+the host and port of each input URL (``auditor check http://localhost:4000/ --crawl`` in a
+CI job that serves its site first): the person running us chose those, a stranger did not.
+An explicit ``--exclude-*`` flag spares nothing.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -169,6 +173,21 @@ def kind_of_host(host: str) -> AddressKind | None:
     return kind_of(address) if address is not None else None
 
 
+def host_key(host: str) -> str:
+    """A host as compared with the inputs' hosts: an address in its canonical form, a name in lower case."""
+    literal = literal_address(host)
+    return str(literal) if literal is not None else host.strip().rstrip(".").lower()
+
+
+def _host_and_port(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return host_key(parts.hostname or ""), port or (443 if parts.scheme.lower() == "https" else 80)
+
+
 def ci_is_set(environ: Mapping[str, str]) -> bool:
     """Whether ``CI`` says we run in continuous integration (set, and not empty, 0 or false)."""
     return environ.get(CI_VARIABLE, "").strip().lower() not in _FALSE
@@ -180,21 +199,28 @@ class AddressPolicy:
 
     ``chosen``: the kinds the user excluded by flag or key (``every``: by
     ``--exclude-all-private``); ``default``: why all kinds are refused without being asked
-    (``"CI is set"``), or None.
+    (``"CI is set"``), or None; ``named``: host (see :func:`host_key`) and port of each
+    input URL, which the default spares.
     """
 
     chosen: frozenset[AddressKind] = frozenset()
     default: str | None = None
     every: bool = False
+    named: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def refused(self) -> frozenset[AddressKind]:
         return ALL_KINDS if self.default is not None else self.chosen
 
-    def refusal(self, kind: AddressKind | None, address: str) -> str | None:
-        """Why connecting to ``address`` (of ``kind``) is refused, or None when it is not."""
+    def refusal(
+        self, kind: AddressKind | None, address: str, host: str | None = None, port: int | None = None
+    ) -> str | None:
+        """Why connecting to ``address`` (of ``kind``, for ``host`` and ``port`` as the URL names
+        them) is refused, or None when it is not."""
         if kind is None or kind not in self.refused:
             return None
+        if kind not in self.chosen and host is not None and (host_key(host), port) in self.named:
+            return None  # refused only by default, and the user named this host as an input
         if self.every:
             why = "--exclude-all-private"
         elif kind in self.chosen:
@@ -211,10 +237,11 @@ def address_policy(
     exclude_link_local: bool = False,
     exclude_all_private: bool = False,
     allow_private: bool = False,
-    untrusted_input: bool = False,
+    inputs: Collection[str] = (),
     environ: Mapping[str, str] | None = None,
 ) -> AddressPolicy:
-    """The policy the flags ask for; all kinds by default in CI or for remote inputs.
+    """The policy the flags ask for; all kinds by default in CI or when there are ``inputs``
+    (the input URLs), their hosts and ports spared.
 
     ``allow_private`` wins over everything, the explicit flags included: it is the
     user saying "these links are mine to check".
@@ -234,6 +261,7 @@ def address_policy(
     default = None
     if ci_is_set(os.environ if environ is None else environ):
         default = f"{CI_VARIABLE} is set"
-    elif untrusted_input:
+    elif inputs:
         default = "an input is a remote page"
-    return AddressPolicy(frozenset(chosen), default, every=exclude_all_private)
+    named = frozenset(_host_and_port(url) for url in inputs)
+    return AddressPolicy(frozenset(chosen), default, every=exclude_all_private, named=named)

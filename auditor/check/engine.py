@@ -149,9 +149,9 @@ class Checker:
     (by default DNS MX records, then addresses; with only ``resolver`` given, its addresses).
     Phones are looked up on the pages of ``organisations`` (targets.yaml) or of the web
     address beside them, numbers on those pages read in ``regions``.
-    ``untrusted``: some input is a remote page, so private addresses are refused unless
-    ``allow_private`` (:mod:`.addresses`); every connection goes through the
-    :class:`~auditor.check.guard.GuardedConnector`.
+    ``inputs``: the hosts of the input web pages: when there are any, private addresses are
+    refused by default but for those hosts (:mod:`.addresses`); every connection goes
+    through the :class:`~auditor.check.guard.GuardedConnector`.
     """
 
     def __init__(
@@ -164,10 +164,10 @@ class Checker:
         organisations: Sequence[OrganisationSpec] = (),
         regions: Sequence[str] = DEFAULT_REGIONS,
         cache: CheckCache | None = None,
-        untrusted: bool = False,
+        inputs: Sequence[str] = (),
     ) -> None:
         self.settings = settings or CheckSettings()
-        self._untrusted = untrusted
+        self._inputs = tuple(inputs)
         self._connector: GuardedConnector | None = None
         self._cookies: aiohttp.CookieJar | None = None
         self.cache = cache
@@ -202,7 +202,7 @@ class Checker:
             exclude_link_local=settings.exclude_link_local,
             exclude_all_private=settings.exclude_all_private,
             allow_private=settings.allow_private,
-            untrusted_input=self._untrusted,
+            inputs=self._inputs,
         )
         if settings.cookie_jar is not None:
             self._cookies = cookies.jar_of(await asyncio.to_thread(cookies.read, Path(settings.cookie_jar)))
@@ -398,8 +398,13 @@ class Checker:
                 return Verdict(Status.SKIPPED, why)
         # An address refused as written is skipped here, before the cache could answer for it;
         # names are judged by the connector, once resolved.
-        host = urlsplit(url).hostname
-        if host and self._connector is not None and (why := self._connector.refusal_as_written(host)):
+        parts = urlsplit(url)
+        host = parts.hostname
+        try:
+            port = parts.port or (443 if scheme == "https" else 80)
+        except ValueError:
+            return None  # the request fails as a bad URL
+        if host and self._connector is not None and (why := self._connector.refusal_as_written(host, port)):
             return Verdict(Status.SKIPPED, why)
         return None
 
@@ -512,6 +517,11 @@ class Checker:
                 self._mail_resolver = DnsMailResolver(addresses, timeout=self.settings.timeout)
                 self._own_mail_resolver = self._mail_resolver
         return self._mail_resolver
+
+
+def _input_urls(sources: Sequence[Source]) -> tuple[str, ...]:
+    """The addresses of the web pages among ``sources``: the user named them."""
+    return tuple(s.url for s in sources if s.url is not None)
 
 
 def _from_remote(ref: Reference) -> bool:
@@ -667,8 +677,7 @@ async def extract_with_pages(
     ssl: ssl_module.SSLContext | None = None,
 ) -> Extraction:
     """What ``auditor extract`` reads: like :func:`auditor.extract.extract_sources`, web pages too."""
-    untrusted = any(s.url is not None for s in sources)
-    async with Checker(settings, resolver=resolver, ssl=ssl, untrusted=untrusted) as checker:
+    async with Checker(settings, resolver=resolver, ssl=ssl, inputs=_input_urls(sources)) as checker:
         extraction, _ = await read_sources(checker, sources, regions, stdin=stdin)
     return extraction
 
@@ -705,7 +714,7 @@ async def check_sources(
         organisations=organisations,
         regions=regions,
         cache=cache,
-        untrusted=any(s.url is not None for s in sources),
+        inputs=_input_urls(sources),
     )
     async with checker:
         crawling = progress if isinstance(progress, CrawlProgress) else None

@@ -61,7 +61,7 @@ class GuardedConnector(aiohttp.TCPConnector):
         self._inner = resolver
 
     async def _resolve_host(self, host: str, port: int, traces: Sequence[Trace] | None = None) -> list[ResolveResult]:
-        if (why := self.refusal_as_written(host)) is not None:
+        if (why := self.refusal_as_written(host, port)) is not None:
             raise AddressRefused(why)
         literal = literal_address(host)
         if literal is not None:
@@ -81,7 +81,7 @@ class GuardedConnector(aiohttp.TCPConnector):
         for result in results:
             address = self._inner.stands_for(host) if isinstance(self._inner, StandIn) else result["host"]
             literal = literal_address(address)
-            why = self.policy.refusal(kind_of(literal), address) if literal is not None else None
+            why = self.policy.refusal(kind_of(literal), address, host, port) if literal is not None else None
             if why is None:
                 kept.append(result)
             else:
@@ -90,13 +90,13 @@ class GuardedConnector(aiohttp.TCPConnector):
             raise AddressRefused(f"{host}: {refusals[0]}" if refusals else f"{host}: no address")
         return kept
 
-    def refusal_as_written(self, host: str) -> str | None:
+    def refusal_as_written(self, host: str, port: int) -> str | None:
         """Why ``host`` is refused before any lookup (an address literal, a loopback name), or None."""
         literal = literal_address(host)
         if literal is not None:
-            return self.policy.refusal(kind_of(literal), str(literal))
+            return self.policy.refusal(kind_of(literal), str(literal), host, port)
         if is_loopback_name(host):
-            return self.policy.refusal(kind_of_host(host), host)
+            return self.policy.refusal(kind_of_host(host), host, host, port)
         return None
 
     async def is_public(self, host: str) -> bool:
