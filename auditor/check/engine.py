@@ -14,6 +14,10 @@ detectors, and does no checking itself.
 - After the checks (``check_sources``), dead, soft-404 and parked addresses are looked
   up in the web archive (:mod:`.archive`), unless ``archive_url`` is None or the network
   is down; an archive that does not answer is a note in ``CheckRun.notes``, not a failure.
+- Every connection goes through one guarded connector (:mod:`.guard`): private,
+  loopback and link-local addresses are refused as the flags and defaults say
+  (:mod:`.addresses`), ``skipped`` with the reason; a ``file:`` link written in a remote
+  page is never looked up on this disk.
 """
 
 from __future__ import annotations
@@ -149,9 +153,10 @@ class Checker:
     (by default DNS MX records, then addresses; with only ``resolver`` given, its addresses).
     Phones are looked up on the pages of ``organisations`` (targets.yaml) or of the web
     address beside them, numbers on those pages read in ``regions``.
-    ``inputs``: the hosts of the input web pages: when there are any, private addresses are
-    refused by default but for those hosts (:mod:`.addresses`); every connection goes
-    through the :class:`~auditor.check.guard.GuardedConnector`.
+    ``inputs``: the URLs of the input web pages: when there are any, private addresses are
+    refused by default but for those hosts and ports (:mod:`.addresses`); every connection
+    goes through the :class:`~auditor.check.guard.GuardedConnector`. With
+    ``settings.cookie_jar``, cookies are loaded on entry and saved on exit.
     """
 
     def __init__(
@@ -231,12 +236,12 @@ class Checker:
     async def __aexit__(self, *exc: object) -> None:
         if self._session is not None:
             await self._session.close()
-        if self._cookies is not None and self.settings.cookie_jar is not None:
-            await asyncio.to_thread(cookies.save, cookies.netscape(self._cookies), Path(self.settings.cookie_jar))
         if self._own_resolver is not None:
             await self._own_resolver.close()
         if self._own_mail_resolver is not None:
             await self._own_mail_resolver.close()
+        if self._cookies is not None and self.settings.cookie_jar is not None:
+            await asyncio.to_thread(cookies.save, cookies.netscape(self._cookies), Path(self.settings.cookie_jar))
 
     @property
     def fetcher(self) -> Fetcher:
