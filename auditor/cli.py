@@ -23,6 +23,7 @@ import click
 from auditor import __version__
 from auditor.check.accept import Accept, parse_accept
 from auditor.check.engine import Audit, CheckRun, check_sources, extract_with_pages
+from auditor.check.headers import Header, parse_header
 from auditor.check.remap import Remap, parse_remap
 from auditor.check.settings import CheckSettings, parse_age, parse_duration
 from auditor.crawl.scope import CrawlScope
@@ -207,14 +208,11 @@ def _patterns(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]
         raise click.BadParameter(f"not a regular expression: {exc}") from None
 
 
-def _headers(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    pairs = []
-    for header in value:
-        name, colon, content = header.partition(":")
-        if not colon or not name.strip():
-            raise click.BadParameter(f"write a header as 'Name: value', not {header!r}")
-        pairs.append((name.strip(), content.strip()))
-    return tuple(pairs)
+def _headers(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[Header, ...]:
+    try:
+        return tuple(parse_header(header) for header in value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _accept(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Accept | None:
@@ -366,13 +364,21 @@ def _checking(*, with_defaults: bool) -> Callable[[F], F]:
             "--max-redirects", type=click.IntRange(min=0), default=default(DEFAULT_MAX_REDIRECTS), show_default=True
         ),
         click.option("--user-agent", default=default(DEFAULT_USER_AGENT), show_default=False),
-        click.option("--header", "headers", multiple=True, callback=_headers, help="'Name: value' (repeatable)."),
+        click.option(
+            "--header",
+            "headers",
+            multiple=True,
+            callback=_headers,
+            help="'Name: value' for every host, 'HOST Name: value' for HOST (or *.DOMAIN) only; never sent "
+            "after a redirect to another origin (repeatable).",
+        ),
         click.option(
             "--include", multiple=True, callback=_patterns, help="Check URLs matching REGEX even if excluded."
         ),
         click.option("--exclude", multiple=True, callback=_patterns, help="Skip URLs matching REGEX (repeatable)."),
         _remap,
         click.option("--insecure", is_flag=True, default=default(False), help="Do not verify TLS certificates."),
+        *_network_safety(default),
         click.option(
             "--accept",
             callback=_accept,
@@ -397,9 +403,48 @@ def _checking(*, with_defaults: bool) -> Callable[[F], F]:
     return apply
 
 
+def _network_safety(default: Callable[[Any], Any]) -> list[Callable[[F], F]]:
+    """lychee's address flags, --allow-private and --cookie-jar (check, fix and run)."""
+    flags = [
+        ("--exclude-private", "Refuse private addresses: 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7."),
+        ("--exclude-loopback", "Refuse loopback addresses: 127/8, ::1, 0.0.0.0, localhost."),
+        ("--exclude-link-local", "Refuse link-local addresses: 169.254/16 (cloud metadata), fe80::/10."),
+        (
+            "--exclude-all-private",
+            "All three. The default when CI is set or an input is a remote page (a URL, a crawl).",
+        ),
+    ]
+    return [
+        *(click.option(flag, is_flag=True, default=default(False), help=text) for flag, text in flags),
+        click.option(
+            "--allow-private",
+            is_flag=True,
+            default=default(False),
+            help="Check private, loopback and link-local addresses, even when CI is set or an input is a "
+            "remote page (where they are refused by default).",
+        ),
+        click.option(
+            "--cookie-jar",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Netscape cookies.txt: loaded at the start, saved at the end.",
+        ),
+    ]
+
+
+#: The flags of :func:`_network_safety` whose False means "not given" where the file's value stands.
+_SAFETY_FLAGS = ("exclude_private", "exclude_loopback", "exclude_link_local", "exclude_all_private", "allow_private")
+
+
 _no_archive = click.option(
     "--no-archive", is_flag=True, help="Do not ask the web archive for copies of dead, soft-404 and parked pages."
 )
+
+
+def _network_safety_options(command: F) -> F:
+    for option in reversed(_network_safety(lambda _: None)):
+        command = option(command)
+    return command
 
 
 _offline_ok = click.option(
@@ -449,6 +494,7 @@ def _judging(
     policy = _input_policy(options, config)
     if options.get("insecure") is False:
         options["insecure"] = None  # an unset flag keeps the file's value
+    _unset_flags(options)
     if config is not None:
         settings = config.check_settings(**options)
         return settings, regions or list(config.regions), config.fail_on if fail_on is None else fail_on, policy
@@ -474,6 +520,7 @@ def _judging(
 @click.option("--no-archive", is_flag=True, help="Suggest no archived copies: the web archive is not asked.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary: the exit code and errors only.")
+@_network_safety_options
 @_user_errors
 def run(
     config_path: str,
@@ -495,6 +542,7 @@ def run(
     from auditor.config import load  # pydantic and yaml only for the commands that read targets.yaml
 
     quiet, no_progress = options.pop("quiet"), options.pop("no_progress")
+    _unset_flags(options)
     config = load(config_path)
     inputs = _input_policy(options, config)
     fail_on = config.fail_on if fail_on is None else fail_on  # --fail-on '': nothing fails
@@ -518,6 +566,13 @@ def run(
     for note in outcome.audit.run.notes:
         _warn(note)
     sys.exit(_report_run(outcome, quiet))
+
+
+def _unset_flags(options: dict[str, Any]) -> None:
+    """An unset safety flag (False) is None: the file's value stands."""
+    for name in _SAFETY_FLAGS:
+        if options.get(name) is False:
+            options[name] = None
 
 
 def _report_run(outcome: AuditOutcome, quiet: bool) -> int:
@@ -670,6 +725,10 @@ def check(
 
     INPUT is a file, a directory, a glob, - for standard input, or the URL of a web
     page whose links are checked (that page only, unless --crawl: then its whole site).
+
+    When the CI environment variable is set, or an input is a remote page, links to
+    private, loopback and link-local addresses are skipped, never fetched (also after
+    a redirect), but for the input URLs' own hosts; --allow-private checks them.
     """
     include_fragments: bool = options.pop("include_fragments")
     root_dir, base_url = options.pop("root_dir"), options.pop("base_url")

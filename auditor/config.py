@@ -36,6 +36,7 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    StrictStr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -45,6 +46,7 @@ from pydantic import (
 from auditor import defaults, yamlload
 from auditor.check.accept import Accept, parse_accept
 from auditor.check.fragment_policy import DEFAULT_POLICY, FragmentPolicy, effective
+from auditor.check.headers import headers_from_config, host_pattern
 from auditor.check.organisations import OrganisationSpec
 from auditor.check.remap import parse_remap
 from auditor.check.settings import CheckSettings, parse_age, parse_duration
@@ -168,6 +170,13 @@ RemapRule = Annotated[str, AfterValidator(lambda rule: parse_remap(rule).written
 Text = Annotated[str, Field(min_length=1)]
 
 
+def _host_pattern(value: str) -> str:
+    return value if value == "*" else host_pattern(value)
+
+
+HostPattern = Annotated[str, AfterValidator(_host_pattern)]
+
+
 # --- the schema --------------------------------------------------------------------
 
 
@@ -238,6 +247,14 @@ class Checks(_Strict):
     accept: Accepted | None = None  # HTTP statuses that mean "the page is there"; None: any 2xx
     fragments: Annotated[FragmentPolicy, BeforeValidator(_switch)] = DEFAULT_POLICY  # fail | warn | off
     remap: list[RemapRule] = []  # 'REGEX REPLACEMENT', as --remap
+    # Network safety (auditor.check.addresses, .headers, .cookies): the flags of the same names.
+    exclude_private: StrictBool = False
+    exclude_loopback: StrictBool = False
+    exclude_link_local: StrictBool = False
+    exclude_all_private: StrictBool = False
+    allow_private: StrictBool = False
+    headers: dict[HostPattern, dict[Text, StrictStr]] = {}  # "*" or a host (*.domain) -> {Name: value}
+    cookie_jar: Text | None = None  # relative to targets.yaml
 
 
 class Schedule(_Strict):
@@ -375,7 +392,6 @@ class Config:
             "host_request_interval": checks.host_request_interval,
             "max_redirects": checks.max_redirects,
             "user_agent": checks.user_agent,
-            "headers": (),
             "include": _compiled(checks.include),
             "exclude": _compiled(checks.exclude),
             "insecure": checks.insecure,
@@ -384,6 +400,13 @@ class Config:
             "accept": checks.accept,
             "fragments": self.fragments,
             "remap": tuple(parse_remap(rule) for rule in checks.remap),
+            "exclude_private": checks.exclude_private,
+            "exclude_loopback": checks.exclude_loopback,
+            "exclude_link_local": checks.exclude_link_local,
+            "exclude_all_private": checks.exclude_all_private,
+            "allow_private": checks.allow_private,
+            "headers": headers_from_config(checks.headers),
+            "cookie_jar": str(self.base / checks.cookie_jar) if checks.cookie_jar else None,
         }
         for name, value in overrides.items():
             if value is None:

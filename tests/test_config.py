@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from pydantic import BaseModel
 
 from auditor import defaults
+from auditor.check.headers import Header
 from auditor.check.organisations import OrganisationSpec
 from auditor.check.settings import CheckSettings
 from auditor.cli import main
@@ -440,7 +441,7 @@ OVERRIDES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"exclude": (re.compile("b"), "c")},
         {"exclude": (re.compile("a"), re.compile("b"), re.compile("c"))},
     ),
-    "headers add up": ({"headers": (("X-Token", "t"),)}, {"headers": (("X-Token", "t"),)}),
+    "headers add up": ({"headers": (("X-Token", "t"),)}, {"headers": (Header("X-Token", "t"),)}),
 }
 
 

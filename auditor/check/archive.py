@@ -23,12 +23,16 @@ and ``auditor demo``). The first lookup goes alone, then at most
 :data:`~auditor.defaults.ARCHIVE_CONCURRENCY` at a time: an archive that is down costs
 one request, not one per link. A lookup never fails the run: it changes no status,
 does not count towards "network unavailable", and only sets ``Verdict.archive_url``.
+
+Only public addresses are looked up (``public``, the run's connector's judgement): an
+address on a private, loopback or link-local host, or on a name that does not resolve to
+public addresses (an intranet's), is never sent to the archive, whatever the policy.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -73,6 +77,8 @@ async def archived_copies(
     settings: CheckSettings,
     results: Sequence[Checked],
     extraction: Extraction,
+    *,
+    public: Callable[[str], Awaitable[bool]] | None = None,
 ) -> ArchiveLookups:
     """Ask ``settings.archive_url`` for a snapshot of each dead, soft-404 or parked web address.
 
@@ -83,6 +89,11 @@ async def archived_copies(
     if archive is None:
         return ArchiveLookups(tuple(results), None, 0)
     wanted = _addresses(results, {info.name: info.document_date for info in extraction.sources})
+    if public is not None:
+        hosts = {urlsplit(address).hostname or "" for address in wanted}
+        verdicts = await asyncio.gather(*(public(host) for host in hosts))
+        private = {host for host, ok in zip(hosts, verdicts, strict=True) if not ok}
+        wanted = {a: d for a, d in wanted.items() if (urlsplit(a).hostname or "") not in private}
     if not wanted:
         return ArchiveLookups(tuple(results), None, 0)
     asker = _Asker(session, settings)

@@ -16,6 +16,7 @@ import aiohttp
 
 from auditor.check import tls
 from auditor.check.failures import Failure, classify
+from auditor.check.headers import as_headers, for_host
 from auditor.check.page import Page
 from auditor.check.politeness import Politeness
 from auditor.check.retry import backoff, retry_after, retryable_status
@@ -40,21 +41,30 @@ class Fetcher:
         self._places = asyncio.Semaphore(settings.max_concurrency)
         self._timeout = aiohttp.ClientTimeout(total=settings.timeout)
         self.requests = 0  # how many requests were sent (for the summary and tests)
-        self._headers = {"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.8", **dict(settings.headers)}
+        self._headers = {"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.8"}
+        self._user_headers = as_headers(settings.headers)
 
     async def get(
-        self, url: str, *, max_bytes: int | None = None, headers: Mapping[str, str] | None = None
+        self,
+        url: str,
+        *,
+        max_bytes: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        user_headers: bool = True,
     ) -> Page | Failure:
         """The answer to ``GET url`` (no redirect followed), after retries if it failed.
 
         At most ``max_bytes`` of the body are read (default: the settings' ``max_body``);
-        ``headers`` are added to this request (the cache's ``If-None-Match``)."""
+        ``headers`` are added to this request (the cache's ``If-None-Match``). The user's
+        ``--header``s for this host go too, unless ``user_headers`` is false (a redirect
+        left the link's origin: :mod:`auditor.check.headers`)."""
         slot = self.politeness.slot(host_of(url))
         attempts = self.settings.retries + 1
         outcome: Page | Failure = Failure(Status.ERROR, "not tried")
+        sent = {**self._headers, **for_host(self._user_headers, host_of(url))} if user_headers else self._headers
         for attempt in range(1, attempts + 1):
             async with slot, self._places:
-                outcome = await self._once(url, max_bytes or self.settings.max_body, headers)
+                outcome = await self._once(url, max_bytes or self.settings.max_body, sent, headers)
             if attempt == attempts:
                 break
             if isinstance(outcome, Failure):
@@ -71,14 +81,16 @@ class Fetcher:
                 break
         return outcome
 
-    async def _once(self, url: str, max_bytes: int, extra: Mapping[str, str] | None) -> Page | Failure:
+    async def _once(
+        self, url: str, max_bytes: int, sent: Mapping[str, str], extra: Mapping[str, str] | None
+    ) -> Page | Failure:
         self.requests += 1
         try:
             async with self.session.get(
                 url,
                 allow_redirects=False,
                 timeout=self._timeout,
-                headers={**self._headers, **extra} if extra else self._headers,
+                headers={**sent, **extra} if extra else sent,
             ) as response:
                 body = await _read_at_most(response.content, max_bytes)
                 headers = {k.lower(): v for k, v in response.headers.items()}
@@ -87,7 +99,10 @@ class Fetcher:
             expired_on = None
             if tls.has_expired(exc):  # ask once more, unverified, for the day it ended
                 expired_on = await tls.expiry_date(self.session, url, timeout=self._timeout)
-            return classify(exc, timeout=self.settings.timeout, expired_on=expired_on)
+            failure = classify(exc, timeout=self.settings.timeout, expired_on=expired_on)
+            if failure.status is Status.SKIPPED:
+                self.requests -= 1  # refused by the address policy: nothing was sent
+            return failure
 
 
 async def _read_at_most(stream: aiohttp.StreamReader, limit: int) -> bytes:

@@ -15,6 +15,10 @@ detectors, and does no checking itself.
 - After the checks (``check_sources``), dead, soft-404 and parked addresses are looked
   up in the web archive (:mod:`.archive`), unless ``archive_url`` is None or the network
   is down; an archive that does not answer is a note in ``CheckRun.notes``, not a failure.
+- Every connection goes through one guarded connector (:mod:`.guard`): private,
+  loopback and link-local addresses are refused as the flags and defaults say
+  (:mod:`.addresses`), ``skipped`` with the reason; a ``file:`` link written in a remote
+  page is never looked up on this disk.
 """
 
 from __future__ import annotations
@@ -34,13 +38,15 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 
 from auditor import local_site
-from auditor.check import fragments, freshness
+from auditor.check import cookies, fragments, freshness
+from auditor.check.addresses import address_policy
 from auditor.check.archive import archived_copies
 from auditor.check.cache import CheckCache, check_key, mark_cached
 from auditor.check.client import Fetcher
 from auditor.check.decide import decide
 from auditor.check.failures import Failure
 from auditor.check.fragment_policy import FragmentPolicy
+from auditor.check.guard import GuardedConnector
 from auditor.check.inputs import fetch_input
 from auditor.check.mail import AddressMailResolver, DnsMailResolver, MailResolver, check_domain
 from auditor.check.organisations import Listings, OrganisationSpec, expected_findings
@@ -161,6 +167,10 @@ class Checker:
     (by default DNS MX records, then addresses; with only ``resolver`` given, its addresses).
     Phones are looked up on the pages of ``organisations`` (targets.yaml) or of the web
     address beside them, numbers on those pages read in ``regions``.
+    ``inputs``: the URLs of the input web pages: when there are any, private addresses are
+    refused by default but for those hosts and ports (:mod:`.addresses`); every connection
+    goes through the :class:`~auditor.check.guard.GuardedConnector`. With
+    ``settings.cookie_jar``, cookies are loaded on entry and saved on exit.
     """
 
     def __init__(
@@ -173,8 +183,12 @@ class Checker:
         organisations: Sequence[OrganisationSpec] = (),
         regions: Sequence[str] = DEFAULT_REGIONS,
         cache: CheckCache | None = None,
+        inputs: Sequence[str] = (),
     ) -> None:
         self.settings = settings or CheckSettings()
+        self._inputs = tuple(inputs)
+        self._connector: GuardedConnector | None = None
+        self._cookies: aiohttp.CookieJar | None = None
         self.cache = cache
         self._organisations = tuple(organisations)
         self._regions = tuple(regions)
@@ -200,14 +214,29 @@ class Checker:
             # The system's resolver (getaddrinfo: /etc/hosts, nsswitch), not the c-ares one
             # aiohttp picks by itself once aiodns is installed for the MX lookups.
             self._own_resolver = aiohttp.ThreadedResolver()
-        connector = aiohttp.TCPConnector(
+        settings = self.settings
+        policy = address_policy(
+            exclude_private=settings.exclude_private,
+            exclude_loopback=settings.exclude_loopback,
+            exclude_link_local=settings.exclude_link_local,
+            exclude_all_private=settings.exclude_all_private,
+            allow_private=settings.allow_private,
+            inputs=self._inputs,
+        )
+        if settings.cookie_jar is not None:
+            self._cookies = cookies.jar_of(await asyncio.to_thread(cookies.read, Path(settings.cookie_jar)))
+        resolver = self._resolver or self._own_resolver
+        assert resolver is not None
+        connector = self._connector = GuardedConnector(
+            policy=policy,
             limit=0,  # the limits are the fetcher's: --max-concurrency and the politeness slots
             limit_per_host=0,
-            resolver=self._resolver or self._own_resolver,
+            resolver=resolver,
             ssl=tls,
             ttl_dns_cache=300,
         )
-        self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+        jar = self._cookies if self._cookies is not None else aiohttp.DummyCookieJar()
+        self._session = aiohttp.ClientSession(connector=connector, cookie_jar=jar)
         self._fetcher = Fetcher(self._session, self.settings)
         self._listings = Listings(
             self._fetcher,
@@ -225,6 +254,8 @@ class Checker:
             await self._own_resolver.close()
         if self._own_mail_resolver is not None:
             await self._own_mail_resolver.close()
+        if self._cookies is not None and self.settings.cookie_jar is not None:
+            await asyncio.to_thread(cookies.save, cookies.netscape(self._cookies), Path(self.settings.cookie_jar))
 
     @property
     def fetcher(self) -> Fetcher:
@@ -296,7 +327,10 @@ class Checker:
         """``run`` with archived copies suggested for its dead, soft-404 and parked addresses
         (:mod:`.archive`); a note instead when the archive does not answer."""
         assert self._session is not None, "use `async with Checker(...)`"
-        looked = await archived_copies(self._session, self.settings, run.results, extraction)
+        assert self._connector is not None
+        looked = await archived_copies(
+            self._session, self.settings, run.results, extraction, public=self._connector.is_public
+        )
         notes = (*run.notes, looked.note) if looked.note else run.notes
         return replace(run, results=looked.results, notes=notes, requests=run.requests + looked.requests)
 
@@ -357,11 +391,14 @@ class Checker:
             if task is None:  # one lookup per mail domain, however many addresses use it
                 task = self._mail_domains[domain] = asyncio.ensure_future(self._mail_domain(domain))
             return await task
-        return await self._url(target, schemeless=_typed_without_scheme(ref.text, target.url))
+        return await self._url(target, schemeless=_typed_without_scheme(ref.text, target.url), remote=_from_remote(ref))
 
-    async def _url(self, target: Url, *, schemeless: bool) -> _Outcome:
+    async def _url(self, target: Url, *, schemeless: bool, remote: bool = False) -> _Outcome:
         url = target.url
         scheme = urlsplit(url).scheme.lower()
+        if scheme == "file" and remote:
+            why = "a local file named by a remote page is never looked up on this machine"
+            return _Outcome(Verdict(Status.SKIPPED, why), "", False, False)
         if scheme == "file":
             wants_anchors = without_fragment(url) in self._with_fragments
             return await asyncio.to_thread(_local, url, wants_anchors)
@@ -398,6 +435,16 @@ class Checker:
         for gate in self._gates:
             if (why := gate(url)) is not None:
                 return Verdict(Status.SKIPPED, why)
+        # An address refused as written is skipped here, before the cache could answer for it;
+        # names are judged by the connector, once resolved.
+        parts = urlsplit(url)
+        host = parts.hostname
+        try:
+            port = parts.port or (443 if scheme == "https" else 80)
+        except ValueError:
+            return None  # the request fails as a bad URL
+        if host and self._connector is not None and (why := self._connector.refusal_as_written(host, port)):
+            return Verdict(Status.SKIPPED, why)
         return None
 
     async def _check_url(
@@ -517,6 +564,16 @@ def _remapped(ref: Reference, settings: CheckSettings) -> Reference:
         return ref
     new = remapped(ref.target.url, settings.remap)
     return ref if new is None else replace(ref, target=Url(new))
+
+
+def _input_urls(sources: Sequence[Source]) -> tuple[str, ...]:
+    """The addresses of the web pages among ``sources``: the user named them."""
+    return tuple(s.url for s in sources if s.url is not None)
+
+
+def _from_remote(ref: Reference) -> bool:
+    """Whether a web page (an input URL, a crawled page) writes ``ref``: then it is untrusted."""
+    return any(loc.source.lower().startswith(("http://", "https://")) for loc in ref.locations)
 
 
 def _round_robin_by_host(references: list[Reference]) -> Iterator[int]:
@@ -677,7 +734,7 @@ async def extract_with_pages(
     ssl: ssl_module.SSLContext | None = None,
 ) -> Extraction:
     """What ``auditor extract`` reads: like :func:`auditor.extract.extract_sources`, web pages too."""
-    async with Checker(settings, resolver=resolver, ssl=ssl) as checker:
+    async with Checker(settings, resolver=resolver, ssl=ssl, inputs=_input_urls(sources)) as checker:
         extraction, _ = await read_sources(checker, sources, regions, stdin=stdin)
     return extraction
 
@@ -714,6 +771,7 @@ async def check_sources(
         organisations=organisations,
         regions=regions,
         cache=cache,
+        inputs=_input_urls(sources),
     )
     async with checker:
         crawling = progress if isinstance(progress, CrawlProgress) else None

@@ -2,6 +2,8 @@
 
 Most specific first, as aiohttp's own hierarchy is (``client_exceptions.py``):
 
+    ClientConnectorDNSError           the address policy refuses     skipped (see auditor.check.guard)
+      (os_error: AddressRefused)
     ClientConnectorDNSError           the name does not resolve      dead (NXDOMAIN) / error (temporary)
     ClientConnectorCertificateError   the certificate is refused     error "TLS: ..." (with the date, if expired)
     ClientSSLError                    the TLS handshake failed       error "TLS: ..."
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 import aiohttp
 from aiodns.error import ARES_ENODATA, ARES_ENOTFOUND, DNSError
 
+from auditor.check.guard import AddressRefused
 from auditor.untrusted import quoted
 from auditor.verdict import Status
 
@@ -51,6 +54,8 @@ def classify(exc: BaseException, *, timeout: float, expired_on: dt.date | None =
     ``expired_on``: the day a refused certificate ended, when it could be read
     (see :mod:`auditor.check.tls`).
     """
+    if isinstance(exc, aiohttp.ClientConnectorDNSError) and isinstance(exc.os_error, AddressRefused):
+        return Failure(Status.SKIPPED, exc.os_error.reason)
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
         if no_such_name(exc.os_error):
             return Failure(Status.DEAD, f"the domain {exc.host} does not exist (NXDOMAIN)", network=True)

@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from auditor.check.client import Fetcher
 from auditor.check.failures import Failure
+from auditor.check.headers import origin
 from auditor.check.page import Page
 from auditor.untrusted import quoted
 from auditor.verdict import Hop, Status
@@ -38,11 +39,17 @@ async def follow(
     headers: Mapping[str, str] | None = None,
 ) -> Trail:
     """Ask ``url`` and each redirect's target in turn; ``headers`` go with the first request only
-    (conditional headers belong to the address they were stored for)."""
+    (conditional headers belong to the address they were stored for).
+
+    The user's ``--header``s stop at the first hop to another origin, for the rest of the
+    chain; a redirect to anything but http(s) (``file:``, ``gopher:``) is not followed."""
     hops: list[Hop] = []
     seen = {url}
+    home = origin(url)
+    trusted = True  # still on the link's origin: the user's headers may go
     while True:
-        answer = await fetcher.get(url, max_bytes=max_bytes, headers=None if hops else headers)
+        trusted = trusted and origin(url) == home
+        answer = await fetcher.get(url, max_bytes=max_bytes, headers=None if hops else headers, user_headers=trusted)
         if isinstance(answer, Failure) or not is_redirect(answer):
             return Trail(tuple(hops), answer, url)
         hops.append(Hop(url, answer.status))
@@ -52,6 +59,11 @@ async def follow(
         except ValueError:  # "http://[::1": the server's mistake is this link's verdict, not a crash
             bad = Failure(Status.ERROR, f"redirect to a malformed address: {quoted(location)}")
             return Trail(tuple(hops), bad, url)
+        scheme = urlsplit(target).scheme.lower()
+        if scheme not in ("http", "https"):
+            why = f"redirects to {scheme or 'a non-web'}: address {quoted(target)}, which is not followed"
+            refused = Failure(Status.ERROR, why)
+            return Trail(tuple(hops), refused, target)
         if target in seen:
             loop = Failure(Status.ERROR, f"redirect loop: {target} redirects back to itself after {len(hops)} hops")
             return Trail(tuple(hops), loop, target)

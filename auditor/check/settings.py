@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from auditor import defaults
 from auditor.check.accept import Accept
 from auditor.check.fragment_policy import DEFAULT_POLICY, FragmentPolicy
+from auditor.check.headers import Header, as_headers
 from auditor.check.remap import Remap
 
 
@@ -21,7 +22,7 @@ class CheckSettings:
     max_redirects: int = defaults.DEFAULT_MAX_REDIRECTS
     max_body: int = defaults.DEFAULT_MAX_BODY
     user_agent: str = defaults.DEFAULT_USER_AGENT
-    headers: tuple[tuple[str, str], ...] = ()
+    headers: tuple[Header | tuple[str, str], ...] = ()  # plain pairs go to every host (auditor.check.headers)
     include: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
     insecure: bool = False
@@ -35,6 +36,17 @@ class CheckSettings:
     accept: Accept | None = None  # the statuses that mean "the page is there"; None: 2xx (see check/accept.py)
     fragments: FragmentPolicy = DEFAULT_POLICY  # what a missing #fragment means
     remap: tuple[Remap, ...] = ()  # URLs rewritten before they are checked (--remap), first match wins
+    # Network safety (auditor.check.addresses): lychee's flags; all three by default in CI
+    # or for remote inputs, unless allow_private.
+    exclude_private: bool = False
+    exclude_loopback: bool = False
+    exclude_link_local: bool = False
+    exclude_all_private: bool = False
+    allow_private: bool = False
+    cookie_jar: str | None = None  # a Netscape cookies.txt, loaded at the start and saved at the end
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "headers", as_headers(self.headers))  # (name, value) pairs: every host
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")

@@ -7,7 +7,7 @@ reset connection.
 
     import aiohttp
     from auditor.fakeweb import FakeWeb, malformed, not_found, page, redirect, refused, reset, sequence, slow, status
-    from auditor.fakeweb import unresolvable
+    from auditor.fakeweb import echo_headers, unresolvable
 
     sites = {
         "www.example.org": {
@@ -17,12 +17,15 @@ reset connection.
             "/flaky": sequence(status(503), page("ok")),      # 503 once, then 200
             "/slow": slow(2.0, page("late")),                 # wait, then answer
             "/reset": reset(),                                # close without an answer
+            "/echo": echo_headers(),                          # 200, the request's headers as JSON
             "/ssh": malformed(),                              # bytes that are not HTTP
             "*": not_found(),                                 # any other path on this host
         },
         "expired.example.org": {"/": page("ok")},
         "down.example.org": refused(),                        # nothing listens
         "www.cancer.gov": unresolvable(),                     # DNS says "try again", as when offline
+        "intranet.example.org": {"/": page("staff only")},   # pretends 10.0.0.5 (addresses=)
+        "169.254.169.254": {"*": page("secrets")},           # an address literal is served too
     }
     # hostile answers: gzip_bomb(10**9), endless(), drip(1.0), huge_header(100_000), many_headers(10_000)
     async with FakeWeb(sites, expired_tls={"expired.example.org"}) as web:
@@ -40,6 +43,14 @@ Routing: the Host header (without its port) picks the site; within it the exact
 path+query wins, then the exact path, then ``"*"``. Port 80 goes to the HTTP server,
 443 to the HTTPS server, any other port is refused, as on most real hosts. A name that
 is not declared fails like a real DNS lookup (aiohttp raises ``ClientConnectorDNSError``).
+
+Addresses: every name leads to 127.0.0.1 but *stands for* an address the product's
+address policy judges (``web.resolver.stands_for(host)``): the one given in
+``FakeWeb(sites, addresses={"intranet.example.org": "10.0.0.5"})``, else the public
+:data:`PUBLIC_ADDRESS`; a host declared as an address literal stands for itself, and is
+served when the product's guarded connector asks for it (an undeclared literal fails like
+an unknown name, so no test reaches a real address). ``web.requests_to(host)`` lists
+the requests a host received.
 
 Mail: ``web.mail_resolver`` answers the product's MX question
 (:class:`auditor.check.mail.MailResolver`): a domain declared in ``mail`` has those
@@ -66,6 +77,7 @@ that are such handlers, so a test may also pass its own ``async def``.
 from __future__ import annotations
 
 from auditor.fakeweb._handlers import (
+    EchoHeaders,
     Handler,
     HeadRefused,
     Malformed,
@@ -76,6 +88,7 @@ from auditor.fakeweb._handlers import (
     Sequence,
     Slow,
     Unresolvable,
+    echo_headers,
     head_refused,
     html_page,
     malformed,
@@ -91,10 +104,19 @@ from auditor.fakeweb._handlers import (
 )
 from auditor.fakeweb._hostile import drip, endless, gzip_bomb, huge_header, many_headers
 from auditor.fakeweb._mail import FakeMailResolver
-from auditor.fakeweb._server import EXPIRED_CERTIFICATE_ENDED, FakeResolver, FakeWeb, RecordedRequest, Site
+from auditor.fakeweb._server import (
+    EXPIRED_CERTIFICATE_ENDED,
+    PUBLIC_ADDRESS,
+    FakeResolver,
+    FakeWeb,
+    RecordedRequest,
+    Site,
+)
 
 __all__ = [
     "EXPIRED_CERTIFICATE_ENDED",
+    "PUBLIC_ADDRESS",
+    "EchoHeaders",
     "FakeMailResolver",
     "FakeResolver",
     "FakeWeb",
@@ -111,6 +133,7 @@ __all__ = [
     "Slow",
     "Unresolvable",
     "drip",
+    "echo_headers",
     "endless",
     "gzip_bomb",
     "head_refused",

@@ -138,6 +138,19 @@ class Unresolvable:
     """A whole host whose name lookup says "try again" (EAI_AGAIN), as on a machine with no network."""
 
 
+@dataclass(frozen=True, slots=True)
+class EchoHeaders:
+    """A 200 JSON page of the request's headers (``{"name": "value"}``, names in lower case)."""
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response({name.lower(): value for name, value in request.headers.items()})
+
+
+def echo_headers() -> EchoHeaders:
+    """Answer with the request's headers, as JSON: what a client sent, seen from the server."""
+    return EchoHeaders()
+
+
 def page(
     body: str | bytes,
     *,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 import ssl
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -21,6 +22,10 @@ from auditor.fakeweb._handlers import Handler, Refused, Unresolvable
 from auditor.fakeweb._mail import FakeMailResolver, check_mail
 
 LOCALHOST = "127.0.0.1"
+#: The address every declared name stands for unless ``addresses`` says otherwise: a
+#: public documentation address (TEST-NET-3), so the product's address policy
+#: (auditor.check.addresses) sees a public host, as it would on the real web.
+PUBLIC_ADDRESS = "203.0.113.80"
 #: When the certificate of the ``expired_tls`` hosts ended (its notAfter): a fixed day, so
 #: tests can expect "expired on 2020-01-01".
 EXPIRED_CERTIFICATE_ENDED = datetime(2020, 1, 1, tzinfo=UTC)
@@ -48,12 +53,36 @@ class RecordedRequest:
 
 
 class FakeResolver(AbstractResolver):
-    """Resolve declared names to the fake web's local servers; any other name is a DNS failure."""
+    """Resolve declared names to the fake web's local servers; any other name is a DNS failure.
 
-    def __init__(self, sites: Mapping[str, Site], ports: Mapping[int, int], refused_port: int) -> None:
+    Every name leads to 127.0.0.1, but *stands for* its declared address
+    (:meth:`stands_for`, the product's ``StandIn``): that is what the product's address
+    policy judges. A host declared as an address literal (``"169.254.169.254"``) is
+    served too, when the product asks for it (its guarded connector does).
+    """
+
+    def __init__(
+        self,
+        sites: Mapping[str, Site],
+        ports: Mapping[int, int],
+        refused_port: int,
+        addresses: Mapping[str, str] | None = None,
+    ) -> None:
         self._sites = sites
         self._ports = ports
         self._refused_port = refused_port
+        self._addresses = dict(addresses or {})
+
+    def stands_for(self, host: str) -> str:
+        """The address ``host`` pretends to have: declared in ``addresses``, else a public one;
+        an address literal stands for itself."""
+        name = _host(host).strip("[]")
+        if name in self._addresses:
+            return self._addresses[name]
+        try:
+            return str(ipaddress.ip_address(name))
+        except ValueError:
+            return PUBLIC_ADDRESS
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -87,6 +116,8 @@ class FakeWeb:
     :data:`EXPIRED_CERTIFICATE_ENDED`). ``https=False`` skips the HTTPS server and with it
     the test-only ``trustme`` dependency. ``mail`` declares mail domains and their MX
     records (``{"nhs.net": ["mx1.nhs.net"]}``), answered by :attr:`mail_resolver`.
+    ``addresses`` gives declared hosts the address they pretend to have
+    (``{"intranet.example.org": "10.0.0.5"}``); others pretend :data:`PUBLIC_ADDRESS`.
     """
 
     def __init__(
@@ -96,8 +127,12 @@ class FakeWeb:
         expired_tls: Collection[str] = (),
         https: bool = True,
         mail: Mapping[str, Sequence[str]] | None = None,
+        addresses: Mapping[str, str] | None = None,
     ) -> None:
         self._sites = _check_sites(sites)
+        self._addresses = {_host(name): str(ipaddress.ip_address(a)) for name, a in (addresses or {}).items()}
+        if unknown := sorted(self._addresses.keys() - self._sites.keys()):
+            raise ValueError(f"addresses names undeclared hosts {unknown}; declare them in the sites too")
         self._mail_resolver = FakeMailResolver(check_mail(mail or {}), self._sites)
         self._expired = frozenset(_host(name) for name in expired_tls)
         if unknown := sorted(self._expired - self._sites.keys()):
@@ -135,7 +170,7 @@ class FakeWeb:
             # Key generation and trustme's temporary files stay off the event loop.
             server_ssl, self._client_ssl = await asyncio.to_thread(_tls_contexts, self._sites, self._expired)
             self._ports[443] = await self._serve(server_ssl)
-        self._resolver = FakeResolver(self._sites, self._ports, self._refused.getsockname()[1])
+        self._resolver = FakeResolver(self._sites, self._ports, self._refused.getsockname()[1], self._addresses)
 
     async def close(self) -> None:
         """Stop the servers and release the ports."""
@@ -174,6 +209,11 @@ class FakeWeb:
         if self._https:
             kwargs.setdefault("ssl", self.client_ssl)
         return aiohttp.TCPConnector(resolver=self.resolver, **kwargs)
+
+    def requests_to(self, host: str) -> list[RecordedRequest]:
+        """The requests that reached ``host`` (as its Host header named it), in order."""
+        name = _host(host).strip("[]")
+        return [r for r in self.requests if r.host.strip("[]") == name]
 
     def url(self, host: str, path: str = "/", scheme: str = "http") -> str:
         """The URL a client would use: ``web.url("www.example.org", "/new")``."""

@@ -1,0 +1,115 @@
+"""The address policy applied where connections are made: no DNS-rebinding gap.
+
+Every request of a run (each link, each redirect hop, the soft-404 probe, robots.txt,
+crawled pages, input pages, archive lookups) goes through the run's one connector. Its
+``_resolve_host`` is where aiohttp turns a host into the addresses it then connects to,
+so judging there judges exactly what is connected to:
+
+- an address literal (``169.254.169.254``, ``[::ffff:127.0.0.1]``, ``0x7f000001``) is
+  read as browsers read it and judged before anything else (aiohttp would otherwise
+  connect to it without asking the resolver);
+- a loopback name (``localhost``) is refused before any lookup;
+- any other name is resolved (through the DNS cache), and the addresses the policy
+  refuses are dropped; when none is left, the lookup fails with :class:`AddressRefused`,
+  which :func:`auditor.check.failures.classify` turns into ``skipped`` with the reason.
+
+A resolver that leads every name somewhere else (the fake web: all to 127.0.0.1) says
+through :class:`StandIn` which address each name stands for; that is what is judged.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+
+from auditor.check.addresses import AddressPolicy, is_loopback_name, kind_of, kind_of_host, literal_address
+
+if TYPE_CHECKING:
+    from aiohttp.tracing import Trace
+
+
+class AddressRefused(OSError):
+    """The policy refuses every address a host leads to; ``str()`` is the reason shown."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@runtime_checkable
+class StandIn(Protocol):
+    """A resolver that connects names elsewhere than they stand (a fake web) says where they stand."""
+
+    def stands_for(self, host: str) -> str:
+        """The address ``host`` would have on the network it pretends to be."""
+        ...
+
+
+class GuardedConnector(aiohttp.TCPConnector):
+    """A TCPConnector that connects only to addresses ``policy`` allows (see the module doc)."""
+
+    def __init__(self, *, policy: AddressPolicy, resolver: AbstractResolver, **kwargs: Any) -> None:
+        super().__init__(resolver=resolver, **kwargs)
+        self.policy = policy
+        self._inner = resolver
+
+    async def _resolve_host(self, host: str, port: int, traces: Sequence[Trace] | None = None) -> list[ResolveResult]:
+        if (why := self.refusal_as_written(host, port)) is not None:
+            raise AddressRefused(why)
+        literal = literal_address(host)
+        if literal is not None:
+            if isinstance(self._inner, StandIn):
+                return await self._inner.resolve(str(literal), port)  # the fake web serves declared addresses
+            family = socket.AF_INET6 if literal.version == 6 else socket.AF_INET
+            # The address as read, not as written: 127.1 connects to 127.0.0.1 on every aiohttp.
+            return [
+                ResolveResult(
+                    hostname=host, host=str(literal), port=port, family=family, proto=0, flags=socket.AI_NUMERICHOST
+                )
+            ]
+        results = await super()._resolve_host(host, port, traces=traces)
+        if not self.policy.refused:
+            return results
+        kept, refusals = [], []
+        for result in results:
+            address = self._inner.stands_for(host) if isinstance(self._inner, StandIn) else result["host"]
+            literal = literal_address(address)
+            why = self.policy.refusal(kind_of(literal), address, host, port) if literal is not None else None
+            if why is None:
+                kept.append(result)
+            else:
+                refusals.append(why)
+        if not kept:
+            raise AddressRefused(f"{host}: {refusals[0]}" if refusals else f"{host}: no address")
+        return kept
+
+    def refusal_as_written(self, host: str, port: int) -> str | None:
+        """Why ``host`` is refused before any lookup (an address literal, a loopback name), or None."""
+        literal = literal_address(host)
+        if literal is not None:
+            return self.policy.refusal(kind_of(literal), str(literal), host, port)
+        if is_loopback_name(host):
+            return self.policy.refusal(kind_of_host(host), host, host, port)
+        return None
+
+    async def is_public(self, host: str) -> bool:
+        """Whether ``host`` is public: not a private, loopback or link-local address or name, and
+        every address it resolves to public (a name that does not resolve is not)."""
+        if kind_of_host(host) is not None:
+            return False
+        if literal_address(host) is not None:
+            return True
+        try:
+            results = await self._inner.resolve(host, 0, socket.AF_UNSPEC)
+        except (OSError, aiohttp.ClientError):
+            return False
+        addresses = [self._inner.stands_for(host) if isinstance(self._inner, StandIn) else r["host"] for r in results]
+        literals = [literal_address(a) for a in addresses]
+        return bool(literals) and all(a is not None and kind_of(a) is None for a in literals)
