@@ -9,6 +9,7 @@ is asserted on what the fake web received, not assumed.
 from __future__ import annotations
 
 import asyncio
+import re
 import json
 from collections.abc import Mapping
 from dataclasses import replace
@@ -582,3 +583,19 @@ def test_an_undeclared_address_literal_never_leaves_the_fake_web(tmp_path: Path)
     [(status, reason)] = verdicts(found).values()
     assert status is Status.DEAD and "does not exist" in reason
     assert [request.host for request in web.requests] == ["www.iana.org"]  # the outage witness only
+
+
+# --- --exclude holds on every redirect hop -------------------------------------------------------
+
+
+def test_exclude_applies_to_each_redirect_hop(tmp_path: Path) -> None:
+    sites = {
+        "www.example.org": {"/go": redirect(302, "http://intranet.corp.example/admin")},
+        "intranet.corp.example": {"*": page("<title>Admin</title>")},
+    }
+    settings = replace(FAST, exclude=(re.compile(r"corp\.example"),))
+    found, web = audit(tmp_path, "[go](http://www.example.org/go)\n", sites, settings)
+    [(status, reason)] = verdicts(found).values()
+    assert status is Status.SKIPPED
+    assert reason == "redirects to http://intranet.corp.example/admin: excluded by --exclude corp\\.example"
+    assert web.requests_to("intranet.corp.example") == []

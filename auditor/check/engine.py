@@ -425,6 +425,13 @@ class Checker:
         skipped = self._skipped(url, urlsplit(url).scheme.lower())
         return skipped.reason if skipped is not None else None
 
+    def _hop(self, url: str) -> str | None:
+        """Why a redirect may not go to ``url``: the user's --exclude applies to every hop, not
+        only to the address as written (a redirect is no way round it)."""
+        if any(p.search(url) for p in self.settings.include):
+            return None
+        return next((f"excluded by --exclude {p.pattern}" for p in self.settings.exclude if p.search(url)), None)
+
     def _skipped(self, url: str, scheme: str) -> Verdict | None:
         if scheme not in CHECKED_SCHEMES:
             return Verdict(Status.SKIPPED, f"{scheme}: addresses are not checked")
@@ -472,7 +479,9 @@ class Checker:
         if hit is not None and hit.fresh:
             return _Outcome(mark_cached(hit.verdict, hit.checked_at), host_of(url), True, False, hit.anchors), None
         conditional = hit.conditional_headers() if hit is not None else {}
-        trail = await follow(self.fetcher, url, settings.max_redirects, max_bytes=max_bytes, headers=conditional)
+        trail = await follow(
+            self.fetcher, url, settings.max_redirects, max_bytes=max_bytes, headers=conditional, excluded=self._hop
+        )
         final = trail.final
         if hit is not None and conditional and not trail.hops and isinstance(final, Page) and final.status == 304:
             assert cache is not None  # not modified: the stored verdict stands for another max-age
@@ -482,7 +491,7 @@ class Checker:
             return _Outcome(mark_cached(hit.verdict, cache.now), host_of(url), True, False, hit.anchors), None
         if schemeless and _https_unreachable(trail):
             plain = "http://" + url.removeprefix("https://")
-            trail = await follow(self.fetcher, plain, settings.max_redirects, max_bytes=max_bytes)
+            trail = await follow(self.fetcher, plain, settings.max_redirects, max_bytes=max_bytes, excluded=self._hop)
             url = plain
         probe = await self._probe(url, trail) if settings.probe_soft_404 else None
         verdict = decide(url, trail, retries=settings.retries, probe=probe, accept=settings.accept)
@@ -537,7 +546,7 @@ class Checker:
         return await task
 
     async def _probe_answer(self, url: str) -> Page | None:
-        trail = await follow(self.fetcher, url, self.settings.max_redirects)
+        trail = await follow(self.fetcher, url, self.settings.max_redirects, excluded=self._hop)
         return trail.final if isinstance(trail.final, Page) else None
 
     async def _mail_domain(self, domain: str) -> _Outcome:

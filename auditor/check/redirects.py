@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -37,9 +37,11 @@ async def follow(
     *,
     max_bytes: int | None = None,
     headers: Mapping[str, str] | None = None,
+    excluded: Callable[[str], str | None] | None = None,
 ) -> Trail:
     """Ask ``url`` and each redirect's target in turn; ``headers`` go with the first request only
-    (conditional headers belong to the address they were stored for).
+    (conditional headers belong to the address they were stored for). A hop that ``excluded``
+    gives a reason for (``--exclude``) is not asked: the trail ends ``skipped`` there.
 
     The user's ``--header``s stop at the first hop to another origin, for the rest of the
     chain; a redirect to anything but http(s) (``file:``, ``gopher:``) is not followed."""
@@ -64,6 +66,8 @@ async def follow(
             why = f"redirects to {scheme or 'a non-web'}: address {quoted(target)}, which is not followed"
             refused = Failure(Status.ERROR, why)
             return Trail(tuple(hops), refused, target)
+        if excluded is not None and (rule := excluded(target)) is not None:
+            return Trail(tuple(hops), Failure(Status.SKIPPED, f"redirects to {quoted(target)}: {rule}"), target)
         if target in seen:
             loop = Failure(Status.ERROR, f"redirect loop: {target} redirects back to itself after {len(hops)} hops")
             return Trail(tuple(hops), loop, target)
