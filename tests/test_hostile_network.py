@@ -9,8 +9,8 @@ is asserted on what the fake web received, not assumed.
 from __future__ import annotations
 
 import asyncio
-import re
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
