@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 from auditor.check.client import Fetcher
 from auditor.check.failures import Failure
 from auditor.check.page import Page
+from auditor.extract.wellformed import url_problem
 from auditor.verdict import Hop, Status
 
 PERMANENT = frozenset({301, 308})
@@ -45,7 +46,15 @@ async def follow(
         if isinstance(answer, Failure) or not is_redirect(answer):
             return Trail(tuple(hops), answer, url)
         hops.append(Hop(url, answer.status))
-        target = urljoin(url, answer.headers["location"].strip())
+        location = answer.headers["location"].strip()
+        try:
+            target = urljoin(url, location)
+            problem = url_problem(target)
+        except ValueError as exc:  # urljoin refuses it: "http://[bad"
+            problem = str(exc)
+        if problem is not None:
+            bad = Failure(Status.ERROR, f"redirect to a malformed address {location[:200]!r}: {problem}")
+            return Trail(tuple(hops), bad, url)
         if target in seen:
             loop = Failure(Status.ERROR, f"redirect loop: {target} redirects back to itself after {len(hops)} hops")
             return Trail(tuple(hops), loop, target)

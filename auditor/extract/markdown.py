@@ -204,7 +204,11 @@ def _inline(
                 start, end = child.meta["dest"]
                 written = content[start:end]
                 href = unescapeAll(written)  # [x](V8_\(engine\)) links to V8_(engine)
-                if child.markup == "autolink" and str(child.attrs.get("href", "")).startswith("mailto:"):
+                if (
+                    child.markup == "autolink"
+                    and str(child.attrs.get("href", "")).startswith("mailto:")
+                    and not written.lower().startswith("mailto:")
+                ):
                     href = f"mailto:{written}"  # <info@example.org>
                 targets = resolve(href, base, regions)
                 for target in targets:

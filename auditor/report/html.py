@@ -426,6 +426,8 @@ def _row(index: int, item: Checked, fail_on: Collection[Status], documents: dict
         shown = target.address
     elif isinstance(target, Phone):
         shown = target.e164
+    else:
+        shown = target.written
     places = tuple(_place(loc, documents.get(loc.source)) for loc in ref.locations)
     findings = tuple(_clean(f"{f.kind}: {f.detail}" if f.detail else f.kind) for f in verdict.findings)
     text, reason = _clean(ref.text), _clean(verdict.reason)

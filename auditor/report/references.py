@@ -33,6 +33,8 @@ def reference_to_dict(ref: Reference) -> dict[str, Any]:
         data["address"] = target.address
     elif isinstance(target, Phone):
         data.update(e164=target.e164, national=target.national, region=target.region)
+    else:  # a malformed link: as written, and why it names nothing
+        data.update(written=target.written, invalid=target.reason)
     data["locations"] = [location_to_dict(loc, ref.text) for loc in ref.locations]
     return data
 

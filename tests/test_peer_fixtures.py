@@ -1,0 +1,241 @@
+"""Cases of the shapes the peers' own suites test (lychee, LinkChecker, linkinator, html-proofer).
+
+Our own fixtures, written after the shapes of theirs: malformed URLs (lychee's
+``invalid_url`` inputs, LinkChecker's ``url/`` tests), the end of a bare URL in prose
+(GFM autolinks), Markdown math and footnotes, ``mailto:``/``tel:`` without a target
+(html-proofer's ``mailto``/``tel`` checks), links on custom elements, unknown charsets,
+soft-404 home-page landings, and deeply nested markup.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import auditor.cli
+from auditor.check.engine import check_references
+from auditor.check.settings import CheckSettings
+from auditor.cli import main
+from auditor.fakeweb import FakeWeb, not_found, page, redirect
+from auditor.reference import Invalid, Kind, Reference
+from auditor.sources import Format
+from auditor.verdict import Status
+from tests.conftest import extract, through_fake_web, value
+
+LONG_HOST = "http://" + "a" * 10_000 + ".com/"
+
+# --- 1. a malformed URL is one `invalid` reference, never a crash -------------------------
+
+#: (shape, why it is refused: words the reason must hold)
+MALFORMED = [
+    pytest.param("http://localhost]", "[ or ]", id="closing-bracket-host"),
+    pytest.param("https://example]org/x", "[ or ]", id="bracket-inside-host"),
+    pytest.param("http://[::1", "[ or ]", id="unclosed-ipv6"),
+    pytest.param("http://[zz]/", "IPv6", id="not-ipv6-in-brackets"),
+    pytest.param("http://[::1]x/", "after the ]", id="junk-after-ipv6"),
+    pytest.param("http://a b/", "' '", id="space-in-host"),
+    pytest.param("http://:80/", "no host", id="port-without-host"),
+    pytest.param("http:///x", "no host", id="empty-host"),
+    pytest.param("http://example.com:99999/", "Port out of range", id="port-out-of-range"),
+    pytest.param("http://example.com:0/", "port 0", id="port-zero"),
+    pytest.param("http://example.com:http/", "Port could not be cast", id="port-not-a-number"),
+    pytest.param("http://%zz/", "'%'", id="percent-in-host"),
+    pytest.param("http://xn--zz--.com/", "IDNA", id="idna-bad-punycode"),
+    pytest.param("http://xn--/", "IDNA", id="idna-empty-punycode"),
+    pytest.param("http://exa\u00admple.com/", "cannot contain", id="idna-soft-hyphen"),
+    pytest.param("http://ex..ample.com/", "empty label", id="empty-label"),
+    pytest.param("http://.../", "empty label", id="only-dots"),
+    pytest.param("http://" + "a" * 64 + ".com/", "64 characters", id="label-too-long"),
+    pytest.param(LONG_HOST, "10,004 characters", id="10000-char-host"),
+    pytest.param("http://1.2.3.4.5/", "IPv4", id="five-part-ipv4"),
+    pytest.param("http://a.com\\@b.com/", "backslash", id="backslash-in-authority"),
+]
+
+
+def _html(url: str) -> str:
+    return f'<p><a href="{url}">the link</a></p>'
+
+
+@pytest.mark.parametrize(("url", "why"), MALFORMED)
+@pytest.mark.parametrize(
+    ("fmt", "write"),
+    [
+        pytest.param(Format.HTML, _html, id="html-href"),
+        pytest.param(Format.MARKDOWN, lambda u: f"[the link](<{u.replace(chr(92), chr(92) * 2)}>)", id="markdown-link"),
+        pytest.param(Format.MARKDOWN, lambda u: f'<a href="{u}">x</a>', id="markdown-inline-html"),
+    ],
+)
+def test_a_malformed_link_target_is_one_invalid_reference(fmt: Format, write, url: str, why: str) -> None:  # type: ignore[no-untyped-def]
+    refs = extract(write(url), fmt)
+    assert len(refs) == 1, refs
+    target = refs[0].target
+    assert isinstance(target, Invalid)
+    assert (target.kind, target.written) == (Kind.URL, url)
+    assert why in target.reason
+
+
+#: Written in prose, an address ends where the text says it does (lychee / GFM autolinks).
+PROSE = [
+    pytest.param("see http://[::1 now", "http://[::1", id="unclosed-ipv6"),
+    pytest.param("see http://[zz]/ now", "http://[zz]/", id="not-ipv6-in-brackets"),
+    pytest.param("see http://:80/ now", "http://:80/", id="port-without-host"),
+    pytest.param("see http://example.com:99999/ now", "http://example.com:99999/", id="port-out-of-range"),
+    pytest.param("see http://%zz/ now", "http://%zz/", id="percent-in-host"),
+    pytest.param("see http://xn--zz--.com/ now", "http://xn--zz--.com/", id="idna-junk"),
+    pytest.param(f"see {LONG_HOST} now", LONG_HOST, id="10000-char-host"),
+]
+
+
+@pytest.mark.parametrize(("text", "written"), PROSE)
+@pytest.mark.parametrize("fmt", [Format.TEXT, Format.MARKDOWN, Format.HTML], ids=str)
+def test_a_malformed_address_in_prose_is_one_invalid_reference(fmt: Format, text: str, written: str) -> None:
+    refs = extract(f"<p>{text}</p>" if fmt is Format.HTML else text, fmt)
+    assert [(ref.kind, value(ref)) for ref in refs] == [(Kind.URL, written)]
+    assert isinstance(refs[0].target, Invalid)
+
+
+def test_a_bracket_that_ends_an_address_in_prose_is_not_part_of_it() -> None:
+    """GFM autolinks and lychee end a bare URL at a ``]`` it did not open."""
+    assert [value(ref) for ref in extract("see http://localhost] now")] == ["http://localhost"]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        pytest.param("http://[::1]:8080/x", "http://[::1]:8080/x", id="ipv6-with-port"),
+        pytest.param("http://[fe80::1%25eth0]/", "http://[fe80::1%25eth0]/", id="ipv6-zone"),
+        pytest.param("https://\u4f8b\u3048.jp/", "https://\u4f8b\u3048.jp/", id="idn-unicode"),
+        pytest.param("https://xn--r8jz45g.jp/", "https://xn--r8jz45g.jp/", id="idn-punycode"),
+        pytest.param("http://0x7f000001/", "http://0x7f000001/", id="ipv4-hex"),
+        pytest.param("http://127.1/", "http://127.1/", id="ipv4-short"),
+        pytest.param("https://example.com./a", "https://example.com./a", id="trailing-dot-host"),
+        pytest.param("https://a_b.example.com/", "https://a_b.example.com/", id="underscore-in-host"),
+        pytest.param("https://user:pw@example.com/", "https://user:pw@example.com/", id="userinfo"),
+    ],
+)
+def test_unusual_but_valid_urls_stay_urls(url: str, expected: str) -> None:
+    refs = extract(_html(url), Format.HTML)
+    assert [(ref.kind, value(ref)) for ref in refs] == [(Kind.URL, expected)]
+    assert not isinstance(refs[0].target, Invalid)
+
+
+def _check(refs: list[Reference], **settings) -> list[tuple[Status, str]]:  # type: ignore[no-untyped-def]
+    async def go() -> list[tuple[Status, str]]:
+        async with FakeWeb({"www.example.org": {"/bad": redirect(302, "http://[::1"), "*": not_found()}}) as web:
+            run = await check_references(
+                refs, CheckSettings(retries=0, **settings), resolver=web.resolver, ssl=web.client_ssl
+            )
+            assert web.requests == [] or all(r.host == "www.example.org" for r in web.requests)
+        return [(item.verdict.status, item.verdict.reason) for item in run.results]
+
+    return asyncio.run(go())
+
+
+def test_an_invalid_reference_is_never_requested_and_says_why() -> None:
+    [(status, reason)] = _check(extract(_html("http://localhost]"), Format.HTML))
+    assert status is Status.INVALID
+    assert "not a valid URL" in reason and "correct the link" in reason
+
+
+def test_exclude_still_covers_a_malformed_url() -> None:
+    import re
+
+    [(status, reason)] = _check(extract(_html("http://localhost]"), Format.HTML), exclude=(re.compile("localhost"),))
+    assert status is Status.SKIPPED
+    assert "excluded by --exclude localhost" in reason
+
+
+def test_a_redirect_to_a_malformed_address_is_an_error_not_a_crash() -> None:
+    [(status, reason)] = _check(extract("https://www.example.org/bad"))
+    assert status is Status.ERROR
+    assert "redirect to a malformed address" in reason
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("page.html", _html("http://localhost]") + _html("https://example]org/x")),
+        ("page.md", "see [x](https://example]org/x) and <http://localhost]>\n"),
+        ("page.txt", "see http://[::1 and http://[zz]/ now\n"),
+    ],
+)
+@pytest.mark.parametrize("exclude", [False, True], ids=["plain", "excluded"])
+def test_check_does_not_crash_on_a_malformed_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str, exclude: bool
+) -> None:
+    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web({"www.example.org": {"*": not_found()}}))
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    doc = tmp_path / name
+    doc.write_text(text)
+    args = ["--exclude", "localhost|example|::1|zz"] if exclude else []
+    result = CliRunner().invoke(main, ["check", str(doc), "--retries", "0", "--no-archive", *args])
+    assert result.exit_code == 0, result.output
+    assert ("2 skipped" if exclude else "2 invalid") in result.stdout
+
+
+# --- 4. mailto: and tel: with nothing usable are reported, not dropped ---------------------
+
+#: (link as written, the kind it was meant to be, words of the reason)
+EMPTY_LINKS = [
+    pytest.param("mailto:", Kind.EMAIL, "no address", id="mailto-empty"),
+    pytest.param("mailto:octocat", Kind.EMAIL, "no @", id="mailto-no-at"),
+    pytest.param("mailto:octocat@", Kind.EMAIL, "nothing after the @", id="mailto-no-domain"),
+    pytest.param("tel:", Kind.PHONE, "no phone number", id="tel-empty"),
+    pytest.param("tel:abc", Kind.PHONE, "not a phone number", id="tel-letters"),
+]
+
+
+@pytest.mark.parametrize(("link", "kind", "why"), EMPTY_LINKS)
+@pytest.mark.parametrize(
+    ("fmt", "write"),
+    [
+        pytest.param(Format.HTML, _html, id="html-href"),
+        pytest.param(Format.MARKDOWN, lambda u: f"[write to us]({u})", id="markdown-link"),
+        pytest.param(Format.MARKDOWN, lambda u: f"<{u}>", id="markdown-autolink"),
+        pytest.param(Format.MARKDOWN, lambda u: f"[write to us][x]\n\n[x]: {u}", id="markdown-definition"),
+    ],
+)
+def test_an_empty_mailto_or_tel_link_is_an_invalid_reference(
+    fmt: Format, write, link: str, kind: Kind, why: str
+) -> None:  # type: ignore[no-untyped-def]
+    refs = extract(write(link), fmt)
+    assert [(ref.kind, value(ref)) for ref in refs] == [(kind, link)]
+    target = refs[0].target
+    assert isinstance(target, Invalid) and why in target.reason
+
+
+@pytest.mark.parametrize("fmt", [Format.TEXT, Format.MARKDOWN], ids=str)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Write to mailto:octocat today.", [(Kind.EMAIL, "mailto:octocat")], id="mailto-no-at"),
+        pytest.param("Call tel:abc today.", [(Kind.PHONE, "tel:abc")], id="tel-letters"),
+        pytest.param("Use a mailto: link.", [], id="the-word-mailto"),
+        pytest.param("Tel: 020 7946 0000", [(Kind.PHONE, "+442079460000")], id="tel-label-then-number"),
+        pytest.param("mailto:info@example.org", [(Kind.EMAIL, "info@example.org")], id="valid-mailto"),
+    ],
+)
+def test_mailto_and_tel_written_out_in_prose(fmt: Format, text: str, expected: list) -> None:  # type: ignore[type-arg]
+    assert [(ref.kind, value(ref)) for ref in extract(text, fmt)] == expected
+
+
+def test_a_mailto_with_a_subject_only_is_no_reference() -> None:
+    """``mailto:?subject=...`` opens an empty message to fill in: nothing to check."""
+    assert extract(_html("mailto:?subject=Hello"), Format.HTML) == []
+
+
+def test_mailto_with_good_and_bad_addresses_keeps_both() -> None:
+    refs = extract(_html("mailto:info@example.org,octocat"), Format.HTML)
+    assert [(ref.kind, value(ref), isinstance(ref.target, Invalid)) for ref in refs] == [
+        (Kind.EMAIL, "info@example.org", False),
+        (Kind.EMAIL, "mailto:octocat", True),
+    ]
+
+
+@pytest.mark.parametrize(("link", "kind", "why"), EMPTY_LINKS)
+def test_an_empty_mailto_or_tel_link_is_checked_as_invalid(link: str, kind: Kind, why: str) -> None:
+    [(status, reason)] = _check(extract(_html(link), Format.HTML))
+    assert status is Status.INVALID and why in reason
