@@ -239,3 +239,36 @@ def test_mailto_with_good_and_bad_addresses_keeps_both() -> None:
 def test_an_empty_mailto_or_tel_link_is_checked_as_invalid(link: str, kind: Kind, why: str) -> None:
     [(status, reason)] = _check(extract(_html(link), Format.HTML))
     assert status is Status.INVALID and why in reason
+
+
+# --- 2. the end of an address in Markdown prose (GFM autolinks) ----------------------------
+
+#: GFM's extended autolinks: ?!.,:*_~ are dropped only at the very end, ")" only when unbalanced.
+AUTOLINK_ENDS = [
+    pytest.param(
+        "see https://github.com/o/r/blob/main/pkg/__init__.py now",
+        "https://github.com/o/r/blob/main/pkg/__init__.py",
+        id="dunder-inside",
+    ),
+    pytest.param(
+        "https://github.com/o/r/blob/main/pkg/__init__.py.", "https://github.com/o/r/blob/main/pkg/__init__.py", id="dot-at-end"
+    ),
+    pytest.param("see https://x.org/pkg/__init__ now", "https://x.org/pkg/__init", id="underscores-at-the-very-end"),
+    pytest.param("https://x.org/snake_case_name/x", "https://x.org/snake_case_name/x", id="underscores-in-path"),
+    pytest.param("_https://x.org/a_, more", "https://x.org/a", id="emphasised"),
+    pytest.param("**https://x.org/a**.", "https://x.org/a", id="strong"),
+    pytest.param("~~https://x.org/old~~ now", "https://x.org/old", id="struck-through"),
+    pytest.param("https://x.org/a*b*c", "https://x.org/a*b*c", id="stars-inside"),
+    pytest.param("https://x.org/a?!", "https://x.org/a", id="question-and-bang-at-end"),
+    pytest.param("https://x.org/?q=1:", "https://x.org/?q=1", id="colon-at-end"),
+    pytest.param(
+        "https://en.wikipedia.org/wiki/Sarcoma_(cancer)", "https://en.wikipedia.org/wiki/Sarcoma_(cancer)", id="balanced-parens"
+    ),
+    pytest.param("(see https://x.org/a_b)", "https://x.org/a_b", id="unbalanced-paren-at-end"),
+    pytest.param("www.x.org/__init__.py", "https://www.x.org/__init__.py", id="www-dunder"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AUTOLINK_ENDS)
+def test_where_an_address_in_markdown_prose_ends(text: str, expected: str) -> None:
+    assert [value(ref) for ref in extract(text, Format.MARKDOWN)] == [expected]
