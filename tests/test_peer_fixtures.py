@@ -272,3 +272,36 @@ AUTOLINK_ENDS = [
 @pytest.mark.parametrize(("text", "expected"), AUTOLINK_ENDS)
 def test_where_an_address_in_markdown_prose_ends(text: str, expected: str) -> None:
     assert [value(ref) for ref in extract(text, Format.MARKDOWN)] == [expected]
+
+
+# --- 3. Markdown math and footnotes are not links ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("$$ [\\psi](\\mathbf{L}) $$", [], id="math-block-one-line"),
+        pytest.param("$$\n[\\psi](\\mathbf{L})\n$$\n", [], id="math-block"),
+        pytest.param("Inline $[a](b)$ math.", [], id="inline-math"),
+        pytest.param("Inline $$[c](d)$$ math.", [], id="inline-double-dollar-math"),
+        pytest.param("It costs $5 and $10, see [x](a.md).", [("a.md", "file:///docs/a.md")], id="money-is-not-math"),
+        pytest.param("Text[^a].\n\n[^a]: not", [], id="footnote-definition"),
+        pytest.param("Text[^note] and [^note].\n\n[^note]: A remark.", [], id="footnote-references"),
+        pytest.param(
+            "Text[^a].\n\n[^a]: see https://x.org/src and [y](z.md)",
+            [("https://x.org/src", "https://x.org/src"), ("z.md", "file:///docs/z.md")],
+            id="links-inside-a-footnote",
+        ),
+        pytest.param(
+            "Unreferenced.\n\n[^b]: <https://x.org/b>", [("https://x.org/b", "https://x.org/b")], id="footnote-never-cited"
+        ),
+        pytest.param("[label]: https://x.org/def\n\n[x][label]", [("https://x.org/def", "https://x.org/def")], id="definition"),
+    ],
+)
+def test_markdown_math_and_footnotes_are_not_links(text: str, expected: list) -> None:  # type: ignore[type-arg]
+    assert [(ref.text, value(ref)) for ref in extract(text, Format.MARKDOWN)] == expected
+
+
+def test_a_link_in_a_footnote_keeps_its_line() -> None:
+    [ref] = extract("Text[^a].\n\n[^a]: see https://x.org/src", Format.MARKDOWN)
+    assert (ref.locations[0].line, ref.locations[0].column) == (3, 11)

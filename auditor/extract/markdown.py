@@ -5,7 +5,8 @@ block its lines. Inline tokens carry no positions, so the inline rules for links
 images, autolinks, code spans and inline HTML are wrapped to note the span of
 source each one consumed; destinations are then read from the source exactly as
 written, and the prose is scanned with those spans masked. Nothing inside code
-spans, fenced or indented code is read.
+spans, fenced or indented code, or math (``$...$``, ``$$...$$``) is read; footnotes
+(``[^a]: text``) are footnotes, not link definitions.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from markdown_it.common.utils import unescapeAll
 from markdown_it.helpers import parseLinkDestination, parseLinkLabel
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from auditor.extract import html
@@ -29,7 +32,9 @@ from auditor.extract.context import LineIndex, sentence_around, window
 from auditor.extract.found import Found, scan, target_of
 from auditor.extract.links import LinkBase, repeats_link, resolve
 
-_NOTED_RULES = ("link", "image", "autolink", "backticks", "html_inline")
+_NOTED_RULES = ("link", "image", "autolink", "backticks", "html_inline", "math_inline")
+#: Inline tokens whose source is not prose: nothing in them is read as an address.
+_MASKED = ("code_inline", "html_inline", "link_open", "image", "math_inline", "math_inline_double")
 
 
 def _noting(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
@@ -79,6 +84,13 @@ def _destination(state: StateInline, label_start: int, is_link: bool) -> dict[st
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": False}).enable("table").use(front_matter_plugin)
+    # Footnotes ("[^a]: text") and math ("$$ [\psi](\mathbf{L}) $$", "$[a](b)$") are what
+    # GitHub renders them as, not link definitions and links. Math needs no space inside
+    # its dollars and no digit after the closing one (pandoc's rule: "$5 and $10" is money).
+    md.use(footnote_plugin).use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    # A footnote's text stays where it is written (the tail rule would move it to the end,
+    # or drop it when nothing refers to it): its links are read in place.
+    md.core.ruler.disable("footnote_tail")
     # Destinations are read from the source as written, so markdown-it's percent-encoding
     # of every href (a third of the parse time on a list of links) is skipped.
     md.normalizeLink = _as_written  # type: ignore[method-assign]
@@ -196,7 +208,7 @@ def _inline(
         span = child.meta.get("span")
         if span is None:
             continue
-        if child.type in ("code_inline", "html_inline", "link_open", "image"):
+        if child.type in _MASKED:
             masked.append(span)
         if child.type in ("link_open", "image"):
             targets = []
