@@ -305,3 +305,52 @@ def test_markdown_math_and_footnotes_are_not_links(text: str, expected: list) ->
 def test_a_link_in_a_footnote_keeps_its_line() -> None:
     [ref] = extract("Text[^a].\n\n[^a]: see https://x.org/src", Format.MARKDOWN)
     assert (ref.locations[0].line, ref.locations[0].column) == (3, 11)
+
+
+# --- 7. only a site root or a language root is "the home page" -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("final_path", "home"),
+    [
+        pytest.param("/", True, id="root"),
+        pytest.param("", True, id="empty"),
+        pytest.param("/index.html", True, id="index"),
+        pytest.param("/home", True, id="home"),
+        pytest.param("/en/", True, id="language-root"),
+        pytest.param("/fr-FR/", True, id="language-region-root"),
+        pytest.param("/pt_br/index.php", True, id="language-region-index"),
+        pytest.param("/es-419/", True, id="language-area-root"),
+        pytest.param("/zh-Hans/", True, id="language-script-root"),
+        pytest.param("/ok", False, id="two-letter-page-ok"),
+        pytest.param("/go", False, id="two-letter-page-go"),
+        pytest.param("/id", False, id="two-letter-page-id"),
+        pytest.param("/en", False, id="language-without-slash"),
+        pytest.param("/ok/", False, id="two-letter-folder-no-language"),
+        pytest.param("/qq-zz/", False, id="not-a-language"),
+        pytest.param("/en/news", False, id="page-under-a-language"),
+    ],
+)
+def test_what_counts_as_landing_on_the_home_page(final_path: str, home: bool) -> None:
+    from auditor.check import soft404
+
+    reason = soft404.home_redirect("https://www.example.org/help/nurses", f"https://www.example.org{final_path}")
+    assert (reason is not None) is home
+
+
+@pytest.mark.parametrize(("target", "status"), [("/ok", Status.REDIRECTED), ("/en/", Status.SOFT_404)])
+def test_a_redirect_to_a_two_letter_page_is_no_soft_404(target: str, status: Status) -> None:
+    article = "<title>Help</title><h1>Help for nurses</h1>" + "<p>How we help nurses every day.</p>" * 20
+    sites = {"www.example.org": {"/deep/page": redirect(302, target), target: page(article), "*": not_found()}}
+
+    async def go() -> Status:
+        async with FakeWeb(sites) as web:
+            run = await check_references(
+                extract("https://www.example.org/deep/page"),
+                CheckSettings(retries=0),
+                resolver=web.resolver,
+                ssl=web.client_ssl,
+            )
+        return run.results[0].verdict.status
+
+    assert asyncio.run(go()) is status
