@@ -251,7 +251,9 @@ AUTOLINK_ENDS = [
         id="dunder-inside",
     ),
     pytest.param(
-        "https://github.com/o/r/blob/main/pkg/__init__.py.", "https://github.com/o/r/blob/main/pkg/__init__.py", id="dot-at-end"
+        "https://github.com/o/r/blob/main/pkg/__init__.py.",
+        "https://github.com/o/r/blob/main/pkg/__init__.py",
+        id="dot-at-end",
     ),
     pytest.param("see https://x.org/pkg/__init__ now", "https://x.org/pkg/__init", id="underscores-at-the-very-end"),
     pytest.param("https://x.org/snake_case_name/x", "https://x.org/snake_case_name/x", id="underscores-in-path"),
@@ -262,7 +264,9 @@ AUTOLINK_ENDS = [
     pytest.param("https://x.org/a?!", "https://x.org/a", id="question-and-bang-at-end"),
     pytest.param("https://x.org/?q=1:", "https://x.org/?q=1", id="colon-at-end"),
     pytest.param(
-        "https://en.wikipedia.org/wiki/Sarcoma_(cancer)", "https://en.wikipedia.org/wiki/Sarcoma_(cancer)", id="balanced-parens"
+        "https://en.wikipedia.org/wiki/Sarcoma_(cancer)",
+        "https://en.wikipedia.org/wiki/Sarcoma_(cancer)",
+        id="balanced-parens",
     ),
     pytest.param("(see https://x.org/a_b)", "https://x.org/a_b", id="unbalanced-paren-at-end"),
     pytest.param("www.x.org/__init__.py", "https://www.x.org/__init__.py", id="www-dunder"),
@@ -293,9 +297,13 @@ def test_where_an_address_in_markdown_prose_ends(text: str, expected: str) -> No
             id="links-inside-a-footnote",
         ),
         pytest.param(
-            "Unreferenced.\n\n[^b]: <https://x.org/b>", [("https://x.org/b", "https://x.org/b")], id="footnote-never-cited"
+            "Unreferenced.\n\n[^b]: <https://x.org/b>",
+            [("https://x.org/b", "https://x.org/b")],
+            id="footnote-never-cited",
         ),
-        pytest.param("[label]: https://x.org/def\n\n[x][label]", [("https://x.org/def", "https://x.org/def")], id="definition"),
+        pytest.param(
+            "[label]: https://x.org/def\n\n[x][label]", [("https://x.org/def", "https://x.org/def")], id="definition"
+        ),
     ],
 )
 def test_markdown_math_and_footnotes_are_not_links(text: str, expected: list) -> None:  # type: ignore[type-arg]
@@ -354,3 +362,44 @@ def test_a_redirect_to_a_two_letter_page_is_no_soft_404(target: str, status: Sta
         return run.results[0].verdict.status
 
     assert asyncio.run(go()) is status
+
+
+# --- 6. an unknown or non-text charset never makes a page an error --------------------------
+
+CHARSETS = ["idna", "undefined", "zlib", "base64", "rot13", "hex", "utf-7", "punycode", "no-such-charset", "utf-16"]
+ARTICLE = "<h1 id='top'>Caf\u00e9 sarcoma help</h1>" + "<p>How we help people with sarcoma every day.</p>" * 20
+
+
+@pytest.mark.parametrize("charset", CHARSETS)
+@pytest.mark.parametrize("where", ["header", "meta"])
+def test_a_page_with_an_unusable_charset_is_read_not_an_error(charset: str, where: str) -> None:
+    head = f'<meta charset="{charset}">' if where == "meta" else ""
+    body = f"<html><head>{head}<title>Caf\u00e9</title></head><body>{ARTICLE}</body></html>".encode()
+    content_type = f"text/html; charset={charset}" if where == "header" else "text/html"
+    sites = {"www.example.org": {"/a": page(body, content_type=content_type), "*": not_found()}}
+
+    async def go():  # type: ignore[no-untyped-def]
+        async with FakeWeb(sites) as web:
+            return await check_references(
+                extract("https://www.example.org/a#top https://www.example.org/a"),
+                CheckSettings(retries=0, page_facts=True),
+                resolver=web.resolver,
+                ssl=web.client_ssl,
+            )
+
+    run = asyncio.run(go())
+    verdicts = [item.verdict for item in run.results]
+    assert [v.status for v in verdicts] == [Status.OK, Status.OK], [v.reason for v in verdicts]
+    assert all(not v.findings for v in verdicts)  # the #top anchor was found in the page
+    if charset != "utf-16" or where == "meta":
+        assert verdicts[0].page is not None and verdicts[0].page.title == "Caf\u00e9"
+
+
+@pytest.mark.parametrize("charset", CHARSETS)
+def test_a_local_html_file_with_an_unusable_charset_is_read(tmp_path: Path, charset: str) -> None:
+    from auditor.sources import Source, read
+
+    doc = tmp_path / "page.html"
+    doc.write_bytes(f'<meta charset="{charset}"><p>Caf\u00e9 <a href="https://x.org/a">x</a></p>'.encode("latin-1"))
+    document = read(Source("page.html", doc, Format.HTML))  # the charset is ignored, the bytes detected
+    assert "Caf" in document.text and '<a href="https://x.org/a">' in document.text

@@ -159,7 +159,6 @@ _INLINE = frozenset(
 _SECTIONING = frozenset(("main", "article", "section"))
 
 
-
 @dataclass(frozen=True, slots=True)
 class _Read:
     """What a page shows: its h1/h2 headings and main visible text (one line per block)."""

@@ -54,9 +54,7 @@ _SPACE = re.compile(r"\s")
 _LONGEST = 4096  # no address starts further back than this from its anchor
 # A closing marker ends the word (only punctuation may follow it before a space): the
 # "__" of ".../pkg/__init__.py" is inside the address, as GitHub's autolinker reads it.
-_EMPHASIS = re.compile(
-    r"(?:(?<=[\s(\[\"'])|^)[_*~]+(?=\w)|(?<=\w)[_*~]+(?=[.,;:!?)\]\"']*(?:\s|$))", re.MULTILINE
-)
+_EMPHASIS = re.compile(r"(?:(?<=[\s(\[\"'])|^)[_*~]+(?=\w)|(?<=\w)[_*~]+(?=[.,;:!?)\]\"']*(?:\s|$))", re.MULTILINE)
 _TRAILING = ".,:;!?'\"*\u2026"
 _PAIRS = {")": "(", "]": "["}
 _OPENERS = {"(": ")", "[": "]"}
