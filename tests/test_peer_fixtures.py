@@ -403,3 +403,62 @@ def test_a_local_html_file_with_an_unusable_charset_is_read(tmp_path: Path, char
     doc.write_bytes(f'<meta charset="{charset}"><p>Caf\u00e9 <a href="https://x.org/a">x</a></p>'.encode("latin-1"))
     document = read(Source("page.html", doc, Format.HTML))  # the charset is ignored, the bytes detected
     assert "Caf" in document.text and '<a href="https://x.org/a">' in document.text
+
+
+# --- 5. links on any element: custom elements, MDX/JSX components ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "expected"),
+    [
+        pytest.param(
+            Format.HTML,
+            '<my-card href="https://x.org/a">Card</my-card>',
+            [("https://x.org/a", 1)],
+            id="custom-element-href",
+        ),
+        pytest.param(
+            Format.HTML, '<x-icon src="https://x.org/i.svg"></x-icon>', [("https://x.org/i.svg", 1)], id="custom-src"
+        ),
+        pytest.param(
+            Format.HTML,
+            '<x-img srcset="https://x.org/1.png 1x, https://x.org/2.png 2x"></x-img>',
+            [("https://x.org/1.png", 1), ("https://x.org/2.png", 1)],
+            id="custom-srcset",
+        ),
+        pytest.param(
+            Format.HTML, '<ins cite="https://x.org/why">new</ins>', [("https://x.org/why", 1)], id="cite-on-ins"
+        ),
+        pytest.param(
+            Format.HTML, '<svg><use href="https://x.org/s.svg#i"/></svg>', [("https://x.org/s.svg#i", 1)], id="svg-use"
+        ),
+        pytest.param(
+            Format.HTML,
+            '<base href="https://x.org/"><a href="g">g</a>',
+            [("https://x.org/g", 1)],
+            id="base-is-no-reference",
+        ),
+        pytest.param(Format.HTML, '<a href="{{ page.url }}">x</a>', [], id="template-expression"),
+        pytest.param(
+            Format.MARKDOWN,
+            '<Card href="https://x.org/b" title="B" />',
+            [("https://x.org/b", 1)],
+            id="mdx-block-component",
+        ),
+        pytest.param(
+            Format.MARKDOWN,
+            '<Cards>\n  <Card title="A" href="https://x.org/e" />\n  <Card title="B" href="https://x.org/f" />\n</Cards>\n',
+            [("https://x.org/e", 2), ("https://x.org/f", 3)],
+            id="mdx-nested-components",
+        ),
+        pytest.param(
+            Format.MARKDOWN,
+            'See <Badge src="https://x.org/d.svg" /> inline.',
+            [("https://x.org/d.svg", 1)],
+            id="mdx-inline",
+        ),
+        pytest.param(Format.MARKDOWN, "Intro\n\n<Card href={url} />\n", [], id="jsx-expression"),
+    ],
+)
+def test_links_on_any_element(fmt: Format, text: str, expected: list) -> None:  # type: ignore[type-arg]
+    assert [(value(ref), ref.locations[0].line) for ref in extract(text, fmt)] == expected

@@ -21,24 +21,19 @@ from auditor.extract.context import LineIndex, first_sentence_with
 from auditor.extract.found import Found, scan, target_of
 from auditor.extract.links import LinkBase, Resolved, repeats_link, resolve
 
-#: Attributes that hold a reference, per element.
+#: Attributes that hold a reference on any element, custom ones too (``<my-card href>``,
+#: MDX ``<Card src>``), as lychee reads them. ``action``/``formaction`` are left out: a
+#: form's target answers POST, and a GET to it proves nothing.
+ANY_ELEMENT_ATTRIBUTES: tuple[str, ...] = ("href", "src", "srcset", "cite")
+#: Attributes that hold a reference on these elements only.
 LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "a": ("href",),
-    "area": ("href",),
-    "link": ("href",),
-    "img": ("src", "srcset"),
-    "source": ("src", "srcset"),
-    "iframe": ("src",),
-    "frame": ("src",),
-    "script": ("src",),
-    "video": ("src", "poster"),
-    "audio": ("src",),
-    "track": ("src",),
-    "embed": ("src",),
+    "video": ("poster",),
     "object": ("data",),
-    "blockquote": ("cite",),
-    "q": ("cite",),
 }
+#: Elements whose ``href`` is no reference: ``<base>`` moves the others.
+_NOT_REFERENCES = frozenset({"base"})
+#: A value computed elsewhere, no address: MDX/JSX ``href={url}``, a template's ``{{ url }}``.
+_EXPRESSION = re.compile(r"^\s*\{.*\}\s*$", re.DOTALL)
 #: ``<link rel=...>`` values that are hints, not references.
 _HINT_RELS = {"preconnect", "dns-prefetch"}
 #: Elements whose text is not prose: code, scripts, styles.
@@ -236,9 +231,11 @@ def _references_of(el: etree._Element, name: str) -> Iterator[tuple[str, str]]:
         if m:
             yield "content", m.group(1)
         return
-    for attr in LINK_ATTRIBUTES.get(name, ()):
+    if name in _NOT_REFERENCES:
+        return
+    for attr in (*ANY_ELEMENT_ATTRIBUTES, *LINK_ATTRIBUTES.get(name, ())):
         value = el.get(attr)
-        if value is None:
+        if value is None or _EXPRESSION.match(value):
             continue
         if attr == "srcset":
             for candidate in re.split(r",\s+", value.strip()):
