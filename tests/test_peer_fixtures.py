@@ -462,3 +462,63 @@ def test_a_local_html_file_with_an_unusable_charset_is_read(tmp_path: Path, char
 )
 def test_links_on_any_element(fmt: Format, text: str, expected: list) -> None:  # type: ignore[type-arg]
     assert [(value(ref), ref.locations[0].line) for ref in extract(text, fmt)] == expected
+
+
+# --- 8. deep markup: no link lost, and a warning naming the file when a parser gives up -----
+
+
+def _read(text: str, fmt: Format) -> tuple[tuple[str, ...], list[tuple[str, int]]]:
+    from auditor.extract import extract_document
+    from auditor.sources import Document, Source
+
+    info, refs = extract_document(Document(Source("deep", Path("/docs/deep"), fmt), fmt, text, text.encode()), ["GB"])
+    return info.warnings, [(value(ref), ref.locations[0].line) for ref in refs]
+
+
+@pytest.mark.parametrize(
+    ("depth", "warned"), [(100, False), (2_000, False), (3_000, True), (20_000, True)], ids=lambda v: str(v)
+)
+def test_links_after_thousands_of_unclosed_tags_are_kept(depth: int, warned: bool) -> None:
+    text = (
+        "<html><body>\n"
+        + "<font>" * depth
+        + '\n<a href="https://x.org/deep">x</a> and https://x.org/prose, <a href="rel.html">rel</a>\n'
+    )
+    warnings, refs = _read(text, Format.HTML)
+    assert refs == [("https://x.org/deep", 3), ("https://x.org/prose", 3), ("file:///docs/rel.html", 3)]
+    assert bool(warnings) is warned
+    assert all("nested too deeply" in w and "every link kept" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("depth", "warned"), [(20, False), (200, False), (219, False), (300, True), (2_000, True)], ids=lambda v: str(v)
+)
+def test_links_in_deeply_nested_blockquotes_are_kept(depth: int, warned: bool) -> None:
+    text = "Intro.\n\n" + "> " * depth + "[x](https://x.org/q) and https://x.org/p\n\nAfter https://x.org/after\n"
+    warnings, refs = _read(text, Format.MARKDOWN)
+    assert sorted(refs) == [("https://x.org/after", 5), ("https://x.org/p", 3), ("https://x.org/q", 3)]
+    assert bool(warnings) is warned
+    assert all("nested more than" in w and "lines 3-3" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param("[" * 219 + "x" + "](https://x.org/in)" * 219, 1, id="nested-links"),
+        pytest.param("[" * 5_000 + "x" + "](https://x.org/in)" * 5_000, 1, id="5000-nested-links"),
+        pytest.param("![" * 219 + "x" + "](https://x.org/in)" * 219, 1, id="nested-images"),
+        pytest.param("".join("  " * i + "- item\n" for i in range(219)) + "https://x.org/in\n", 220, id="nested-lists"),
+    ],
+)
+def test_deeply_nested_markdown_never_overflows_the_stack(text: str, line: int) -> None:
+    _, refs = _read(text, Format.MARKDOWN)
+    assert refs == [("https://x.org/in", line)]
+
+
+def test_the_deep_markup_warning_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = tmp_path / "deep.html"
+    doc.write_text("<html><body>" + "<font>" * 3_000 + '<a href="https://www.example.org/a">x</a>')
+    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web({"www.example.org": {"*": not_found()}}))
+    result = CliRunner().invoke(main, ["check", str(doc), "--retries", "0", "--no-archive"])
+    assert result.exit_code == 1  # the link was read (and is dead)
+    assert f"auditor: warning: {doc}: the HTML is nested too deeply" in result.stderr

@@ -31,6 +31,12 @@ from auditor.extract import html
 from auditor.extract.context import LineIndex, sentence_around, window
 from auditor.extract.found import Found, scan, target_of
 from auditor.extract.links import LinkBase, repeats_link, resolve
+from auditor.extract.text import extract_text
+
+#: How deep blocks (quotes in quotes, lists in lists) and inline links may nest before
+#: markdown-it stops reading them: CommonMark's preset stops at 20 and drops the rest.
+#: Its parser recurses (two or three Python frames a level), so not much more than this.
+MAX_NESTING = 220
 
 _NOTED_RULES = ("link", "image", "autolink", "backticks", "html_inline", "math_inline")
 #: Inline tokens whose source is not prose: nothing in them is read as an address.
@@ -83,7 +89,9 @@ def _destination(state: StateInline, label_start: int, is_link: bool) -> dict[st
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"linkify": False}).enable("table").use(front_matter_plugin)
+    md = (
+        MarkdownIt("commonmark", {"linkify": False, "maxNesting": MAX_NESTING}).enable("table").use(front_matter_plugin)
+    )
     # Footnotes ("[^a]: text") and math ("$$ [\psi](\mathbf{L}) $$", "$[a](b)$") are what
     # GitHub renders them as, not link definitions and links. Math needs no space inside
     # its dollars and no digit after the closing one (pandoc's rule: "$5 and $10" is money).
@@ -137,10 +145,20 @@ class _Lines:
         return position
 
 
-def extract_markdown(text: str, base: LinkBase, regions: Sequence[str]) -> Iterator[Found]:
+def extract_markdown(
+    text: str, base: LinkBase, regions: Sequence[str], *, warn: Callable[[str], None] | None = None
+) -> Iterator[Found]:
+    """References in a Markdown document; ``warn`` hears of any part read as plain text instead."""
     env: dict[str, Any] = {}
     md = _parser()
-    tokens = md.parse(text, env)
+    try:
+        tokens = md.parse(text, env)
+    except RecursionError:  # nested beyond what Python's stack holds: no structure at all
+        if warn is not None:
+            warn("the Markdown is nested too deeply to parse: read as plain text")
+        yield from extract_text(text, regions)
+        return
+    skipped = list(_beyond_nesting(tokens, text, regions, warn))
     source_lines = text.split("\n")
     lines = _Lines(source_lines)
     index = LineIndex(text)
@@ -178,9 +196,36 @@ def extract_markdown(text: str, base: LinkBase, regions: Sequence[str]) -> Itera
             token.children = None
             yield from map(located, found)
         elif token.type == "html_block" and token.map:
-            embedded = html.extract_html(token.content, base, regions, line_offset=token.map[0], blocks=blocks)
+            embedded = html.extract_html(
+                token.content, base, regions, line_offset=token.map[0], blocks=blocks, warn=warn
+            )
             yield from map(located, embedded)
     yield from map(located, _definitions(env, source_lines, blocks, base, regions))
+    yield from map(located, skipped)
+
+
+def _beyond_nesting(
+    tokens: list[Token], text: str, regions: Sequence[str], warn: Callable[[str], None] | None
+) -> Iterator[Found]:
+    """What markdown-it skipped at its nesting limit, read as plain text.
+
+    A container opened at the deepest level it reads (a quote, a list item) is left
+    empty and its lines unread: their addresses are found as in a text file.
+    """
+    lines = text.split("\n")
+    for i, token in enumerate(tokens):
+        if token.nesting != 1 or token.level < MAX_NESTING - 1 or not token.map or i + 1 >= len(tokens):
+            continue
+        if tokens[i + 1].type != token.type.replace("_open", "_close"):
+            continue
+        first, last = token.map
+        if warn is not None:
+            warn(
+                f"lines {first + 1}-{last} are nested more than {MAX_NESTING} levels deep: "
+                "read as plain text (links with a scheme kept, relative ones not)"
+            )
+        for found in extract_text("\n".join(lines[first:last]), regions):
+            yield replace(found, line=found.line + first)
 
 
 def _cell_context(row_text: str, shift: int, start: int, end: int) -> str:

@@ -56,6 +56,7 @@ def sources_to_list(extraction: Extraction) -> list[dict[str, Any]]:
             "url": info.url,
             "format": info.format.value,
             "document_date": info.document_date.isoformat() if info.document_date else None,
+            **({"warnings": list(info.warnings)} if info.warnings else {}),
         }
         for info in extraction.sources
     ]
