@@ -522,3 +522,14 @@ def test_the_deep_markup_warning_names_the_file(tmp_path: Path, monkeypatch: pyt
     result = CliRunner().invoke(main, ["check", str(doc), "--retries", "0", "--no-archive"])
     assert result.exit_code == 1  # the link was read (and is dead)
     assert f"auditor: warning: {doc}: the HTML is nested too deeply" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://example]org/x", "http://:80/", "http://a b/"])
+def test_a_malformed_url_given_as_input_is_bad_input_and_not_requested(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web({"www.example.org": {"*": not_found()}}))
+    result = CliRunner().invoke(main, ["check", url, "--retries", "0", "--no-archive"])
+    assert result.exit_code == 2
+    assert f"auditor: warning: {url}: not a valid URL: " in result.stderr
+    assert "(0 requests" in result.stderr + result.stdout
