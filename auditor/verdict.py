@@ -13,7 +13,8 @@ skipped     excluded by configuration, or a scheme that is not checked
 unchecked   not checked: a phone with no organisation page to look on (the reason says why)
 confirmed   a phone listed on its organisation's pages (``listed_on``)
 unconfirmed a phone absent from its organisation's pages (``found``: the numbers they list)
-invalid     a phone number that is not a valid number
+invalid     a phone number that is not a valid number, or a malformed link (``http://[::1``,
+            ``mailto:`` without an address, ``tel:`` without a number): never requested
 """
 
 from __future__ import annotations

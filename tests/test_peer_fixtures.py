@@ -533,3 +533,25 @@ def test_a_malformed_url_given_as_input_is_bad_input_and_not_requested(
     assert result.exit_code == 2
     assert f"auditor: warning: {url}: not a valid URL: " in result.stderr
     assert "(0 requests" in result.stderr + result.stdout
+
+
+def test_reports_show_malformed_links_apart_from_phones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.setattr(auditor.cli, "check_sources", through_fake_web({"www.example.org": {"*": not_found()}}))
+    doc = tmp_path / "page.html"
+    doc.write_text(_html("http://[::1") + _html("mailto:octocat"))
+    out = tmp_path / "r"
+    args = ["check", str(doc), "--no-archive", "-o", f"{out}.html", "-o", f"{out}.sarif", "-o", f"{out}.json"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert "Malformed links" in Path(f"{out}.html").read_text()
+    sarif = json.loads(Path(f"{out}.sarif").read_text())
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {"auditor/invalid"}
+    rules = {rule["id"]: rule for rule in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["auditor/invalid"]["name"] == "InvalidReference"
+    refs = json.loads(Path(f"{out}.json").read_text())["references"]
+    assert [(r["kind"], r["written"], r["status"]) for r in refs] == [
+        ("url", "http://[::1", "invalid"),
+        ("email", "mailto:octocat", "invalid"),
+    ]
+    assert all(r["invalid"] and "url" not in r for r in refs)
