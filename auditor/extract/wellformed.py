@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import yarl
@@ -28,6 +29,7 @@ _FORBIDDEN_IN_HOST = frozenset("\x00\t\n\r #/:<>?@[\\]^|%")
 _PLAIN_HOST = re.compile(r"^(?!.*xn--)[a-z0-9_.-]+$")
 #: A bracketed IPv6 host: nothing but a port may follow the ``]``.
 _BRACKETED = re.compile(r"^(?:[^@]*@)?\[[^\]]*\](?::\d*)?$")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _MAX_HOST = 253
 _MAX_LABEL = 63
 
@@ -38,8 +40,11 @@ def checked_url(url: str) -> Url | Invalid:
     return Url(url) if problem is None else Invalid(Kind.URL, url, f"not a valid URL: {problem}")
 
 
+@lru_cache(maxsize=65_536)
 def url_problem(url: str) -> str | None:
-    """What is wrong with ``url`` (an absolute URL), in words; None when nothing is."""
+    """What is wrong with ``url`` (an absolute URL), in words; None when nothing is.
+
+    Cached: a document (and a crawl) names the same addresses many times."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -53,17 +58,18 @@ def url_problem(url: str) -> str | None:
         return "no host name (write it as https://example.org/...)"
     if port == 0:
         return "port 0 cannot be connected to"
-    if "[" in parts.netloc:
-        if not _BRACKETED.match(parts.netloc):
-            return f"something after the ] of the IPv6 address in {_short(parts.netloc)!r}"
+    netloc = parts.netloc
+    if _PLAIN_HOST.match(host) and "\\" not in netloc and "[" not in netloc:
+        return _host_problem(host)  # the common case: nothing for IDNA or yarl to refuse
+    if "[" in netloc:
+        if not _BRACKETED.match(netloc):
+            return f"something after the ] of the IPv6 address in {_short(netloc)!r}"
         return _ip6_problem(host)
     if bad := sorted(set(host) & _FORBIDDEN_IN_HOST):
         shown = " ".join(repr(c) for c in bad)
         return f"the host name {_short(host)!r} contains {shown}"
-    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in host):
+    if _CONTROL.search(host):
         return f"the host name {_short(host)!r} contains a control character"
-    if _PLAIN_HOST.match(host) and "\\" not in parts.netloc:
-        return _host_problem(host)  # the common case: nothing for IDNA or yarl to refuse
     try:  # as aiohttp will: yarl encodes the host (IDNA), and decodes it for messages
         parsed = yarl.URL(url)
         raw_host = parsed.raw_host or ""
@@ -79,10 +85,11 @@ def _host_problem(host: str) -> str | None:
     if len(name) > _MAX_HOST:
         return f"the host name is {len(name):,} characters long (at most {_MAX_HOST})"
     labels = name.split(".")
-    if any(not label for label in labels):
+    if "" in labels:
         return f"the host name {_short(host)!r} has an empty label (two dots in a row, or a leading dot)"
-    if longest := max((label for label in labels if len(label) > _MAX_LABEL), key=len, default=""):
-        return f"a label of the host name is {len(longest)} characters long (at most {_MAX_LABEL})"
+    longest = max(map(len, labels))
+    if longest > _MAX_LABEL:
+        return f"a label of the host name is {longest} characters long (at most {_MAX_LABEL})"
     last = labels[-1].lower()
     if last.isdigit() or (last.startswith("0x") and all(c in "0123456789abcdef" for c in last[2:])):
         try:  # a numeric last label makes it an IPv4 address (127.1 and 0x7f000001 are ones)
