@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import unicodedata
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -70,6 +71,10 @@ def url_problem(url: str) -> str | None:
         return f"the host name {_short(host)!r} contains {shown}"
     if _CONTROL.search(host):
         return f"the host name {_short(host)!r} contains a control character"
+    if "\\" in netloc:  # browsers read it as "/", urllib does not: two readings, one link
+        return "a backslash (\\) in the host part; write / or remove it"
+    if invisible := next((c for c in host if unicodedata.category(c) == "Cf"), None):
+        return f"the host name {_short(host)!r} contains an invisible character (U+{ord(invisible):04X})"
     try:  # as aiohttp will: yarl encodes the host (IDNA), and decodes it for messages
         parsed = yarl.URL(url)
         raw_host = parsed.raw_host or ""
