@@ -73,6 +73,13 @@ def _warn(message: str) -> None:
     click.echo(f"auditor: warning: {safe(message)}", err=True)  # may quote a page or a file name
 
 
+def _source_warnings(extraction: Extraction) -> None:
+    """Documents read, but not as usual (a parser's nesting limit reached): each named, with how."""
+    for info in extraction.sources:
+        for warning in info.warnings:
+            _warn(f"{info.name}: {warning}")
+
+
 def _fail(message: str, code: int = EXIT_INPUT) -> None:
     for line in message.splitlines():
         click.echo(f"auditor: error: {safe(line)}", err=True)
@@ -152,6 +159,7 @@ def main() -> None:
 def _emit(extraction: Extraction, fmt: str) -> int:
     for problem in extraction.problems:
         _warn(str(problem))
+    _source_warnings(extraction)
     out = dump.to_json(extraction) if fmt == "json" else dump.to_text(extraction)
     click.echo(out, nl=False)
     if fmt == "text":
@@ -578,6 +586,7 @@ def _unset_flags(options: dict[str, Any]) -> None:
 def _report_run(outcome: AuditOutcome, quiet: bool) -> int:
     for problem in outcome.audit.extraction.problems:
         _warn(str(problem))
+    _source_warnings(outcome.audit.extraction)
     if outcome.report is None:
         click.echo(f"auditor: {outcome.summary}", err=True)
         return outcome.exit_code
@@ -759,6 +768,7 @@ def check(
     extraction, run = audit.extraction, audit.run
     for problem in extraction.problems:
         _warn(str(problem))
+    _source_warnings(extraction)
     for note in run.notes:
         _warn(note)
     rendered: dict[ReportFormat, str] = {}  # each format rendered once, however many files want it
@@ -897,6 +907,7 @@ def fix(
     audit = asyncio.run(check_sources(sources, settings, regions, progress=progress))
     for problem in audit.extraction.problems:
         _warn(str(problem))
+    _source_warnings(audit.extraction)
     for note in audit.run.notes:
         _warn(note)
     if audit.run.network_unavailable:

@@ -3,7 +3,8 @@
 A :class:`Reference` is one thing a reader is sent to (a web address, an e-mail
 address or a phone number) together with every :class:`Location` that writes it.
 Its target is one of three small value types, so later stages can dispatch on the
-type instead of on strings.
+type instead of on strings; a fourth, :class:`Invalid`, holds a link too malformed to be
+any of them (it is reported, never requested).
 """
 
 from __future__ import annotations
@@ -58,7 +59,25 @@ class Phone:
         return self.e164
 
 
-Target = Url | Email | Phone
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """A link that names nothing checkable: a malformed URL (``http://[::1``), ``mailto:``
+    without an address, ``tel:`` without a number. Never requested; reported ``invalid``.
+
+    ``kind`` is what it was meant to be (a ``mailto:`` link is an e-mail), ``written``
+    the link as written, ``reason`` what is wrong with it.
+    """
+
+    kind: Kind
+    written: str
+    reason: str
+
+    @property
+    def key(self) -> str:
+        return self.written
+
+
+Target = Url | Email | Phone | Invalid
 
 
 @dataclass(frozen=True, slots=True)

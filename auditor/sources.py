@@ -29,6 +29,7 @@ from typing import BinaryIO
 
 import charset_normalizer
 
+from auditor.charset import text_codec
 from auditor.defaults import DEFAULT_CRAWL_DEPTH, DEFAULT_MAX_PAGES, MAX_INPUT_BYTES
 from auditor.errors import InputError, UnreadableInput
 from auditor.inputfiles import (
@@ -328,12 +329,12 @@ def decoding(data: bytes, name: str) -> tuple[str, Encoding]:
         pass
     declared = _DECLARED.search(data[:4096])
     if declared:
-        encoding = (declared.group(1) or declared.group(2)).decode("ascii")
-        try:
-            codec = codecs.lookup(encoding).name
-            return data.decode(codec), Encoding(codec)
-        except (LookupError, UnicodeDecodeError):
-            pass
+        named = text_codec((declared.group(1) or declared.group(2)).decode("ascii"), in_document=True)
+        if named is not None:  # not "idna", "zlib" or an unknown name: those are ignored
+            try:
+                return data.decode(named), Encoding(named)
+            except (UnicodeError, LookupError):
+                pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise UnreadableInput(name, "cannot decode as UTF-8 or any detected encoding; skipped")

@@ -14,7 +14,8 @@ unchecked   could not verify (the reason says why): a phone with no organisation
             or a link the network outage left unreached
 confirmed   a phone listed on its organisation's pages (``listed_on``)
 unconfirmed a phone absent from its organisation's pages (``found``: the numbers they list)
-invalid     a phone number that is not a valid number
+invalid     a phone number that is not a valid number, or a malformed link (``http://[::1``,
+            ``mailto:`` without an address, ``tel:`` without a number): never requested
 missing-fragment  the page or file is there, but not the anchor its #fragment names
             (only with ``--include-fragments`` / ``checks.fragments: fail``; otherwise
             a ``missing-fragment`` finding on a healthy status)
@@ -52,7 +53,9 @@ class Status(StrEnum):
 _HEALTHY = frozenset({Status.OK, Status.REDIRECTED, Status.MOVED, Status.SHORTENED, Status.CONFIRMED})
 
 #: Statuses that fail a CI run unless ``--fail-on`` says otherwise.
-DEFAULT_FAIL_ON: frozenset[Status] = frozenset({Status.DEAD, Status.SOFT_404, Status.PARKED, Status.ERROR})
+DEFAULT_FAIL_ON: frozenset[Status] = frozenset(
+    {Status.DEAD, Status.SOFT_404, Status.PARKED, Status.ERROR, Status.INVALID}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import pytest
 from auditor.check.engine import Audit, check_sources
 from auditor.extract import extract_document
 from auditor.fakeweb import FakeWeb
-from auditor.reference import Email, Phone, Reference, Url
+from auditor.reference import Email, Invalid, Phone, Reference, Url
 from auditor.sources import Document, Format, Source
 
 FORMAT_NAMES = {Format.TEXT: "doc.txt", Format.MARKDOWN: "doc.md", Format.HTML: "doc.html"}
@@ -34,6 +34,8 @@ def value(ref: Reference) -> str:
         return target.url
     if isinstance(target, Email):
         return target.address
+    if isinstance(target, Invalid):
+        return target.written
     assert isinstance(target, Phone)
     return target.e164
 

@@ -179,8 +179,12 @@ def host_key(host: str) -> str:
     return str(literal) if literal is not None else host.strip().rstrip(".").lower()
 
 
-def _host_and_port(url: str) -> tuple[str, int]:
-    parts = urlsplit(url)
+def _host_and_port(url: str) -> tuple[str, int] | None:
+    """The host and port an input URL names; None for a malformed one (reported as bad input)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
     try:
         port = parts.port
     except ValueError:
@@ -263,5 +267,5 @@ def address_policy(
         default = f"{CI_VARIABLE} is set"
     elif inputs:
         default = "an input is a remote page"
-    named = frozenset(_host_and_port(url) for url in inputs)
+    named = frozenset(found for url in inputs if (found := _host_and_port(url)) is not None)
     return AddressPolicy(frozenset(chosen), default, every=exclude_all_private, named=named)

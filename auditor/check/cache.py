@@ -31,7 +31,7 @@ import orjson
 from auditor.extract import SourceInfo
 from auditor.extract.dates import DocumentDate
 from auditor.history import History, StoredCheck
-from auditor.reference import Email, Location, Phone, Reference, Target, Url
+from auditor.reference import Email, Invalid, Kind, Location, Phone, Reference, Target, Url
 from auditor.sources import Format
 from auditor.verdict import Finding, FindingKind, Hop, PageFacts, Status, Verdict
 
@@ -220,6 +220,8 @@ def _target_to_list(target: Target) -> list[str]:
         return ["url", target.url]
     if isinstance(target, Email):
         return ["email", target.address]
+    if isinstance(target, Invalid):
+        return ["invalid", target.kind.value, target.written, target.reason]
     return ["phone", target.e164, target.national, target.region]
 
 
@@ -229,6 +231,8 @@ def _target_from_list(data: list[str]) -> Target:
         return Url(rest[0])
     if kind == "email":
         return Email(rest[0])
+    if kind == "invalid":
+        return Invalid(Kind(rest[0]), rest[1], rest[2])
     return Phone(rest[0], rest[1], rest[2])
 
 

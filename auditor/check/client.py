@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import aiohttp
 
+from auditor.charset import decode_page
 from auditor.check import tls
 from auditor.check.failures import Failure, classify
 from auditor.check.headers import as_headers, for_host
@@ -130,12 +131,10 @@ def _page(url: str, status: int, headers: dict[str, str], body: bytes) -> Page:
 
 
 def _decode(data: bytes, content_type: str) -> str:
-    charset = None
+    """The page's text in the charset it declares, when that is a text encoding (:mod:`auditor.charset`)."""
     if "charset=" in content_type:
         charset = content_type.split("charset=", 1)[1].split(";", 1)[0].strip(" \"'")
-    elif m := _CHARSET.search(data[:4096]):
-        charset = m.group(1).decode("ascii", "replace")
-    try:
-        return data.decode(charset or "utf-8", errors="replace")
-    except LookupError:
-        return data.decode("utf-8", errors="replace")
+        return decode_page(data, charset)
+    if m := _CHARSET.search(data[:4096]):
+        return decode_page(data, m.group(1).decode("ascii", "replace"), in_document=True)
+    return decode_page(data, None)

@@ -63,7 +63,7 @@ from auditor.extract import Extraction, extract_sources
 from auditor.extract.domains import host_of
 from auditor.extract.links import without_fragment
 from auditor.inputfiles import read_regular
-from auditor.reference import Email, Phone, Reference, Url, merge
+from auditor.reference import Email, Invalid, Kind, Phone, Reference, Url, merge
 from auditor.sources import EXTENSIONS, Format, Source
 from auditor.verdict import Finding, FindingKind, PageFacts, Status, Verdict
 
@@ -383,6 +383,8 @@ class Checker:
 
     async def _outcome(self, ref: Reference) -> _Outcome:
         target = ref.target
+        if isinstance(target, Invalid):
+            return _Outcome(self._invalid(target), "", False, False)
         if isinstance(target, Phone):
             return _Outcome(await self.listings.verdict(target), "", False, False)
         if isinstance(target, Email):
@@ -419,6 +421,15 @@ class Checker:
     async def _outcome_of(self, url: str, schemeless: bool) -> _Outcome:
         outcome, _ = await self._check_url(url, schemeless)
         return outcome
+
+    def _invalid(self, target: Invalid) -> Verdict:
+        """A malformed link is never requested: ``invalid``, or ``skipped`` when --exclude covers it."""
+        if target.kind is Kind.URL:
+            included = any(p.search(target.written) for p in self.settings.include)
+            for pattern in self.settings.exclude:
+                if pattern.search(target.written) and not included:
+                    return Verdict(Status.SKIPPED, f"excluded by --exclude {pattern.pattern} ({target.reason})")
+        return Verdict(Status.INVALID, f"{target.reason} \u2014 correct the link or remove it")
 
     def _excluded(self, url: str) -> str | None:
         """Why an organisation's page is not fetched (the same rules as links), or None."""

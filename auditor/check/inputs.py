@@ -16,6 +16,7 @@ from auditor.check.failures import Failure
 from auditor.check.redirects import follow
 from auditor.defaults import MAX_INPUT_BYTES
 from auditor.errors import UnreadableInput
+from auditor.extract.wellformed import url_problem
 from auditor.sources import Fetched, size_limit
 
 
@@ -29,6 +30,8 @@ class PageInput:
 
 
 async def fetch_input(fetcher: Fetcher, url: str, max_redirects: int) -> PageInput:
+    if (problem := url_problem(url)) is not None:  # not requested: say what to correct
+        return PageInput(url, UnreadableInput(url, f"not a valid URL: {problem}"))
     trail = await follow(fetcher, url, max_redirects, max_bytes=MAX_INPUT_BYTES + 1)
     final = trail.final
     if isinstance(final, Failure):

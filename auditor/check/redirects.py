@@ -10,6 +10,7 @@ from auditor.check.client import Fetcher
 from auditor.check.failures import Failure
 from auditor.check.headers import origin
 from auditor.check.page import Page
+from auditor.extract.wellformed import url_problem
 from auditor.untrusted import quoted
 from auditor.verdict import Hop, Status
 
@@ -58,14 +59,17 @@ async def follow(
         location = answer.headers["location"].strip()
         try:
             target = urljoin(url, location)
-        except ValueError:  # "http://[::1": the server's mistake is this link's verdict, not a crash
-            bad = Failure(Status.ERROR, f"redirect to a malformed address: {quoted(location)}")
+        except ValueError as exc:  # urljoin refuses it: "http://[bad"
+            bad = Failure(Status.ERROR, f"redirect to a malformed address: {quoted(location)} ({exc})")
             return Trail(tuple(hops), bad, url)
         scheme = urlsplit(target).scheme.lower()
         if scheme not in ("http", "https"):
             why = f"redirects to {scheme or 'a non-web'}: address {quoted(target)}, which is not followed"
             refused = Failure(Status.ERROR, why)
             return Trail(tuple(hops), refused, target)
+        if (problem := url_problem(target)) is not None:
+            bad = Failure(Status.ERROR, f"redirect to a malformed address: {quoted(location)} ({problem})")
+            return Trail(tuple(hops), bad, url)
         if excluded is not None and (rule := excluded(target)) is not None:
             return Trail(tuple(hops), Failure(Status.SKIPPED, f"redirects to {quoted(target)}: {rule}"), target)
         if target in seen:

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from auditor.check.homepage import is_home_path
 from auditor.check.page import Page
 from auditor.untrusted import quoted
 
@@ -157,13 +158,6 @@ _INLINE = frozenset(
 )
 # <header> is a site banner unless it sits inside the content.
 _SECTIONING = frozenset(("main", "article", "section"))
-
-# "", "/", "/index.html", "/home", and language roots ("/en/", "/en-gb/index.php").
-_HOME_PATH = re.compile(
-    r"^/?(?:[a-z]{2}(?:[-_][a-z]{2})?/?)?"
-    r"(?:(?:index|default|home)(?:\.(?:html?|php|aspx?|jsp|cfm))?/?)?$",
-    _FLAGS,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,7 +375,7 @@ def _clip(text: str) -> str:
 
 
 def _is_home(path: str) -> bool:
-    return bool(_HOME_PATH.match(path))
+    return is_home_path(path)
 
 
 def _address(url: str) -> tuple[str, str]:

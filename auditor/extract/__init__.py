@@ -16,8 +16,7 @@ from auditor.defaults import DEFAULT_REGIONS
 from auditor.errors import UnreadableInput
 from auditor.extract.dates import DocumentDate, html_date, stated_date
 from auditor.extract.found import finish
-from auditor.extract.html import extract_html, visible_text
-from auditor.extract.html import parse as parse_html
+from auditor.extract.html import extract_html, parse_document, visible_text
 from auditor.extract.links import LinkBase
 from auditor.extract.markdown import extract_markdown
 from auditor.extract.text import extract_text
@@ -36,6 +35,7 @@ class SourceInfo:
     format: Format
     document_date: DocumentDate | None
     url: str | None = None  # a web page's address (a crawled page, a page given as input)
+    warnings: tuple[str, ...] = ()  # read, but not as usual: a parser's limit was reached (each says how)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -62,21 +62,23 @@ def extract_document(doc: Document, regions: Sequence[str] = DEFAULT_REGIONS) ->
     """The references in one document and what it says about its own date."""
     name = doc.source.name
     base = _base(doc)
+    notes: list[str] = []
     if doc.format is Format.PDF:
         from auditor.extract.pdf import extract_pdf  # pypdf is slow to import and only PDFs need it
 
         content = extract_pdf(doc.data, name, base, regions)
         return SourceInfo(name, doc.format, content.date, doc.source.url), finish(content.found, name)
     if doc.format is Format.HTML:
-        root = parse_html(doc.text)
-        refs = finish(extract_html(doc.text, base, regions, root=root), name)
+        root, limit = parse_document(doc.text)
+        # Past a parser limit the tree lacks the end: extract_html reads the text itself then.
+        refs = finish(extract_html(doc.text, base, regions, root=None if limit else root, warn=notes.append), name)
         date = html_date(doc.text) or (stated_date(visible_text(root)) if root is not None else None)
-        return SourceInfo(name, doc.format, date, doc.source.url), refs
+        return SourceInfo(name, doc.format, date, doc.source.url, tuple(notes)), refs
     if doc.format is Format.MARKDOWN:
-        refs = finish(extract_markdown(doc.text, base, regions), name)
+        refs = finish(extract_markdown(doc.text, base, regions, warn=notes.append), name)
     else:
         refs = finish(extract_text(doc.text, regions), name)
-    return SourceInfo(name, doc.format, stated_date(doc.text), doc.source.url), refs
+    return SourceInfo(name, doc.format, stated_date(doc.text), doc.source.url, tuple(notes)), refs
 
 
 def extract_sources(

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from auditor.extract.domains import host_of, region_of
 from auditor.extract.phones import PhoneChoice, PhoneMatch, choose, find_phones
 from auditor.extract.scan import Match, find_addresses
-from auditor.reference import Email, Location, Phone, Reference, Url, merge
+from auditor.reference import Email, Invalid, Location, Phone, Reference, Url, merge
 
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    target: Url | Email | PhoneChoice
+    target: Url | Email | PhoneChoice | Invalid
     text: str  # as written
     line: int
     column: int | None
@@ -47,7 +47,7 @@ def scan(
     return found
 
 
-def target_of(m: Match | PhoneMatch) -> Url | Email | PhoneChoice:
+def target_of(m: Match | PhoneMatch) -> Url | Email | PhoneChoice | Invalid:
     return m.target if isinstance(m, Match) else m.choice
 
 
@@ -60,7 +60,7 @@ def finish(found: Iterable[Found], source: str) -> list[Reference]:
     hints.sort()
     refs: list[Reference] = []
     for f in found:
-        target: Url | Email | Phone
+        target: Url | Email | Phone | Invalid
         if isinstance(f.target, PhoneChoice):
             options = f.target.options
             target = choose(f.target, _nearest_regions(hints, f)) if len(options) > 1 else options[0]

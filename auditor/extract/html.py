@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -21,24 +21,19 @@ from auditor.extract.context import LineIndex, first_sentence_with
 from auditor.extract.found import Found, scan, target_of
 from auditor.extract.links import LinkBase, Resolved, repeats_link, resolve
 
-#: Attributes that hold a reference, per element.
+#: Attributes that hold a reference on any element, custom ones too (``<my-card href>``,
+#: MDX ``<Card src>``), as lychee reads them. ``action``/``formaction`` are left out: a
+#: form's target answers POST, and a GET to it proves nothing.
+ANY_ELEMENT_ATTRIBUTES: tuple[str, ...] = ("href", "src", "srcset", "cite")
+#: Attributes that hold a reference on these elements only.
 LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "a": ("href",),
-    "area": ("href",),
-    "link": ("href",),
-    "img": ("src", "srcset"),
-    "source": ("src", "srcset"),
-    "iframe": ("src",),
-    "frame": ("src",),
-    "script": ("src",),
-    "video": ("src", "poster"),
-    "audio": ("src",),
-    "track": ("src",),
-    "embed": ("src",),
+    "video": ("poster",),
     "object": ("data",),
-    "blockquote": ("cite",),
-    "q": ("cite",),
 }
+#: Elements whose ``href`` is no reference: ``<base>`` moves the others.
+_NOT_REFERENCES = frozenset({"base"})
+#: A value computed elsewhere, no address: MDX/JSX ``href={url}``, a template's ``{{ url }}``.
+_EXPRESSION = re.compile(r"^\s*\{.*\}\s*$", re.DOTALL)
 #: ``<link rel=...>`` values that are hints, not references.
 _HINT_RELS = {"preconnect", "dns-prefetch"}
 #: Elements whose text is not prose: code, scripts, styles.
@@ -115,12 +110,25 @@ def _start_tag(name: str) -> re.Pattern[str]:
 
 
 def parse(text: str) -> etree._Element | None:
+    return parse_document(text)[0]
+
+
+def parse_document(text: str) -> tuple[etree._Element | None, str | None]:
+    """The parsed document, and what a limit of the parser cut off (else None).
+
+    libxml2 builds no tree deeper than 2,048 levels (``huge_tree`` raises it from 256
+    to that): past it, the rest of the document is missing from the tree.
+    """
     # An XML declaration in a str is refused by lxml; blank it, keeping positions.
     text = _XML_DECLARATION.sub(lambda m: " " * len(m.group()), text)
     if not text.strip():
-        return None
+        return None, None
     parser = etree.HTMLParser(remove_comments=False, remove_pis=False, recover=True, huge_tree=True)
-    return etree.fromstring(text, parser)
+    root = etree.fromstring(text, parser)
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT":
+            return root, f"the HTML is nested too deeply for a tree ({error.message.split(',')[0]})"
+    return root, None
 
 
 def extract_html(
@@ -131,15 +139,26 @@ def extract_html(
     line_offset: int = 0,
     blocks: Iterator[int] | None = None,
     root: etree._Element | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[Found]:
     """References in an HTML document (or a fragment whose first line is ``line_offset + 1``).
 
     ``root`` is the document already parsed by :func:`parse`, when the caller has it.
+    A document nested deeper than the parser builds trees is read as a stream of tags
+    and text instead (:mod:`.flat`), losing no link, and ``warn`` is told why.
     """
-    root = root if root is not None else parse(text)
+    blocks = blocks if blocks is not None else itertools.count()
+    if root is None:
+        root, limit = parse_document(text)
+        if limit is not None:
+            from auditor.extract.flat import extract_flat  # only for hostile or broken documents
+
+            if warn is not None:
+                warn(f"{limit}: read as a stream of tags and text instead, every link kept")
+            yield from extract_flat(text, base, regions, line_offset=line_offset, next_block=lambda: next(blocks))
+            return
     if root is None:
         return
-    blocks = blocks if blocks is not None else itertools.count()
     index = LineIndex(text)
     cursor = _Cursor(text, index)
     base_el = root.find(".//base[@href]")
@@ -199,11 +218,11 @@ def extract_html(
         name = tag.lower()
         located = cursor.tag(name, el.sourceline)
         inner_link = link
-        for attr, value in _references_of(el, name):
+        for attr, value in references_of(el.attrib, name):
             written = value.strip()
             value_at = located.values.get(attr) if located else None
             if value_at is not None:
-                offset = _value_offset(text, written, value_at)
+                offset = value_offset(text, written, value_at)
             else:
                 offset = located.start if located else cursor.pos
             block = block_of(el)
@@ -227,7 +246,7 @@ def extract_html(
             stack.append((child, False, code, inner_link))
 
 
-def _references_of(el: etree._Element, name: str) -> Iterator[tuple[str, str]]:
+def references_of(el: Mapping[str, str] | etree._Attrib, name: str) -> Iterator[tuple[str, str]]:
     """(attribute, value) pairs of ``el`` that are references, one per URL in a srcset."""
     if name == "link" and _HINT_RELS & set((el.get("rel") or "").lower().split()):
         return
@@ -236,9 +255,11 @@ def _references_of(el: etree._Element, name: str) -> Iterator[tuple[str, str]]:
         if m:
             yield "content", m.group(1)
         return
-    for attr in LINK_ATTRIBUTES.get(name, ()):
+    if name in _NOT_REFERENCES:
+        return
+    for attr in (*ANY_ELEMENT_ATTRIBUTES, *LINK_ATTRIBUTES.get(name, ())):
         value = el.get(attr)
-        if value is None:
+        if value is None or _EXPRESSION.match(value):
             continue
         if attr == "srcset":
             for candidate in re.split(r",\s+", value.strip()):
@@ -249,7 +270,7 @@ def _references_of(el: etree._Element, name: str) -> Iterator[tuple[str, str]]:
             yield attr, value
 
 
-def _value_offset(text: str, written: str, value_at: int) -> int:
+def value_offset(text: str, written: str, value_at: int) -> int:
     """Where ``written`` starts inside the raw attribute value that starts at ``value_at``."""
     probe = written.split("&", 1)[0] or written  # entities may follow; the start is as written
     at = text.find(probe, value_at, value_at + 2 * len(written) + 16)

@@ -18,7 +18,8 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from auditor.extract.domains import has_public_suffix, host_of, registrable_domain
 from auditor.extract.phones import PhoneChoice, parse_number
-from auditor.reference import Email, Url
+from auditor.extract.wellformed import checked_url
+from auditor.reference import Email, Invalid, Kind, Url
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _IGNORED_SCHEMES = ("javascript:", "data:", "about:", "blob:", "vbscript:", "cid:")
@@ -85,15 +86,20 @@ class LinkBase:
         return LinkBase(self.document, self.root, Path(_absolute(directory)))
 
 
-Resolved = Url | Email | PhoneChoice
+Resolved = Url | Email | PhoneChoice | Invalid
 
 
 def resolve(raw: str, base: LinkBase, regions: Sequence[str]) -> list[Resolved]:
-    """The references a link target names (several for ``mailto:a@x,b@y``; none for ``#``)."""
+    """The references a link target names (several for ``mailto:a@x,b@y``; none for ``#``).
+
+    A link that names nothing checkable (``http://[::1``, ``mailto:octocat``, ``tel:``) is
+    one :class:`~auditor.reference.Invalid` reference saying why, never dropped.
+    """
     try:
-        return _resolve(raw, base, regions)
-    except ValueError:  # urllib refuses it ("//[bad", "http://[::1"): keep it as written
-        return [Url(raw.strip())] if _SCHEME.match(raw.strip()) else []
+        found = _resolve(raw, base, regions)
+    except ValueError as exc:  # urllib refuses to join it ("//[bad" on a web page)
+        return [Invalid(Kind.URL, raw.strip(), f"not a valid URL: {exc}")]
+    return [checked_url(t.url) if isinstance(t, Url) else t for t in found]
 
 
 def _resolve(raw: str, base: LinkBase, regions: Sequence[str]) -> list[Resolved]:
@@ -102,17 +108,14 @@ def _resolve(raw: str, base: LinkBase, regions: Sequence[str]) -> list[Resolved]
     if not value or value == "#" or lower.startswith(_IGNORED_SCHEMES):
         return []
     if lower.startswith("mailto:"):
-        addresses = unquote(value[7:].split("?", 1)[0])
-        found: list[Resolved] = []
-        for address in addresses.split(","):
-            local, at, host = address.strip().rpartition("@")
-            if at and local and has_public_suffix(host):
-                found.append(Email(f"{local}@{host.lower()}"))
-        return found
+        return mail_targets(value)
     if lower.startswith(("tel:", "callto:")):
         number = unquote(value.split(":", 1)[1]).split(";", 1)[0]
         choice = parse_number(number, regions)
-        return [choice] if choice else []
+        if choice is not None:
+            return [choice]
+        what = f"{number.strip()!r} is not a phone number" if number.strip() else "no phone number after it"
+        return [Invalid(Kind.PHONE, value, f"not a valid {value.split(':', 1)[0].lower()}: link: {what}")]
     if value.startswith("//"):
         scheme = urlsplit(base.url).scheme if base.url else "https"
         return [Url(f"{scheme}:{value}")]
@@ -122,6 +125,34 @@ def _resolve(raw: str, base: LinkBase, regions: Sequence[str]) -> list[Resolved]
     if base.url and not (base.published and value.startswith("#")):
         return [Url(_join(base.url, value))]
     return [Url(_local_uri(value, base))]
+
+
+def mail_targets(value: str) -> list[Resolved]:
+    """The addresses of a ``mailto:`` link; an invalid reference for each that is none (or for none at all).
+
+    ``mailto:?subject=x`` (no address, a form to fill in) is taken as written by the
+    reader's mail program and is no reference.
+    """
+    head = value[7:].split("?", 1)
+    addresses = unquote(head[0])
+    if not addresses.strip():
+        if len(head) > 1:
+            return []
+        return [Invalid(Kind.EMAIL, value, "not a valid mailto: link: no address after it")]
+    found: list[Resolved] = []
+    for address in addresses.split(","):
+        address = address.strip()
+        if not address:
+            continue
+        local, at, host = address.rpartition("@")
+        if at and local and has_public_suffix(host):
+            found.append(Email(f"{local}@{host.lower()}"))
+        elif not at or not local:
+            found.append(Invalid(Kind.EMAIL, f"mailto:{address}", f"not a valid e-mail address: {address!r} has no @"))
+        else:
+            why = f"{host!r} is not a domain on the public internet" if host else "nothing after the @"
+            found.append(Invalid(Kind.EMAIL, f"mailto:{address}", f"not a valid e-mail address: {why}"))
+    return found
 
 
 def _join(base: str, value: str) -> str:

@@ -5,7 +5,8 @@ block its lines. Inline tokens carry no positions, so the inline rules for links
 images, autolinks, code spans and inline HTML are wrapped to note the span of
 source each one consumed; destinations are then read from the source exactly as
 written, and the prose is scanned with those spans masked. Nothing inside code
-spans, fenced or indented code is read.
+spans, fenced or indented code, or math (``$...$``, ``$$...$$``) is read; footnotes
+(``[^a]: text``) are footnotes, not link definitions.
 """
 
 from __future__ import annotations
@@ -22,14 +23,24 @@ from markdown_it.common.utils import unescapeAll
 from markdown_it.helpers import parseLinkDestination, parseLinkLabel
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from auditor.extract import html
 from auditor.extract.context import LineIndex, sentence_around, window
 from auditor.extract.found import Found, scan, target_of
 from auditor.extract.links import LinkBase, repeats_link, resolve
+from auditor.extract.text import extract_text
 
-_NOTED_RULES = ("link", "image", "autolink", "backticks", "html_inline")
+#: How deep blocks (quotes in quotes, lists in lists) and inline links may nest before
+#: markdown-it stops reading them: CommonMark's preset stops at 20 and drops the rest.
+#: Its parser recurses (two or three Python frames a level), so not much more than this.
+MAX_NESTING = 220
+
+_NOTED_RULES = ("link", "image", "autolink", "backticks", "html_inline", "math_inline")
+#: Inline tokens whose source is not prose: nothing in them is read as an address.
+_MASKED = ("code_inline", "html_inline", "link_open", "image", "math_inline", "math_inline_double")
 
 
 def _noting(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
@@ -78,7 +89,16 @@ def _destination(state: StateInline, label_start: int, is_link: bool) -> dict[st
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"linkify": False}).enable("table").use(front_matter_plugin)
+    md = (
+        MarkdownIt("commonmark", {"linkify": False, "maxNesting": MAX_NESTING}).enable("table").use(front_matter_plugin)
+    )
+    # Footnotes ("[^a]: text") and math ("$$ [\psi](\mathbf{L}) $$", "$[a](b)$") are what
+    # GitHub renders them as, not link definitions and links. Math needs no space inside
+    # its dollars and no digit after the closing one (pandoc's rule: "$5 and $10" is money).
+    md.use(footnote_plugin).use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    # A footnote's text stays where it is written (the tail rule would move it to the end,
+    # or drop it when nothing refers to it): its links are read in place.
+    md.core.ruler.disable("footnote_tail")
     # Destinations are read from the source as written, so markdown-it's percent-encoding
     # of every href (a third of the parse time on a list of links) is skipped.
     md.normalizeLink = _as_written  # type: ignore[method-assign]
@@ -125,10 +145,20 @@ class _Lines:
         return position
 
 
-def extract_markdown(text: str, base: LinkBase, regions: Sequence[str]) -> Iterator[Found]:
+def extract_markdown(
+    text: str, base: LinkBase, regions: Sequence[str], *, warn: Callable[[str], None] | None = None
+) -> Iterator[Found]:
+    """References in a Markdown document; ``warn`` hears of any part read as plain text instead."""
     env: dict[str, Any] = {}
     md = _parser()
-    tokens = md.parse(text, env)
+    try:
+        tokens = md.parse(text, env)
+    except RecursionError:  # nested beyond what Python's stack holds: no structure at all
+        if warn is not None:
+            warn("the Markdown is nested too deeply to parse: read as plain text")
+        yield from extract_text(text, regions)
+        return
+    skipped = list(_beyond_nesting(tokens, text, regions, warn))
     source_lines = text.split("\n")
     lines = _Lines(source_lines)
     index = LineIndex(text)
@@ -166,9 +196,36 @@ def extract_markdown(text: str, base: LinkBase, regions: Sequence[str]) -> Itera
             token.children = None
             yield from map(located, found)
         elif token.type == "html_block" and token.map:
-            embedded = html.extract_html(token.content, base, regions, line_offset=token.map[0], blocks=blocks)
+            embedded = html.extract_html(
+                token.content, base, regions, line_offset=token.map[0], blocks=blocks, warn=warn
+            )
             yield from map(located, embedded)
     yield from map(located, _definitions(env, source_lines, blocks, base, regions))
+    yield from map(located, skipped)
+
+
+def _beyond_nesting(
+    tokens: list[Token], text: str, regions: Sequence[str], warn: Callable[[str], None] | None
+) -> Iterator[Found]:
+    """What markdown-it skipped at its nesting limit, read as plain text.
+
+    A container opened at the deepest level it reads (a quote, a list item) is left
+    empty and its lines unread: their addresses are found as in a text file.
+    """
+    lines = text.split("\n")
+    for i, token in enumerate(tokens):
+        if token.nesting != 1 or token.level < MAX_NESTING - 1 or not token.map or i + 1 >= len(tokens):
+            continue
+        if tokens[i + 1].type != token.type.replace("_open", "_close"):
+            continue
+        first, last = token.map
+        if warn is not None:
+            warn(
+                f"lines {first + 1}-{last} are nested more than {MAX_NESTING} levels deep: "
+                "read as plain text (links with a scheme kept, relative ones not)"
+            )
+        for found in extract_text("\n".join(lines[first:last]), regions):
+            yield replace(found, line=found.line + first)
 
 
 def _cell_context(row_text: str, shift: int, start: int, end: int) -> str:
@@ -196,7 +253,7 @@ def _inline(
         span = child.meta.get("span")
         if span is None:
             continue
-        if child.type in ("code_inline", "html_inline", "link_open", "image"):
+        if child.type in _MASKED:
             masked.append(span)
         if child.type in ("link_open", "image"):
             targets = []
@@ -204,7 +261,11 @@ def _inline(
                 start, end = child.meta["dest"]
                 written = content[start:end]
                 href = unescapeAll(written)  # [x](V8_\(engine\)) links to V8_(engine)
-                if child.markup == "autolink" and str(child.attrs.get("href", "")).startswith("mailto:"):
+                if (
+                    child.markup == "autolink"
+                    and str(child.attrs.get("href", "")).startswith("mailto:")
+                    and not written.lower().startswith("mailto:")
+                ):
                     href = f"mailto:{written}"  # <info@example.org>
                 targets = resolve(href, base, regions)
                 for target in targets:

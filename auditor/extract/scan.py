@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from auditor.extract.domains import has_public_suffix, is_bare_domain
-from auditor.reference import Email, Url
+from auditor.extract.wellformed import checked_url
+from auditor.reference import Email, Invalid, Kind, Url
 
 # Characters that end an address: space, angle brackets, quotes, pipes (Markdown
 # tables), backticks, and the CJK / typographic punctuation that PDFs are full of.
@@ -38,6 +39,8 @@ _PATTERN = re.compile(
   | (?P<email>(?<![\w.%+-])(?:mailto:)?(?P<local>[\w%+-]+(?:\.[\w%+-]+)*)@(?P<mailhost>{_HOST}))
   | (?P<www>(?<![\w.@/\\-])(?P<wwwhost>[Ww][Ww][Ww]\d{{0,3}}\.{_HOST}){_PORT}(?P<wwwpath>{_PATH}))
   | (?P<bare>(?<![\w.@/\\-])(?P<barehost>{_HOST}){_PORT}(?P<barepath>{_PATH}))(?!@)
+  | (?P<badmail>(?<![\w.+-])[Mm][Aa][Ii][Ll][Tt][Oo]:[^\s@<>"'`()\[\]]+(?![^\s<>"'`()\[\]]))
+  | (?P<badtel>(?<![\w.+-])[Tt][Ee][Ll]:[^\s\d<>"'`()\[\]]+(?![^\s<>"'`()\[\]]))
     """,
     re.VERBOSE,
 )
@@ -45,10 +48,13 @@ _PATTERN = re.compile(
 # Emphasis markers: opening after space or an opening bracket, closing before space
 # or punctuation. Inside an address (``/a_(b)``, ``/_private``) they are part of it.
 # Every address has one of these: "://", "@", or a dot before a letter.
-_ANCHOR = re.compile(r"://|@|\.(?=[^\W\d_])")
+# ("mailto:" and "tel:" run straight into what follows: written as links, not as labels).
+_ANCHOR = re.compile(r"://|@|\.(?=[^\W\d_])|(?i:mailto|tel):(?=\S)")
 _SPACE = re.compile(r"\s")
 _LONGEST = 4096  # no address starts further back than this from its anchor
-_EMPHASIS = re.compile(r"(?:(?<=[\s(\[\"'])|^)[_*~]+(?=\w)|(?<=\w)[_*~]+(?=[\s.,;:!?)\]\"']|$)", re.MULTILINE)
+# A closing marker ends the word (only punctuation may follow it before a space): the
+# "__" of ".../pkg/__init__.py" is inside the address, as GitHub's autolinker reads it.
+_EMPHASIS = re.compile(r"(?:(?<=[\s(\[\"'])|^)[_*~]+(?=\w)|(?<=\w)[_*~]+(?=[.,;:!?)\]\"']*(?:\s|$))", re.MULTILINE)
 _TRAILING = ".,:;!?'\"*\u2026"
 _PAIRS = {")": "(", "]": "["}
 _OPENERS = {"(": ")", "[": "]"}
@@ -66,7 +72,7 @@ class Match:
     start: int
     end: int
     text: str
-    target: Url | Email
+    target: Url | Email | Invalid
 
 
 def _cut_unbalanced(candidate: str) -> str:
@@ -139,12 +145,24 @@ def _read(m: re.Match[str], text: str, extra: str) -> Match | None:
         scheme, _, rest = raw.partition("://")
         if not rest.strip("/"):
             return None
-        return Match(start, start + len(raw), raw, Url(f"{scheme.lower()}://{rest}"))
+        return Match(start, start + len(raw), raw, checked_url(f"{scheme.lower()}://{rest}"))
     if m.group("email") is not None:
         host = m.group("mailhost")
         if not has_public_suffix(host):
             return None
         return Match(start, m.end("email"), m.group("email"), Email(f"{m.group('local')}@{host.lower()}"))
+    if m.group("badmail") is not None:  # "mailto:octocat": a link written out, to no address
+        raw = trim(m.group("badmail"), extra)
+        why = f"not a valid e-mail address: {raw[7:]!r} has no @"
+        return Match(start, start + len(raw), raw, Invalid(Kind.EMAIL, raw, why))
+    if m.group("badtel") is not None:  # "tel:abc" (a number, even a wrong one, is the phone finder's)
+        raw = trim(m.group("badtel"), extra)
+        return Match(
+            start,
+            start + len(raw),
+            raw,
+            Invalid(Kind.PHONE, raw, f"not a valid tel: link: {raw[4:]!r} is not a phone number"),
+        )
     if m.group("www") is not None:
         if not has_public_suffix(m.group("wwwhost")):
             return None

@@ -4,7 +4,8 @@ JSON ``auditor/report/1`` is the issue-2 reference shape plus ``status``, ``reas
 ``http_status``, ``final_url``, ``redirects``, ``suggestion``, ``domain_changed``,
 ``findings``, ``checked_at``, ``elapsed_ms``, ``cached``, ``archive_url`` (an archived
 copy of a dead, soft-404 or parked page, or null) (phones: ``listed_on``, ``found``;
-a URL checked at another address by ``--remap``: ``remapped``); a
+a URL checked at another address by ``--remap``: ``remapped``; a malformed link:
+``written`` and ``invalid``, instead of ``url``/``address``/``e164``); a
 ``summary`` with ``total``, ``by_status`` and ``broken``; ``network_unavailable``; and
 ``notes``, warnings about the run itself (the web archive did not answer).
 

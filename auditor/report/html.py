@@ -313,8 +313,11 @@ def _groups(rows: tuple[Row, ...], fail_on: Collection[Status]) -> tuple[Group, 
     broken = tuple(sorted((r for r in rows if r.failing), key=lambda r: r.severity))
     outdated = tuple(r for r in rows if r.status in SUGGESTING and not r.failing)
     unverified = tuple(r for r in rows if r.status is Status.BLOCKED and not r.failing)
-    phones = tuple(r for r in rows if r.status in (Status.UNCONFIRMED, Status.INVALID) and not r.failing)
-    listed = {r.anchor for r in (*broken, *outdated, *unverified, *phones)}
+    phones = tuple(
+        r for r in rows if r.status in (Status.UNCONFIRMED, Status.INVALID) and r.kind == "phone" and not r.failing
+    )
+    malformed = tuple(r for r in rows if r.status is Status.INVALID and r.kind != "phone" and not r.failing)
+    listed = {r.anchor for r in (*broken, *outdated, *unverified, *phones, *malformed)}
     noted = tuple(r for r in rows if r.findings and r.anchor not in listed)
     groups = (
         Group(
@@ -334,6 +337,12 @@ def _groups(rows: tuple[Row, ...], fail_on: Collection[Status]) -> tuple[Group, 
             "Could not verify",
             "The site refused an automated check (a login, a bot challenge, rate limits): open these by hand.",
             unverified,
+        ),
+        Group(
+            "malformed",
+            "Malformed links",
+            "Not a valid address as written (a stray bracket, no host, a mailto: without an address): correct them.",
+            malformed,
         ),
         Group(
             "phones",
@@ -426,6 +435,8 @@ def _row(index: int, item: Checked, fail_on: Collection[Status], documents: dict
         shown = target.address
     elif isinstance(target, Phone):
         shown = target.e164
+    else:
+        shown = target.written
     places = tuple(_place(loc, documents.get(loc.source)) for loc in ref.locations)
     findings = tuple(_clean(f"{f.kind}: {f.detail}" if f.detail else f.kind) for f in verdict.findings)
     text, reason = _clean(ref.text), _clean(verdict.reason)

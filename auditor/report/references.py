@@ -34,6 +34,8 @@ def reference_to_dict(ref: Reference) -> dict[str, Any]:
         data["address"] = target.address
     elif isinstance(target, Phone):
         data.update(e164=target.e164, national=target.national, region=target.region)
+    else:  # a malformed link: as written, and why it names nothing
+        data.update(written=target.written, invalid=target.reason)
     data["locations"] = [location_to_dict(loc, ref.text) for loc in ref.locations]
     return data
 
@@ -55,6 +57,7 @@ def sources_to_list(extraction: Extraction) -> list[dict[str, Any]]:
             "url": info.url,
             "format": info.format.value,
             "document_date": info.document_date.isoformat() if info.document_date else None,
+            **({"warnings": list(info.warnings)} if info.warnings else {}),
         }
         for info in extraction.sources
     ]

@@ -183,11 +183,13 @@ RULES: dict[Status, Rule] = {
         ("phones", "outdated"),
     ),
     Status.INVALID: Rule(
-        "InvalidPhone",
-        "The phone number is not a valid number",
-        "The number cannot be dialled as written: wrong length or an unassigned range for its country.",
-        "Correct the number, or write it with its country code.",
-        ("phones",),
+        "InvalidReference",
+        "The link or phone number is not valid",
+        "A malformed URL (an unclosed IPv6 bracket, a bad host or port), a mailto: without an address, a tel:"
+        " without a number, or a phone number that cannot be dialled as written (wrong length or an unassigned"
+        " range for its country). It was not requested.",
+        "Correct the link or the number as the message says (write a number with its country code), or remove it.",
+        ("links", "phones"),
     ),
     Status.MISSING_FRAGMENT: Rule(
         "MissingFragment",

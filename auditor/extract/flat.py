@@ -1,0 +1,109 @@
+"""HTML too deeply nested for a tree: read as a stream of tags and text, every link kept.
+
+libxml2 stops building a tree at 2,048 levels (3,000 unclosed ``<font>`` tags reach
+that), and what comes after is lost. Such a document is read again here with the
+standard library's tokenizer, which keeps no tree and so has no depth to run out of:
+every start tag's link attributes (the same rules as :mod:`.html`) and every run of
+text between tags, scanned as prose. Contexts are plainer (the run of text, or the tag
+itself), and that is all that differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html.parser import HTMLParser
+
+from auditor.extract.context import LineIndex, sentence_around
+from auditor.extract.found import Found, scan, target_of
+from auditor.extract.html import references_of, value_offset
+from auditor.extract.links import LinkBase, Resolved, repeats_link, resolve
+
+#: Elements whose text is not prose.
+_NOT_PROSE = frozenset({"script", "style", "template", "code", "pre", "kbd", "samp", "textarea", "noscript", "title"})
+#: Elements that start a new block (paragraph, row, item): references in one block are neighbours.
+_BLOCKS = frozenset(
+    {"p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "caption", "figcaption", "address",
+     "blockquote", "div", "section", "article", "header", "footer", "nav", "main", "aside", "legend", "summary"}
+)  # fmt: skip
+
+
+class _Reader(HTMLParser):
+    def __init__(
+        self,
+        text: str,
+        base: LinkBase,
+        regions: Sequence[str],
+        line_offset: int,
+        next_block: Callable[[], int],
+    ) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text, self.base, self.regions = text, base, regions
+        self.index = LineIndex(text)
+        self.line_offset = line_offset
+        self.next_block = next_block
+        self.block = next_block()
+        self.code = 0  # how many elements that are not prose are open
+        self.link: tuple[Resolved, ...] = ()  # what the open <a> points to
+        self.based = False
+        self.found: list[Found] = []
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.index.line_start(line) + column
+
+    def _add(self, target: Resolved, written: str, offset: int, context: str) -> None:
+        line, column = self.index.position(offset)
+        self.found.append(Found(target, written, line + self.line_offset, column, self.block, context, offset))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value for name, value in reversed(attrs) if value is not None}  # the first wins
+        if tag == "base" and not self.based and values.get("href"):
+            self.base, self.based = self.base.with_base_href(values["href"]), True
+        if tag in _BLOCKS:
+            self.block = self.next_block()
+        if tag in _NOT_PROSE:
+            self.code += 1
+        at = self._offset()
+        for attr, value in references_of(values, tag):
+            written = value.strip()
+            targets = resolve(written, self.base, self.regions)
+            for target in targets:
+                self._add(target, written, value_offset(self.text, written, at), f'<{tag} {attr}="{written}">')
+            if tag == "a" and attr == "href":
+                self.link = tuple(targets)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _NOT_PROSE and self.code:
+            self.code -= 1
+        elif tag == "a":
+            self.link = ()
+
+    def handle_data(self, data: str) -> None:
+        if self.code or not data.strip():
+            return
+        at = self._offset()
+        for m in scan(data, self.regions):
+            if self.link and repeats_link(target_of(m), self.link):
+                continue
+            written = self.text.find(m.text, at)
+            offset = written if written >= 0 else at + m.start
+            self._add(target_of(m), m.text, offset, sentence_around(data, m.start, m.end))
+
+
+def extract_flat(
+    text: str,
+    base: LinkBase,
+    regions: Sequence[str],
+    *,
+    line_offset: int = 0,
+    next_block: Callable[[], int],
+) -> list[Found]:
+    """The references of an HTML document read without a tree, in document order."""
+    reader = _Reader(text, base, regions, line_offset, next_block)
+    reader.feed(text)
+    reader.close()
+    return reader.found
