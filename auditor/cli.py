@@ -22,7 +22,7 @@ import click
 
 from auditor import __version__
 from auditor.check.engine import Audit, check_sources, extract_with_pages
-from auditor.check.settings import CheckSettings, parse_age, parse_duration
+from auditor.check.settings import CheckSettings, parse_age, parse_duration, parse_time_limit
 from auditor.crawl.scope import CrawlScope
 from auditor.defaults import (
     DEFAULT_CACHE_MAX_AGE,
@@ -31,6 +31,7 @@ from auditor.defaults import (
     DEFAULT_HISTORY,
     DEFAULT_HOST_CONCURRENCY,
     DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MAX_CRAWL_DELAY,
     DEFAULT_MAX_PAGES,
     DEFAULT_MAX_REDIRECTS,
     DEFAULT_REGIONS,
@@ -279,6 +280,33 @@ _no_archive = click.option(
 )
 
 
+def _optional_time_limit(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
+    try:
+        return None if value is None else parse_time_limit(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _bounds(command: F) -> F:
+    """--max-crawl-delay and --max-duration: a hostile site or a slow run ends in bounded time."""
+    command = click.option(
+        "--max-duration",
+        default=None,
+        callback=_optional_time_limit,
+        metavar="DURATION",
+        help="Stop checking after this long (90s, 10m, 1h): what is left is reported unchecked; "
+        "reports are still written (checks.max_duration).",
+    )(command)
+    return click.option(
+        "--max-crawl-delay",
+        default=None,
+        callback=_optional_time_limit,
+        metavar="SECONDS",
+        help=f"Cut a robots.txt Crawl-delay longer than this (default {DEFAULT_MAX_CRAWL_DELAY:g}s), "
+        "with a warning (checks.max_crawl_delay).",
+    )(command)
+
+
 _offline_ok = click.option(
     "--offline-ok",
     is_flag=True,
@@ -309,6 +337,7 @@ _config_option = click.option(
 @click.option("--no-cache", is_flag=True, help="Check everything afresh: no result reused from earlier runs.")
 @click.option("--cache-max-age", default=None, callback=_optional_age, help="checks.cache_max_age, e.g. 12h, 1d.")
 @click.option("--no-archive", is_flag=True, help="Suggest no archived copies: the web archive is not asked.")
+@_bounds
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary: the exit code and errors only.")
 @_user_errors
@@ -479,6 +508,7 @@ def demo(folder: str) -> None:
 )
 @_no_archive
 @_offline_ok
+@_bounds
 @click.option("--no-progress", is_flag=True, help="No progress bar (drawn on stderr only when it is a terminal).")
 @click.option(
     "-q", "--quiet", is_flag=True, help="No progress bar, no text summary: the exit code, errors and warnings only."
@@ -500,6 +530,9 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
         raise click.UsageError("--cache-max-age needs --cache")
     if options.pop("no_archive"):
         options["archive_url"] = None
+    for bound in ("max_crawl_delay", "max_duration"):
+        if options[bound] is None:
+            del options[bound]  # not given: the setting's default
     settings = CheckSettings(**options)
     targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:

@@ -211,6 +211,8 @@ class Checks(_Strict):
     insecure: StrictBool = False
     cache_max_age: Age | None = defaults.DEFAULT_CACHE_MAX_AGE  # None (null): no cross-run cache
     archive_url: ArchiveAddress | None = defaults.DEFAULT_ARCHIVE_URL  # None (null): no archived copies
+    max_crawl_delay: Age = Field(defaults.DEFAULT_MAX_CRAWL_DELAY, ge=0)  # a longer robots.txt Crawl-delay is cut
+    max_duration: Age | None = None  # None (null): no limit; else what is left then is reported unchecked
 
 
 class Schedule(_Strict):
@@ -341,6 +343,8 @@ class Config:
             "insecure": checks.insecure,
             "stale_after_days": checks.stale_after_days,
             "archive_url": checks.archive_url,
+            "max_crawl_delay": checks.max_crawl_delay,
+            "max_duration": checks.max_duration,
         }
         for name, value in overrides.items():
             if value is None:

@@ -49,3 +49,8 @@ DEFAULT_CACHE_MAX_AGE = 86_400.0  # seconds (1d) a healthy result is reused with
 DEFAULT_ARCHIVE_URL = "https://web.archive.org/web/"  # GET <this><url>: a redirect to the closest snapshot
 ARCHIVE_CONCURRENCY = 4  # archive lookups at once: a few, politely, after the main checks
 ARCHIVE_TIMEOUT = 10.0  # seconds per archive lookup at most (checks.timeout when shorter): a suggestion, not a check
+
+# Bounded by design (issue 15): limits that keep one hostile input from taking all memory or time.
+DEFAULT_MAX_CRAWL_DELAY = 60.0  # seconds: a robots.txt Crawl-delay above this is cut to it (and reported)
+MAX_REPORT_ROWS = 5_000  # references listed in the HTML report; the rest are counted, the JSON has them all
+MAX_TERMINAL_ROWS = 1_000  # references listed in the terminal summary; the rest are counted

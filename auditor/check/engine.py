@@ -36,6 +36,7 @@ from auditor.check import fragments, freshness
 from auditor.check.archive import archived_copies
 from auditor.check.cache import CheckCache, check_key, mark_cached
 from auditor.check.client import Fetcher
+from auditor.check.deadline import Deadline
 from auditor.check.decide import decide
 from auditor.check.failures import Failure
 from auditor.check.inputs import fetch_input
@@ -179,8 +180,10 @@ class Checker:
         self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
         self._facts: dict[str, asyncio.Task[PageFacts]] = {}  # by final URL: two addresses may end on one page
         self._own_resolver: AbstractResolver | None = None  # the system's, when none was injected
+        self.deadline = Deadline(self.settings.max_duration)  # restarted when the session opens
 
     async def __aenter__(self) -> Checker:
+        self.deadline = Deadline(self.settings.max_duration)
         tls: ssl_module.SSLContext | bool = False if self.settings.insecure else (self._ssl or True)
         if self._resolver is None:
             # The system's resolver (getaddrinfo: /etc/hosts, nsswitch), not the c-ares one
@@ -244,7 +247,8 @@ class Checker:
         # Offline declared ok: one host failing "for now" (no NXDOMAIN, no refusal) is enough.
         unsure = all(o.verdict.status is Status.ERROR for o in outcomes if o.network_failure)
         down = not answered and len(failed) >= (1 if self.settings.offline_ok and unsure else OUTAGE_HOSTS)
-        expected = await self.listings.expected_text()  # organisations' pages that no longer say what they should
+        # Organisations' pages that no longer say what they should.
+        expected = await self.deadline.value(self.listings.expected_text(), {})
         results = []
         for ref, outcome in zip(references, outcomes, strict=True):
             verdict = outcome.verdict
@@ -259,7 +263,11 @@ class Checker:
             results.append(Checked(ref, verdict))
         elapsed = int((time.monotonic() - started) * 1000)
         cached = sum(1 for item in results if item.verdict.cached)
-        return CheckRun(tuple(results), down, self.fetcher.requests, elapsed, cached)
+        notes: tuple[str, ...] = ()
+        if unchecked := sum(1 for item in results if item.verdict.reason == self.deadline.reason):
+            what = "reference" if unchecked == 1 else "references"
+            notes = (f"--max-duration ({self.deadline.seconds:g}s) ran out: {unchecked:,} {what} not checked",)
+        return CheckRun(tuple(results), down, self.fetcher.requests, elapsed, cached, notes)
 
     async def archive(self, run: CheckRun, extraction: Extraction) -> CheckRun:
         """``run`` with archived copies suggested for its dead, soft-404 and parked addresses
@@ -307,13 +315,16 @@ class Checker:
 
         async def worker() -> None:
             for i in pending:
+                if self.deadline.expired:
+                    return
                 outcome = outcomes[i] = await self._outcome(references[i])
                 if progress is not None:
                     progress.advance(Checked(references[i], outcome.verdict))
 
         workers = min(len(references), self.settings.max_concurrency * WORKERS_PER_PLACE)
-        await asyncio.gather(*(worker() for _ in range(workers)))
-        return [o for o in outcomes if o is not None]
+        await self.deadline.run(worker() for _ in range(workers))
+        late = _Outcome(Verdict(Status.UNCHECKED, self.deadline.reason), "", False, False)
+        return [late if o is None else o for o in outcomes]
 
     async def _outcome(self, ref: Reference) -> _Outcome:
         target = ref.target
@@ -667,7 +678,7 @@ async def check_sources(
         crawling = progress if isinstance(progress, CrawlProgress) else None
         extraction, offline = await read_sources(checker, sources, regions, stdin=stdin, progress=crawling)
         run = await checker.check(extraction.references, progress)
-        if checker.settings.archive_url is not None and not run.network_unavailable:
+        if checker.settings.archive_url is not None and not run.network_unavailable and not checker.deadline.expired:
             run = await checker.archive(run, extraction)
     if offline and not run.results:
         run = replace(run, network_unavailable=True)  # not one input page could be reached

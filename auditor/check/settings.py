@@ -29,6 +29,10 @@ class CheckSettings:
     # Being offline is no failure (a pre-commit hook on a train): then a single host whose
     # lookup or connection fails "for now", with no other answering, means the network is down.
     offline_ok: bool = False
+    # Bounded by design (issue 15): a robots.txt Crawl-delay above this is cut to it;
+    # after max_duration seconds (None: no limit) what is left is reported unchecked.
+    max_crawl_delay: float = defaults.DEFAULT_MAX_CRAWL_DELAY
+    max_duration: float | None = None
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")
@@ -41,6 +45,19 @@ def parse_duration(text: str) -> float:
         raise ValueError(f"not a duration: {text!r} (write 0, 50ms or 1s)")
     value = float(m.group(1))
     return value / 1000 if m.group(2) == "ms" else value
+
+
+def parse_time_limit(text: str) -> float:
+    """``90``, ``90s``, ``10m``, ``1h``, ``500ms`` -> seconds: a duration (:func:`parse_duration`)
+    or an age-style one (:func:`parse_age`); ValueError otherwise."""
+    try:
+        return parse_duration(text)
+    except ValueError:
+        pass
+    try:
+        return parse_age(text)
+    except ValueError:
+        raise ValueError(f"not a duration: {text!r} (write 90s, 10m or 1h)") from None
 
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$")
