@@ -54,3 +54,4 @@ ARCHIVE_TIMEOUT = 10.0  # seconds per archive lookup at most (checks.timeout whe
 DEFAULT_MAX_CRAWL_DELAY = 60.0  # seconds: a robots.txt Crawl-delay above this is cut to it (and reported)
 MAX_REPORT_ROWS = 5_000  # references listed in the HTML report; the rest are counted, the JSON has them all
 MAX_TERMINAL_ROWS = 1_000  # references listed in the terminal summary; the rest are counted
+MARKDOWN_CHUNK_LINES = 5_000  # a long Markdown file is parsed this many lines (or a few more) at a time

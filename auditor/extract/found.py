@@ -51,22 +51,38 @@ def target_of(m: Match | PhoneMatch) -> Url | Email | PhoneChoice:
 
 
 def finish(found: Iterable[Found], source: str) -> list[Reference]:
-    """References of one document, with phones' countries decided and repeats merged."""
-    found = list(found)
-    hints = _Hints(
-        (f.order, f.block, region) for f in found if isinstance(f.target, Url) and (region := _url_region(f.target.url))
-    )
-    refs: list[Reference] = []
+    """References of one document, with phones' countries decided and repeats merged.
+
+    One pass, keeping only what a phone needs: a document's references are not held twice.
+    """
+    hints: list[tuple[int, int, str]] = []
+    refs: list[Reference | Found] = []  # a phone of several countries waits (as found) for every address
+    undecided = False
     for f in found:
         target: Url | Email | Phone
         if isinstance(f.target, PhoneChoice):
-            options = f.target.options
-            target = hints.choose(f.target, f) if len(options) > 1 else options[0]
+            if len(f.target.options) > 1:
+                refs.append(f)
+                undecided = True
+                continue
+            target = f.target.options[0]
         else:
             target = f.target
-        location = Location(source, f.line, f.column, f.context, f.text, f.block)
-        refs.append(Reference(target, f.text, (location,)))
-    return merge(refs)
+            if isinstance(target, Url) and (region := _url_region(target.url)):
+                hints.append((f.order, f.block, region))
+        refs.append(_reference(f, target, source))
+    if undecided:
+        near = _Hints(hints)
+        for i, item in enumerate(refs):
+            if isinstance(item, Found):
+                assert isinstance(item.target, PhoneChoice)
+                refs[i] = _reference(item, near.choose(item.target, item), source)
+    return merge(item for item in refs if isinstance(item, Reference))
+
+
+def _reference(f: Found, target: Url | Email | Phone, source: str) -> Reference:
+    context = f.text if f.context == f.text else f.context  # one string, not two equal ones
+    return Reference(target, f.text, (Location(source, f.line, f.column, context, f.text, f.block),))
 
 
 class _Spans:

@@ -10,6 +10,7 @@ spans, fenced or indented code is read.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 from collections.abc import Callable, Iterator, Sequence
@@ -24,7 +25,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from auditor.extract import html
+from auditor.defaults import MARKDOWN_CHUNK_LINES
+from auditor.extract import chunks, html
 from auditor.extract.context import LineIndex, sentence_around, window
 from auditor.extract.found import Found, scan, target_of
 from auditor.extract.links import LinkBase, repeats_link, resolve
@@ -116,20 +118,39 @@ class _Lines:
             starts.append((offset, index, column))
             offset += len(piece) + 1
 
+        offsets = [start for start, _, _ in starts]
+
         def position(at: int) -> tuple[int, int]:
-            for start, index, column in reversed(starts):
-                if at >= start:
-                    return index + 1, column + (at - start) + 1
-            return first + 1, 1
+            k = bisect.bisect_right(offsets, at) - 1  # the last line starting at or before ``at``
+            if k < 0:
+                return first + 1, 1
+            start, index, column = starts[k]
+            return index + 1, column + (at - start) + 1
 
         return position
 
 
-def extract_markdown(text: str, base: LinkBase, regions: Sequence[str]) -> Iterator[Found]:
-    env: dict[str, Any] = {}
+def _all_definitions(md: MarkdownIt, parts: Iterator[tuple[int, str]]) -> dict[str, Any]:
+    """The link reference definitions of every piece (lines counted in the whole); the first of a label wins."""
+    env: dict[str, Any] = {"references": {}}
+    for first, part in parts:
+        known = set(env["references"])
+        md.parse(part, env)  # block level only (the inline rule is off): definitions land in env
+        for label, definition in env["references"].items():
+            if label not in known and definition.get("map"):
+                definition["map"] = [line + first for line in definition["map"]]
+    return env
+
+
+def extract_markdown(
+    text: str, base: LinkBase, regions: Sequence[str], *, chunk_lines: int = MARKDOWN_CHUNK_LINES
+) -> Iterator[Found]:
+    """References in Markdown, parsed piece by piece (:mod:`.chunks`): memory stays bounded on a long file."""
     md = _parser()
-    tokens = md.parse(text, env)
     source_lines = text.split("\n")
+    # Several pieces: the definitions of all of them first (a link may use one defined further down).
+    several = len(source_lines) > chunk_lines and chunks.has_definitions(text)
+    env: dict[str, Any] = _all_definitions(md, chunks.pieces(source_lines, chunk_lines)) if several else {}
     lines = _Lines(source_lines)
     index = LineIndex(text)
 
@@ -138,13 +159,33 @@ def extract_markdown(text: str, base: LinkBase, regions: Sequence[str]) -> Itera
         return replace(f, order=index.line_start(f.line) + (f.column or 1) - 1)
 
     blocks = itertools.count()
+    for first, part in chunks.pieces(source_lines, chunk_lines):
+        tokens = md.parse(part, env)
+        if first:
+            for token in tokens:
+                if token.map:
+                    token.map = [line + first for line in token.map]
+        lines.used.clear()  # no later piece shares a line with this one
+        yield from map(located, _tokens(tokens, md, env, lines, blocks, base, regions))
+        del tokens
+    yield from map(located, _definitions(env, source_lines, blocks, base, regions))
+
+
+def _tokens(
+    tokens: list[Token],
+    md: MarkdownIt,
+    env: dict[str, Any],
+    lines: _Lines,
+    blocks: Iterator[int],
+    base: LinkBase,
+    regions: Sequence[str],
+) -> Iterator[Found]:
     row: tuple[int, str, list[int]] | None = None  # (block, row text, offset of each cell in it)
     cell = 0
     for i, token in enumerate(tokens):
         if token.type == "tr_open":
-            cells = [
-                t.content for t in itertools.takewhile(lambda t: t.type != "tr_close", tokens[i:]) if t.type == "inline"
-            ]
+            rest = itertools.islice(tokens, i, None)  # not tokens[i:]: a copy per row of a long table
+            cells = [t.content for t in itertools.takewhile(lambda t: t.type != "tr_close", rest) if t.type == "inline"]
             offsets = list(itertools.accumulate((len(c) + 3 for c in cells[:-1]), initial=0))
             row, cell = (next(blocks), " | ".join(cells), offsets), 0
         elif token.type == "tr_close":
@@ -164,11 +205,9 @@ def extract_markdown(text: str, base: LinkBase, regions: Sequence[str]) -> Itera
             md.inline.parse(token.content, md, env, token.children)
             found = list(_inline(token, lines.mapper(token), block, context, base, regions))
             token.children = None
-            yield from map(located, found)
+            yield from found
         elif token.type == "html_block" and token.map:
-            embedded = html.extract_html(token.content, base, regions, line_offset=token.map[0], blocks=blocks)
-            yield from map(located, embedded)
-    yield from map(located, _definitions(env, source_lines, blocks, base, regions))
+            yield from html.extract_html(token.content, base, regions, line_offset=token.map[0], blocks=blocks)
 
 
 def _cell_context(row_text: str, shift: int, start: int, end: int) -> str:
