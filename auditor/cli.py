@@ -45,7 +45,7 @@ from auditor.extract import Extraction, extract_sources
 from auditor.extract.phones import check_regions
 from auditor.report import checked
 from auditor.report import references as dump
-from auditor.report.formats import ReportFormat, format_of, render
+from auditor.report.formats import ReportFormat, format_of, render, render_chunks
 from auditor.report.terminal import ProgressBar, use_colour, wants_progress
 from auditor.sources import Site, Source, resolve_inputs
 from auditor.verdict import DEFAULT_FAIL_ON, Status
@@ -553,11 +553,18 @@ def check(inputs: tuple[str, ...], fmt: str, outputs: tuple[str, ...], regions: 
         _warn(note)
     rendered: dict[ReportFormat, str] = {}  # each format rendered once, however many files want it
     for target, target_format in targets.items():
+        if target_format is ReportFormat.JSON:  # written as it is made: it holds every reference
+            write_atomic(target, render_chunks(target_format, extraction, run, fail_on))
+            continue
         rendered.setdefault(target_format, render(target_format, extraction, run, fail_on, inputs=inputs))
         write_atomic(target, rendered[target_format])
     shown = ReportFormat(fmt)
     if shown is not ReportFormat.TEXT:
-        click.echo(rendered.get(shown) or render(shown, extraction, run, fail_on, inputs=inputs), nl=False)
+        pieces = (
+            (rendered[shown],) if shown in rendered else render_chunks(shown, extraction, run, fail_on, inputs=inputs)
+        )
+        for piece in pieces:
+            click.echo(piece, nl=False)
     elif not quiet:  # coloured for a terminal; files written with -o never are
         colour = use_colour(sys.stdout)
         click.echo(checked.to_text(run, fail_on, colour=colour, crawls=extraction.crawls), nl=False, color=colour)

@@ -181,6 +181,7 @@ class Checker:
         self._facts: dict[str, asyncio.Task[PageFacts]] = {}  # by final URL: two addresses may end on one page
         self._own_resolver: AbstractResolver | None = None  # the system's, when none was injected
         self.deadline = Deadline(self.settings.max_duration)  # restarted when the session opens
+        self._skips: dict[str, _Outcome] = {}  # by reason
 
     async def __aenter__(self) -> Checker:
         self.deadline = Deadline(self.settings.max_duration)
@@ -346,7 +347,10 @@ class Checker:
             return await asyncio.to_thread(_local, url, wants_anchors)
         skipped = self._skipped(url, scheme)
         if skipped is not None:
-            return _Outcome(skipped, "", False, False)
+            outcome = self._skips.get(skipped.reason)
+            if outcome is None:  # one per reason: a million excluded links share a handful
+                outcome = self._skips[skipped.reason] = _Outcome(skipped, "", False, False)
+            return outcome
         address = without_fragment(url)
         key = (address, schemeless)  # typed without a scheme, it may fall back to http
         task = self._urls.get(key)
