@@ -81,8 +81,10 @@ def finish(found: Iterable[Found], source: str) -> list[Reference]:
 
 
 def _reference(f: Found, target: Url | Email | Phone, source: str) -> Reference:
-    context = f.text if f.context == f.text else f.context  # one string, not two equal ones
-    return Reference(target, f.text, (Location(source, f.line, f.column, context, f.text, f.block),))
+    # One string, not two equal ones: a million links, a million strings fewer.
+    text = target.url if isinstance(target, Url) and target.url == f.text else f.text
+    context = text if f.context == text else f.context
+    return Reference(target, text, (Location(source, f.line, f.column, context, text, f.block),))
 
 
 class _Spans:
