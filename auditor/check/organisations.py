@@ -133,11 +133,16 @@ def associate(
             for phone in configured_numbers(raw, regions):
                 by_number.setdefault(phone.e164, org)
     by_site = {site(org.url): org for org in reversed(organisations)}  # the first one listed wins
+    # Only the blocks that hold a phone: a million links in a million list items have none.
+    with_phones = {
+        (loc.source, loc.block) for ref in references if isinstance(ref.target, Phone) for loc in ref.locations
+    }
     written: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
-    for ref in references:
+    for ref in references if with_phones else ():
         if isinstance(ref.target, Url) and urlsplit(ref.target.url).scheme.lower() in ("http", "https"):
             for loc in ref.locations:
-                written.setdefault((loc.source, loc.block), []).append((loc.line, loc.column or 0, ref.target.url))
+                if (loc.source, loc.block) in with_phones:
+                    written.setdefault((loc.source, loc.block), []).append((loc.line, loc.column or 0, ref.target.url))
     blocks = {key: _Block(places) for key, places in written.items()}
 
     associations: dict[str, Association] = {}

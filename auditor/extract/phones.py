@@ -128,8 +128,8 @@ def find_phones(text: str, regions: Sequence[str], masked: Iterable[tuple[int, i
 
     for lo, hi in _windows(scan, _shortest(tuple(regions))):
         for region in regions:
-            for start, end, number in _matches(scan[lo:hi], region):
-                add(lo + start, lo + end, region, number)
+            for start, end, reading in _matches(scan[lo:hi], region):
+                add(lo + start, lo + end, region, reading)
     if _DIGIT.search(scan):
         for m in _VANITY.finditer(scan):
             raw = m.group()
