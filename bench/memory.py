@@ -3,6 +3,7 @@
     python bench/memory.py                    # all three cases, full size
     python bench/memory.py --links 100000     # a smaller Markdown file
     python bench/memory.py --only phones
+    python bench/memory.py --pythonpath /tmp/old/src   # another checkout's auditor (a "before" figure)
 
 Cases, each run as ``auditor`` in a subprocess (peak RSS from ``wait4``, as GNU time reports it):
 
@@ -30,6 +31,7 @@ from pathlib import Path
 PORT = 8093
 SITEMAPS = 100
 SITEMAP_URLS = 50_000
+PYTHONPATH = ""  # --pythonpath: where the auditor measured is imported from (default: this one)
 
 
 def write_links(path: Path, links: int) -> None:
@@ -84,6 +86,8 @@ def serve() -> None:
 def measured(command: list[str], cwd: Path) -> tuple[float, float, int, str]:
     """Wall seconds, peak RSS (MB), exit code and the last lines of stderr of ``command``."""
     env = {**os.environ, "no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"}
+    if PYTHONPATH:
+        env["PYTHONPATH"] = PYTHONPATH
     err = cwd / "stderr.txt"
     with err.open("wb") as stderr:
         start = time.perf_counter()
@@ -105,8 +109,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--links", type=int, default=1_000_000)
     parser.add_argument("--only", choices=["links", "phones", "sitemaps"])
+    parser.add_argument("--pythonpath", default="", help="import auditor from this folder (a checkout to compare)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global PYTHONPATH
+    PYTHONPATH = args.pythonpath
     if args.serve:
         serve()
         return
