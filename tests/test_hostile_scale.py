@@ -161,6 +161,53 @@ def test_a_markdown_file_read_in_pieces_gives_what_the_whole_gives(text: str, ch
     assert _found(text, chunk_lines) == whole
 
 
+LINES = (
+    "- [a](https://a.org/{n})",
+    "* item https://b.org/{n}",
+    "1. one <https://c.org/{n}>",
+    "",
+    "",
+    "text https://d.org/{n} more",
+    "```",
+    "~~~",
+    "    code https://e.org/{n}",
+    "<!--",
+    "-->",
+    "<pre>",
+    "</pre>",
+    "<div>",
+    "</div>",
+    "> quote https://f.org/{n}",
+    "[ref{m}]: https://g.org/{n}",
+    "see [x][ref{m}] and [ref{m}]",
+    "| a | https://h.org/{n} |",
+    "|---|---|",
+    "  - nested https://i.org/{n}",
+    "  ```",
+    "Title",
+    "===",
+    "---",
+    "<script>",
+    "</script>",
+    "2) two https://k.org/{n}",
+    "\t- tab",
+    "<img src=x>",
+    "- ```",
+    "> ```",
+    "````",
+)
+
+
+def test_random_markdown_read_in_pieces_gives_what_the_whole_gives() -> None:
+    rng = random.Random(15)
+    for _ in range(300):
+        lines = [rng.choice(LINES).format(n=i, m=rng.randint(0, 4)) for i in range(rng.randint(1, 40))]
+        text = "\n".join(lines)
+        whole = sorted(_found(text, 1_000_000))
+        for size in (1, 4):
+            assert sorted(_found(text, size)) == whole, text
+
+
 def test_a_long_list_is_cut_into_pieces_of_about_the_size_asked() -> None:
     lines = [f"- https://a.org/{i}" for i in range(10_000)]
     sizes = [len(text.split("\n")) for _, text in chunks.pieces(lines, 1_000)]
