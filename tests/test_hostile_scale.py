@@ -467,3 +467,32 @@ def test_the_scale_limits_are_documented() -> None:
     for name in ("--max-crawl-delay", "--max-duration", "MAX_REPORT_ROWS", "MAX_TERMINAL_ROWS", "checks.max_duration"):
         assert name in doc
     assert os.path.exists(Path(__file__).resolve().parents[1] / "bench" / "memory.py")
+
+
+@pytest.mark.parametrize(
+    ("checks", "overrides", "expected"),
+    [
+        pytest.param("", {}, (60.0, None), id="defaults"),
+        pytest.param("  max_crawl_delay: 5s\n  max_duration: 10m\n", {}, (5.0, 600.0), id="from-the-file"),
+        pytest.param(
+            "  max_duration: 10m\n", {"max_duration": 30.0, "max_crawl_delay": 1.0}, (1.0, 30.0), id="flags-win"
+        ),
+        pytest.param("  max_duration: null\n", {"max_duration": None}, (60.0, None), id="unset-flag-keeps-file"),
+    ],
+)
+def test_the_time_limits_come_from_targets_yaml_and_the_flags_win(
+    tmp_path: Path, checks: str, overrides: dict[str, Any], expected: tuple[float, float | None]
+) -> None:
+    from auditor.config import load
+
+    (tmp_path / "targets.yaml").write_text(
+        "sources:\n  - path: docs/*.txt\n" + ("checks:\n" + checks if checks else "")
+    )
+    settings = load(tmp_path / "targets.yaml").check_settings(**overrides)
+    assert (settings.max_crawl_delay, settings.max_duration) == expected
+
+
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_the_time_limits_are_in_the_help(command: str) -> None:
+    out = CliRunner().invoke(main, [command, "--help"]).stdout
+    assert "--max-duration DURATION" in out and "--max-crawl-delay SECONDS" in out
