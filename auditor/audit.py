@@ -125,7 +125,6 @@ async def run_audit(
         observations = [Observation.of(item.reference, item.verdict) for item in audit.run.results]
         stem = _free_stem(reports, started.astimezone(dt.UTC).strftime(STAMP))
         context = HistoryContext.of(comparison, config.targets.checks.stale_after_days, started.date())
-        report_json = checked.to_json(audit.extraction, audit.run, fail_on, history=context)
         report_html = html.to_html(
             audit.extraction,
             audit.run,
@@ -135,7 +134,9 @@ async def run_audit(
             history=context,
         )
         dated = reports / f"{stem}.html"
-        write_atomic(reports / f"{stem}.json", report_json)
+        write_atomic(
+            reports / f"{stem}.json", checked.json_chunks(audit.extraction, audit.run, fail_on, history=context)
+        )
         write_atomic(dated, report_html)
         recorded = history.record(
             observations,
@@ -147,7 +148,9 @@ async def run_audit(
         )
         if reuse is not None:
             await reuse.save()
-        write_atomic(reports / "latest.json", report_json)
+        write_atomic(
+            reports / "latest.json", checked.json_chunks(audit.extraction, audit.run, fail_on, history=context)
+        )
         write_atomic(reports / "latest.html", report_html)
         kept = _prune(reports, config.keep)
         rows = [

@@ -25,7 +25,7 @@ from auditor.check.accept import Accept, parse_accept
 from auditor.check.engine import Audit, CheckRun, check_sources, extract_with_pages
 from auditor.check.headers import Header, parse_header
 from auditor.check.remap import Remap, parse_remap
-from auditor.check.settings import CheckSettings, parse_age, parse_duration
+from auditor.check.settings import CheckSettings, parse_age, parse_duration, parse_time_limit
 from auditor.crawl.scope import CrawlScope
 from auditor.defaults import (
     DEFAULT_CACHE_MAX_AGE,
@@ -34,6 +34,7 @@ from auditor.defaults import (
     DEFAULT_HISTORY,
     DEFAULT_HOST_CONCURRENCY,
     DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MAX_CRAWL_DELAY,
     DEFAULT_MAX_PAGES,
     DEFAULT_MAX_REDIRECTS,
     DEFAULT_REGIONS,
@@ -49,7 +50,7 @@ from auditor.inputfiles import InputPolicy
 from auditor.local_site import place
 from auditor.report import checked
 from auditor.report import references as dump
-from auditor.report.formats import ReportFormat, format_of, render
+from auditor.report.formats import ReportFormat, format_of, render, render_chunks
 from auditor.report.terminal import ProgressBar, use_colour, wants_progress
 from auditor.sources import Site, Source, resolve_inputs
 from auditor.untrusted import safe
@@ -455,6 +456,33 @@ def _network_safety_options(command: F) -> F:
     return command
 
 
+def _optional_time_limit(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
+    try:
+        return None if value is None else parse_time_limit(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _bounds(command: F) -> F:
+    """--max-crawl-delay and --max-duration: a hostile site or a slow run ends in bounded time."""
+    command = click.option(
+        "--max-duration",
+        default=None,
+        callback=_optional_time_limit,
+        metavar="DURATION",
+        help="Stop checking after this long (90s, 10m, 1h): what is left is reported unchecked; "
+        "reports are still written (checks.max_duration).",
+    )(command)
+    return click.option(
+        "--max-crawl-delay",
+        default=None,
+        callback=_optional_time_limit,
+        metavar="SECONDS",
+        help=f"Cut a robots.txt Crawl-delay longer than this (default {DEFAULT_MAX_CRAWL_DELAY:g}s), "
+        "with a warning (checks.max_crawl_delay).",
+    )(command)
+
+
 _offline_ok = click.option(
     "--offline-ok",
     is_flag=True,
@@ -526,6 +554,7 @@ def _judging(
 @click.option("--no-cache", is_flag=True, help="Check everything afresh: no result reused from earlier runs.")
 @click.option("--cache-max-age", default=None, callback=_optional_age, help="checks.cache_max_age, e.g. 12h, 1d.")
 @click.option("--no-archive", is_flag=True, help="Suggest no archived copies: the web archive is not asked.")
+@_bounds
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary: the exit code and errors only.")
 @_network_safety_options
@@ -715,6 +744,7 @@ def demo(folder: str) -> None:
 @_local_site
 @_no_archive
 @_offline_ok
+@_bounds
 @click.option("--no-progress", is_flag=True, help="No progress bar (drawn on stderr only when it is a terminal).")
 @click.option(
     "-q", "--quiet", is_flag=True, help="No progress bar, no text summary: the exit code, errors and warnings only."
@@ -773,11 +803,18 @@ def check(
         _warn(note)
     rendered: dict[ReportFormat, str] = {}  # each format rendered once, however many files want it
     for target, target_format in targets.items():
+        if target_format is ReportFormat.JSON:  # written as it is made: it holds every reference
+            write_atomic(target, render_chunks(target_format, extraction, run, fail_on))
+            continue
         rendered.setdefault(target_format, render(target_format, extraction, run, fail_on, inputs=inputs))
         write_atomic(target, rendered[target_format])
     shown = ReportFormat(fmt)
     if shown is not ReportFormat.TEXT:
-        click.echo(rendered.get(shown) or render(shown, extraction, run, fail_on, inputs=inputs), nl=False)
+        pieces = (
+            (rendered[shown],) if shown in rendered else render_chunks(shown, extraction, run, fail_on, inputs=inputs)
+        )
+        for piece in pieces:
+            click.echo(piece, nl=False)
     elif not quiet:  # coloured for a terminal; files written with -o never are
         colour = use_colour(sys.stdout)
         click.echo(checked.to_text(run, fail_on, colour=colour, crawls=extraction.crawls), nl=False, color=colour)

@@ -255,6 +255,8 @@ class Checks(_Strict):
     allow_private: StrictBool = False
     headers: dict[HostPattern, dict[Text, StrictStr]] = {}  # "*" or a host (*.domain) -> {Name: value}
     cookie_jar: Text | None = None  # relative to targets.yaml
+    max_crawl_delay: Age = Field(defaults.DEFAULT_MAX_CRAWL_DELAY, ge=0)  # a longer robots.txt Crawl-delay is cut
+    max_duration: Age | None = None  # None (null): no limit; else what is left then is reported unchecked
 
 
 class Schedule(_Strict):
@@ -407,6 +409,8 @@ class Config:
             "allow_private": checks.allow_private,
             "headers": headers_from_config(checks.headers),
             "cookie_jar": str(self.base / checks.cookie_jar) if checks.cookie_jar else None,
+            "max_crawl_delay": checks.max_crawl_delay,
+            "max_duration": checks.max_duration,
         }
         for name, value in overrides.items():
             if value is None:

@@ -62,3 +62,9 @@ OUTAGE_WITNESS_TIMEOUT = 5.0  # seconds for each witness
 #: Characters of a remote page's text (a title, a sentence) quoted in a reason, a finding or the history.
 QUOTE_LIMIT = 100
 TITLE_LIMIT = 300  # characters of a page's <title> kept (compared across runs, quoted shorter)
+
+# Bounded by design (issue 15): limits that keep one hostile input from taking all memory or time.
+DEFAULT_MAX_CRAWL_DELAY = 60.0  # seconds: a robots.txt Crawl-delay above this is cut to it (and reported)
+MAX_REPORT_ROWS = 5_000  # references listed in the HTML report; the rest are counted, the JSON has them all
+MAX_TERMINAL_ROWS = 1_000  # references listed in the terminal summary; the rest are counted
+MARKDOWN_CHUNK_LINES = 5_000  # a long Markdown file is parsed this many lines (or a few more) at a time

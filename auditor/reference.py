@@ -125,14 +125,39 @@ def merge(references: Iterable[Reference]) -> list[Reference]:
     """One reference per target, with all its locations, in order of first appearance.
 
     A location is kept once: the same place reached twice (a PDF link annotation
-    over the text that shows the same address) is one location.
+    over the text that shows the same address) is one location. A reference written
+    once is returned as it is: a million links must not be copied to be merged.
     """
     first: dict[tuple[Kind, str], Reference] = {}
-    places: dict[tuple[Kind, str], dict[tuple[str, int, int | None], Location]] = {}
+    more: dict[tuple[Kind, str], dict[tuple[str, int, int | None], Location]] = {}  # only targets seen twice
     for ref in references:
         key = (ref.kind, ref.target.key)
-        first.setdefault(key, ref)
-        seen = places.setdefault(key, {})
+        known = first.get(key)
+        if known is None:
+            first[key] = ref
+            continue
+        seen = more.get(key)
+        if seen is None:
+            seen = more[key] = _first_of_each(known.locations)
         for loc in ref.locations:
             seen.setdefault((loc.source, loc.line, loc.column), loc)
-    return [replace(ref, locations=tuple(places[key].values())) for key, ref in first.items()]
+    merged = []
+    for key, ref in first.items():
+        seen = more.get(key)
+        if seen is None and (len(ref.locations) == 1 or _distinct_places(ref.locations)):
+            merged.append(ref)
+        else:
+            places = seen if seen is not None else _first_of_each(ref.locations)
+            merged.append(replace(ref, locations=tuple(places.values())))
+    return merged
+
+
+def _first_of_each(locations: Iterable[Location]) -> dict[tuple[str, int, int | None], Location]:
+    places: dict[tuple[str, int, int | None], Location] = {}
+    for loc in locations:
+        places.setdefault((loc.source, loc.line, loc.column), loc)
+    return places
+
+
+def _distinct_places(locations: tuple[Location, ...]) -> bool:
+    return len({(loc.source, loc.line, loc.column) for loc in locations}) == len(locations)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from auditor.errors import AuditorError
@@ -48,11 +49,12 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
+def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> None:
     """Write ``content`` to ``path`` whole or not at all (the old file stays on failure).
 
-    Text is written as UTF-8 with ``\\n`` line ends; bytes exactly as given. A symbolic
-    link at ``path`` is refused (AuditorError), not silently replaced by a regular file.
+    Text is written as UTF-8 with ``\\n`` line ends; bytes exactly as given; text in
+    pieces (a report too big to hold as one string) piece by piece. A symbolic link at
+    ``path`` is refused (AuditorError), not silently replaced by a regular file.
     """
     _not_a_link(path)
     try:
@@ -61,9 +63,10 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except OSError as exc:
         raise AuditorError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        pieces = [content] if isinstance(content, str | bytes) else content
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            for piece in pieces:
+                out.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, _mode_for(path))

@@ -173,7 +173,7 @@ def test_check_does_not_crash_on_a_malformed_url(
     doc.write_text(text)
     args = ["--exclude", "localhost|example|::1|zz"] if exclude else []
     result = CliRunner().invoke(main, ["check", str(doc), "--retries", "0", "--no-archive", *args])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == (0 if exclude else 1), result.output  # invalid fails by default: a verdict, no crash
     assert ("2 skipped" if exclude else "2 invalid") in result.stdout
 
 
@@ -544,7 +544,7 @@ def test_reports_show_malformed_links_apart_from_phones(tmp_path: Path, monkeypa
     doc.write_text(_html("http://[::1") + _html("mailto:octocat"))
     out = tmp_path / "r"
     args = ["check", str(doc), "--no-archive", "-o", f"{out}.html", "-o", f"{out}.sarif", "-o", f"{out}.json"]
-    assert CliRunner().invoke(main, args).exit_code == 0
+    assert CliRunner().invoke(main, args).exit_code == 1  # invalid fails by default
     assert "Malformed links" in Path(f"{out}.html").read_text()
     sarif = json.loads(Path(f"{out}.sarif").read_text())
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {"auditor/invalid"}

@@ -43,6 +43,7 @@ from auditor.check.addresses import address_policy
 from auditor.check.archive import archived_copies
 from auditor.check.cache import CheckCache, check_key, mark_cached
 from auditor.check.client import Fetcher
+from auditor.check.deadline import Deadline
 from auditor.check.decide import decide
 from auditor.check.failures import Failure
 from auditor.check.fragment_policy import FragmentPolicy
@@ -207,8 +208,11 @@ class Checker:
         self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
         self._facts: dict[str, asyncio.Task[PageFacts]] = {}  # by final URL: two addresses may end on one page
         self._own_resolver: AbstractResolver | None = None  # the system's, when none was injected
+        self.deadline = Deadline(self.settings.max_duration)  # restarted when the session opens
+        self._skips: dict[str, _Outcome] = {}  # by reason
 
     async def __aenter__(self) -> Checker:
+        self.deadline = Deadline(self.settings.max_duration)
         tls: ssl_module.SSLContext | bool = False if self.settings.insecure else (self._ssl or True)
         if self._resolver is None:
             # The system's resolver (getaddrinfo: /etc/hosts, nsswitch), not the c-ares one
@@ -289,7 +293,8 @@ class Checker:
             finally:
                 progress.finish()
         down = await self._network_down(outcomes)
-        expected = await self.listings.expected_text()  # organisations' pages that no longer say what they should
+        # Organisations' pages that no longer say what they should.
+        expected = await self.deadline.value(self.listings.expected_text(), {})
         results = []
         for original, ref, outcome in zip(written, references, outcomes, strict=True):
             verdict = outcome.verdict
@@ -310,7 +315,11 @@ class Checker:
             results.append(Checked(original, verdict))
         elapsed = int((time.monotonic() - started) * 1000)
         cached = sum(1 for item in results if item.verdict.cached)
-        return CheckRun(tuple(results), down, self.fetcher.requests, elapsed, cached)
+        notes: tuple[str, ...] = ()
+        if unchecked := sum(1 for item in results if item.verdict.reason == self.deadline.reason):
+            what = "reference" if unchecked == 1 else "references"
+            notes = (f"--max-duration ({self.deadline.seconds:g}s) ran out: {unchecked:,} {what} not checked",)
+        return CheckRun(tuple(results), down, self.fetcher.requests, elapsed, cached, notes)
 
     async def _network_down(self, outcomes: Sequence[_Outcome]) -> bool:
         """No host answered and some failed at the network level, and no witness answers
@@ -373,13 +382,16 @@ class Checker:
 
         async def worker() -> None:
             for i in pending:
+                if self.deadline.expired:
+                    return
                 outcome = outcomes[i] = await self._outcome(references[i])
                 if progress is not None:
                     progress.advance(Checked(references[i], outcome.verdict))
 
         workers = min(len(references), self.settings.max_concurrency * WORKERS_PER_PLACE)
-        await asyncio.gather(*(worker() for _ in range(workers)))
-        return [o for o in outcomes if o is not None]
+        await self.deadline.run(worker() for _ in range(workers))
+        late = _Outcome(Verdict(Status.UNCHECKED, self.deadline.reason), "", False, False)
+        return [late if o is None else o for o in outcomes]
 
     async def _outcome(self, ref: Reference) -> _Outcome:
         target = ref.target
@@ -408,7 +420,10 @@ class Checker:
             return _Outcome(Verdict(Status.UNCHECKED, local_site.ROOT_RELATIVE_REASON), "", False, False)
         skipped = self._skipped(url, scheme)
         if skipped is not None:
-            return _Outcome(skipped, "", False, False)
+            outcome = self._skips.get(skipped.reason)
+            if outcome is None:  # one per reason: a million excluded links share a handful
+                outcome = self._skips[skipped.reason] = _Outcome(skipped, "", False, False)
+            return outcome
         address = without_fragment(url)
         key = (address, schemeless)  # typed without a scheme, it may fall back to http
         task = self._urls.get(key)
@@ -797,7 +812,7 @@ async def check_sources(
         crawling = progress if isinstance(progress, CrawlProgress) else None
         extraction, offline = await read_sources(checker, sources, regions, stdin=stdin, progress=crawling)
         run = await checker.check(extraction.references, progress)
-        if checker.settings.archive_url is not None and not run.network_unavailable:
+        if checker.settings.archive_url is not None and not run.network_unavailable and not checker.deadline.expired:
             run = await checker.archive(run, extraction)
     if offline and not run.results:
         run = replace(run, network_unavailable=True)  # not one input page could be reached

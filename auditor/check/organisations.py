@@ -21,7 +21,8 @@ site gets an ``expected-text-missing`` finding.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import bisect
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -38,7 +39,7 @@ from auditor.extract.html import extract_html, visible_text
 from auditor.extract.html import parse as parse_html
 from auditor.extract.links import LinkBase
 from auditor.extract.phones import find_phones, parse_number
-from auditor.reference import Location, Phone, Reference, Url
+from auditor.reference import Phone, Reference, Url
 from auditor.sources import Fetched, Format, Source, read
 from auditor.verdict import Finding, FindingKind, Status, Verdict
 
@@ -132,11 +133,17 @@ def associate(
             for phone in configured_numbers(raw, regions):
                 by_number.setdefault(phone.e164, org)
     by_site = {site(org.url): org for org in reversed(organisations)}  # the first one listed wins
-    blocks: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
-    for ref in references:
+    # Only the blocks that hold a phone: a million links in a million list items have none.
+    with_phones = {
+        (loc.source, loc.block) for ref in references if isinstance(ref.target, Phone) for loc in ref.locations
+    }
+    written: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+    for ref in references if with_phones else ():
         if isinstance(ref.target, Url) and urlsplit(ref.target.url).scheme.lower() in ("http", "https"):
             for loc in ref.locations:
-                blocks.setdefault((loc.source, loc.block), []).append((loc.line, loc.column or 0, ref.target.url))
+                if (loc.source, loc.block) in with_phones:
+                    written.setdefault((loc.source, loc.block), []).append((loc.line, loc.column or 0, ref.target.url))
+    blocks = {key: _Block(places) for key, places in written.items()}
 
     associations: dict[str, Association] = {}
     for ref in references:
@@ -150,7 +157,8 @@ def associate(
         pages: list[str] = []
         named: str | None = None
         for loc in ref.locations:
-            url = _nearest(loc, blocks.get((loc.source, loc.block), ()))
+            block = blocks.get((loc.source, loc.block))
+            url = block.nearest(loc.line, loc.column or 0) if block is not None else None
             if url is None:
                 continue
             pages += [url, home_page(url)]
@@ -165,16 +173,58 @@ def associate(
     return associations
 
 
-def _nearest(loc: Location, candidates: Iterable[tuple[int, int, str]]) -> str | None:
-    column = loc.column or 0
+class _Block:
+    """The web addresses written in one block, sorted by place: the nearest one in O(log n).
 
-    def distance(candidate: tuple[int, int, str]) -> tuple[int, int, int]:
-        line, col, _ = candidate
-        after = (line, col) > (loc.line, column)
-        return abs(line - loc.line), abs(col - column), int(after)
+    Nearest means fewest lines away, then fewest columns, and before wins a tie; among
+    addresses written at one place, the first one given wins (as ``min`` would).
+    A block can hold thousands of addresses and phones: comparing every pair is quadratic.
+    """
 
-    best = min(candidates, key=distance, default=None)
-    return best[2] if best is not None else None
+    __slots__ = ("_columns", "_lines")
+
+    def __init__(self, places: Iterable[tuple[int, int, str]]) -> None:
+        by_line: dict[int, list[tuple[int, int, str]]] = {}
+        for order, (line, column, url) in enumerate(places):
+            by_line.setdefault(line, []).append((column, order, url))
+        self._lines = sorted(by_line)
+        self._columns = {line: sorted(row) for line, row in by_line.items()}
+
+    def nearest(self, line: int, column: int) -> str | None:
+        at = bisect.bisect_left(self._lines, line)
+        near = [self._lines[i] for i in (at - 1, at, at + 1) if 0 <= i < len(self._lines)]
+        if not near:
+            return None
+        fewest = min(abs(other - line) for other in near)
+        best: tuple[int, int, int, int, str] | None = None
+        for other in near:
+            if abs(other - line) != fewest:
+                continue
+            row = self._columns[other]
+            pos = bisect.bisect_left(row, (column,))
+            for i in _around(row, pos):
+                col, order, url = row[i]
+                after = (other, col) > (line, column)
+                candidate = (fewest, abs(col - column), int(after), order, url)
+                if best is None or candidate < best:
+                    best = candidate
+        return best[4] if best is not None else None
+
+
+def _around(row: Sequence[tuple[int, int, str]], pos: int) -> Iterator[int]:
+    """Indexes of the entries of ``row`` at the nearest column before ``pos`` and at or after it."""
+    if pos > 0:
+        left = row[pos - 1][0]
+        i = pos - 1
+        while i >= 0 and row[i][0] == left:
+            yield i
+            i -= 1
+    if pos < len(row):
+        right = row[pos][0]
+        i = pos
+        while i < len(row) and row[i][0] == right:
+            yield i
+            i += 1
 
 
 def _unique(urls: Iterable[str]) -> tuple[str, ...]:

@@ -44,6 +44,10 @@ class CheckSettings:
     exclude_all_private: bool = False
     allow_private: bool = False
     cookie_jar: str | None = None  # a Netscape cookies.txt, loaded at the start and saved at the end
+    # Bounded by design: a robots.txt Crawl-delay above this is cut to it;
+    # after max_duration seconds (None: no limit) what is left is reported unchecked.
+    max_crawl_delay: float = defaults.DEFAULT_MAX_CRAWL_DELAY
+    max_duration: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "headers", as_headers(self.headers))  # (name, value) pairs: every host
@@ -59,6 +63,19 @@ def parse_duration(text: str) -> float:
         raise ValueError(f"not a duration: {text!r} (write 0, 50ms or 1s)")
     value = float(m.group(1))
     return value / 1000 if m.group(2) == "ms" else value
+
+
+def parse_time_limit(text: str) -> float:
+    """``90``, ``90s``, ``10m``, ``1h``, ``500ms`` -> seconds: a duration (:func:`parse_duration`)
+    or an age-style one (:func:`parse_age`); ValueError otherwise."""
+    try:
+        return parse_duration(text)
+    except ValueError:
+        pass
+    try:
+        return parse_age(text)
+    except ValueError:
+        raise ValueError(f"not a duration: {text!r} (write 90s, 10m or 1h)") from None
 
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$")

@@ -153,9 +153,15 @@ class Crawler:
             if depth == 0 and self.site.depth >= 1 and self._start_followed():
                 # Read once the start page is known to lead somewhere: a site whose start
                 # page fails is not crawled through its sitemaps either.
-                found.extend(url for url in await self._sitemap_pages_of(robots) if self._plan(url))
+                found.extend(await self._sitemap_pages_of(robots))
             level = found
             depth += 1
+            if level and self.checker.deadline.expired:
+                self._warn(
+                    f"--max-duration ({self.checker.deadline.seconds:g}s) ran out: the crawl stopped after "
+                    f"{len(self.out.sources):,} pages; {len(level):,} more were planned"
+                )
+                break
         self.out.report = CrawlReport(
             start=self.start,
             scope=self.scope.mode.value,
@@ -199,15 +205,19 @@ class Crawler:
         pending = iter(enumerate(level))
         contents: list[PageContent | None] = [None] * len(level)
 
+        deadline = self.checker.deadline
+
         async def worker() -> None:
             for i, url in pending:
+                if deadline.expired:
+                    return
                 contents[i] = await self._read_page(url, depth)
                 self._read += 1
                 if self.progress is not None:
                     self.progress.crawled(self._read, len(self._seen))
 
         workers = min(len(level), self.checker.settings.max_concurrency)
-        await asyncio.gather(*(worker() for _ in range(workers)))
+        await deadline.run(worker() for _ in range(workers))
         last = depth >= self.site.depth
         for content in contents:
             if content is None:
@@ -220,6 +230,10 @@ class Crawler:
                         found.append(link)
                 elif (key := page_key(link)) not in self._seen and self._in_site(link):
                     self._beyond_depth.add(key)
+
+    def _full(self) -> bool:
+        """Whether ``max_pages`` pages are planned: what more is found only counts as beyond it."""
+        return len(self._seen) >= self.site.max_pages
 
     def _in_site(self, url: str) -> bool:
         return self.scope.why_outside(url) is None and self._gate(url) is None
@@ -326,6 +340,13 @@ class Crawler:
         if not robots.allows(f"{origin}/", self.agent) and robots.why:
             self._warn(f"{where}: {robots.why}; RFC 9309 says to crawl nothing on {host_of(where)}")
         delay = robots.crawl_delay(self.agent)
+        cap = self.checker.settings.max_crawl_delay
+        if delay and delay > cap:
+            self._warn(
+                f"{where}: Crawl-delay {delay:g}s is longer than the cap: waiting {cap:g}s between requests"
+                " (--max-crawl-delay, checks.max_crawl_delay)"
+            )
+            delay = cap
         if delay:
             self.checker.fetcher.politeness.slot(host_of(where)).slow_down(delay)
             if origin == _origin(self.start):
@@ -333,13 +354,22 @@ class Crawler:
         return robots
 
     async def _sitemap_pages_of(self, robots: Robots) -> list[str]:
-        """Every page the site's sitemaps list (indexes followed, at most MAX_SITEMAPS read)."""
+        """The pages the site's sitemaps list, planned (indexes followed, at most MAX_SITEMAPS read).
+
+        Reading stops once ``max_pages`` pages are planned: 100 sitemaps of 50,000 URLs
+        must not be held in memory for a crawl of 100 pages."""
         named = list(robots.sitemaps)
         queue = named or [f"{_origin(self.start)}/sitemap.xml"]
         quiet_if_missing = not named  # /sitemap.xml is only a guess: its absence is no news
         read: set[str] = set()
         pages: list[str] = []
+        dropped = False
         while queue and len(read) < MAX_SITEMAPS:
+            if self.checker.deadline.expired:
+                return pages
+            if self._full():
+                self._warn(f"--max-pages ({self.site.max_pages:,}) reached: the other sitemaps were not read")
+                return pages
             where = queue.pop(0)
             if where in read:
                 continue
@@ -354,15 +384,18 @@ class Crawler:
                     self._warn(f"sitemap {where} could not be read: {why}")
                 continue
             sitemap = await asyncio.to_thread(parse_sitemap, final.url, final.body)
+            del trail, final  # the sitemap's bytes: one at a time
             if sitemap.problem and not (quiet_if_missing and not sitemap.pages and not sitemap.sitemaps):
                 self._warn(f"sitemap {where}: {sitemap.problem}")
             if sitemap.pages or sitemap.sitemaps:
                 self._sitemaps.append(where)
             self._sitemap_pages += len(sitemap.pages)
-            pages.extend(sitemap.pages)
-            queue.extend(sitemap.sitemaps)
+            pages.extend(url for url in sitemap.pages if self._plan(url))
+            room = max(0, MAX_SITEMAPS - len(read) - len(queue))  # an index of 50,000 sitemaps is not queued whole
+            dropped = dropped or len(sitemap.sitemaps) > room
+            queue.extend(sitemap.sitemaps[:room])
             quiet_if_missing = False
-        if queue:
+        if queue or dropped:
             self._warn(f"more than {MAX_SITEMAPS} sitemaps: the rest were not read")
         return pages
 

@@ -8,7 +8,7 @@ and link resolution (:mod:`.links`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -97,7 +97,11 @@ def extract_sources(
     problems: list[UnreadableInput] = []
     for source in sources:
         try:
-            info, refs = extract_document(read(source, stdin=stdin, web=web), regions)
+            doc = read(source, stdin=stdin, web=web)
+            if doc.format is not Format.PDF:
+                doc = replace(doc, data=b"")  # the text is what is read: the bytes need not stay beside it
+            info, refs = extract_document(doc, regions)
+            del doc
         except UnreadableInput as problem:
             problems.append(problem)
             continue
@@ -107,4 +111,6 @@ def extract_sources(
             continue
         infos.append(info)
         references.extend(refs)
-    return Extraction(tuple(infos), tuple(merge(references)), tuple(problems))
+    # One document's references are merged already (finish): a million need not be merged twice.
+    merged = references if len(infos) <= 1 else merge(references)
+    return Extraction(tuple(infos), tuple(merged), tuple(problems))

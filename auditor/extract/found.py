@@ -8,7 +8,8 @@ repeated references into one with several locations.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Sequence
+import itertools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from auditor.extract.domains import host_of, region_of
@@ -37,10 +38,8 @@ def scan(
 ) -> list[Match | PhoneMatch]:
     """Addresses and phones in a piece of running text, in order; ``masked`` spans skipped."""
 
-    def free(m: Match) -> bool:
-        return not any(s < m.end and m.start < e for s, e in masked)
-
-    addresses = [m for m in find_addresses(text, markdown=markdown) if free(m)]
+    free = _Spans(masked)
+    addresses = [m for m in find_addresses(text, markdown=markdown) if not free.overlaps(m.start, m.end)]
     phones = find_phones(text, regions, [*masked, *((m.start, m.end) for m in addresses)])
     found: list[Match | PhoneMatch] = [*addresses, *phones]
     found.sort(key=lambda m: m.start)
@@ -52,38 +51,101 @@ def target_of(m: Match | PhoneMatch) -> Url | Email | PhoneChoice | Invalid:
 
 
 def finish(found: Iterable[Found], source: str) -> list[Reference]:
-    """References of one document, with phones' countries decided and repeats merged."""
-    found = list(found)
-    hints = [
-        (f.order, f.block, region) for f in found if isinstance(f.target, Url) and (region := _url_region(f.target.url))
-    ]
-    hints.sort()
-    refs: list[Reference] = []
+    """References of one document, with phones' countries decided and repeats merged.
+
+    One pass, keeping only what a phone needs: a document's references are not held twice.
+    """
+    hints: list[tuple[int, int, str]] = []
+    refs: list[Reference | Found] = []  # a phone of several countries waits (as found) for every address
+    undecided = False
     for f in found:
         target: Url | Email | Phone | Invalid
         if isinstance(f.target, PhoneChoice):
-            options = f.target.options
-            target = choose(f.target, _nearest_regions(hints, f)) if len(options) > 1 else options[0]
+            if len(f.target.options) > 1:
+                refs.append(f)
+                undecided = True
+                continue
+            target = f.target.options[0]
         else:
             target = f.target
-        location = Location(source, f.line, f.column, f.context, f.text, f.block)
-        refs.append(Reference(target, f.text, (location,)))
-    return merge(refs)
+            if isinstance(target, Url) and (region := _url_region(target.url)):
+                hints.append((f.order, f.block, region))
+        refs.append(_reference(f, target, source))
+    if undecided:
+        near = _Hints(hints)
+        for i, item in enumerate(refs):
+            if isinstance(item, Found):
+                assert isinstance(item.target, PhoneChoice)
+                refs[i] = _reference(item, near.choose(item.target, item), source)
+    return merge(item for item in refs if isinstance(item, Reference))
 
 
-def _nearest_regions(hints: list[tuple[int, int, str]], f: Found) -> Iterator[str]:
-    """Countries of the web addresses near ``f``: its own block first, then outwards."""
-    same = sorted((abs(order - f.order), region) for order, block, region in hints if block == f.block)
-    yield from (region for _, region in same)
-    at = bisect.bisect_left(hints, (f.order,))
-    before, after = at - 1, at
-    while before >= 0 or after < len(hints):
-        if after >= len(hints) or (before >= 0 and f.order - hints[before][0] <= hints[after][0] - f.order):
-            yield hints[before][2]
-            before -= 1
-        else:
-            yield hints[after][2]
-            after += 1
+def _reference(f: Found, target: Url | Email | Phone | Invalid, source: str) -> Reference:
+    # One string, not two equal ones: a million links, a million strings fewer.
+    text = target.url if isinstance(target, Url) and target.url == f.text else f.text
+    context = text if f.context == text else f.context
+    return Reference(target, text, (Location(source, f.line, f.column, context, text, f.block),))
+
+
+class _Spans:
+    """Spans of a text (masked ones): does a match overlap any of them? In O(log n), not a walk over all."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        self._ends = list(itertools.accumulate((end for _, end in ordered), max))  # furthest end so far
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect.bisect_left(self._starts, end)  # the spans starting before ``end``
+        return before > 0 and self._ends[before - 1] > start
+
+
+class _Hints:
+    """The countries of a document's web addresses, by position: which is nearest a phone, in O(log n).
+
+    A phone readable in several countries takes the country of the nearest address of
+    one of them: in its own block by distance (then by country code), else anywhere
+    in the document, before winning a tie. Looking only at the phone's few countries
+    keeps a document full of phones and addresses linear, not quadratic.
+    """
+
+    __slots__ = ("_anywhere", "_in_block")
+
+    def __init__(self, hints: Iterable[tuple[int, int, str]]) -> None:
+        self._in_block: dict[tuple[int, str], list[int]] = {}
+        self._anywhere: dict[str, list[int]] = {}
+        for order, block, region in sorted(hints):
+            self._in_block.setdefault((block, region), []).append(order)
+            self._anywhere.setdefault(region, []).append(order)
+
+    def choose(self, choice: PhoneChoice, f: Found) -> Phone:
+        regions = {option.region for option in choice.options}
+        same = [
+            (distance, region)
+            for region in regions
+            if (distance := _distance(self._in_block.get((f.block, region), ()), f.order)) is not None
+        ]
+        if not same:
+            same = [
+                (distance, region)
+                for region in regions
+                if (distance := _distance(self._anywhere.get(region, ()), f.order, before_wins=True)) is not None
+            ]
+        return choose(choice, [min(same)[1]] if same else ())
+
+
+def _distance(orders: Sequence[int], order: int, *, before_wins: bool = False) -> tuple[int, int] | None:
+    """How far the nearest of the sorted ``orders`` is from ``order``: (distance, 0 before / 1 after)."""
+    at = bisect.bisect_left(orders, order)
+    near = [(order - orders[at - 1], 0)] if at > 0 else []
+    if at < len(orders):
+        near.append((orders[at] - order, 1))
+    if not near:
+        return None
+    best = min(near)
+    return best if before_wins else (best[0], 0)
 
 
 def _url_region(url: str) -> str | None:

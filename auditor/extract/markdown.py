@@ -11,6 +11,7 @@ spans, fenced or indented code, or math (``$...$``, ``$$...$$``) is read; footno
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +28,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from auditor.extract import html
+from auditor.defaults import MARKDOWN_CHUNK_LINES
+from auditor.extract import chunks, html
 from auditor.extract.context import LineIndex, sentence_around, window
 from auditor.extract.found import Found, scan, target_of
 from auditor.extract.links import LinkBase, repeats_link, resolve
@@ -136,30 +138,48 @@ class _Lines:
             starts.append((offset, index, column))
             offset += len(piece) + 1
 
+        offsets = [start for start, _, _ in starts]
+
         def position(at: int) -> tuple[int, int]:
-            for start, index, column in reversed(starts):
-                if at >= start:
-                    return index + 1, column + (at - start) + 1
-            return first + 1, 1
+            k = bisect.bisect_right(offsets, at) - 1  # the last line starting at or before ``at``
+            if k < 0:
+                return first + 1, 1
+            start, index, column = starts[k]
+            return index + 1, column + (at - start) + 1
 
         return position
 
 
+def _all_definitions(md: MarkdownIt, parts: Iterator[tuple[int, str]]) -> dict[str, Any]:
+    """The link reference definitions of every piece (lines counted in the whole); the first of a label wins."""
+    env: dict[str, Any] = {"references": {}}
+    for first, part in parts:
+        known = set(env["references"])
+        try:
+            md.parse(part, env)  # block level only (the inline rule is off): definitions land in env
+        except RecursionError:  # read as plain text below, with a warning
+            continue
+        for label, definition in env["references"].items():
+            if label not in known and definition.get("map"):
+                definition["map"] = [line + first for line in definition["map"]]
+    return env
+
+
 def extract_markdown(
-    text: str, base: LinkBase, regions: Sequence[str], *, warn: Callable[[str], None] | None = None
+    text: str,
+    base: LinkBase,
+    regions: Sequence[str],
+    *,
+    warn: Callable[[str], None] | None = None,
+    chunk_lines: int = MARKDOWN_CHUNK_LINES,
 ) -> Iterator[Found]:
-    """References in a Markdown document; ``warn`` hears of any part read as plain text instead."""
-    env: dict[str, Any] = {}
+    """References in Markdown, parsed piece by piece (:mod:`.chunks`): memory stays bounded on
+    a long file. ``warn`` hears of any part read as plain text instead (nested too deeply)."""
     md = _parser()
-    try:
-        tokens = md.parse(text, env)
-    except RecursionError:  # nested beyond what Python's stack holds: no structure at all
-        if warn is not None:
-            warn("the Markdown is nested too deeply to parse: read as plain text")
-        yield from extract_text(text, regions)
-        return
-    skipped = list(_beyond_nesting(tokens, text, regions, warn))
     source_lines = text.split("\n")
+    # Several pieces: the definitions of all of them first (a link may use one defined further down).
+    several = len(source_lines) > chunk_lines and chunks.has_definitions(text)
+    env: dict[str, Any] = _all_definitions(md, chunks.pieces(source_lines, chunk_lines)) if several else {}
     lines = _Lines(source_lines)
     index = LineIndex(text)
 
@@ -168,13 +188,43 @@ def extract_markdown(
         return replace(f, order=index.line_start(f.line) + (f.column or 1) - 1)
 
     blocks = itertools.count()
+    for first, part in chunks.pieces(source_lines, chunk_lines):
+        try:
+            tokens = md.parse(part, env)
+        except RecursionError:  # nested beyond what Python's stack holds: no structure at all
+            if warn is not None:
+                last = first + part.count("\n") + 1
+                warn(f"lines {first + 1}-{last}: the Markdown is nested too deeply to parse: read as plain text")
+            yield from (located(replace(f, line=f.line + first)) for f in extract_text(part, regions))
+            continue
+        if first:
+            for token in tokens:
+                if token.map:
+                    token.map = [line + first for line in token.map]
+        skipped = list(_beyond_nesting(tokens, source_lines, regions, warn))
+        lines.used.clear()  # no later piece shares a line with this one
+        yield from map(located, _tokens(tokens, md, env, lines, blocks, base, regions, warn))
+        yield from map(located, skipped)
+        del tokens
+    yield from map(located, _definitions(env, source_lines, blocks, base, regions))
+
+
+def _tokens(
+    tokens: list[Token],
+    md: MarkdownIt,
+    env: dict[str, Any],
+    lines: _Lines,
+    blocks: Iterator[int],
+    base: LinkBase,
+    regions: Sequence[str],
+    warn: Callable[[str], None] | None = None,
+) -> Iterator[Found]:
     row: tuple[int, str, list[int]] | None = None  # (block, row text, offset of each cell in it)
     cell = 0
     for i, token in enumerate(tokens):
         if token.type == "tr_open":
-            cells = [
-                t.content for t in itertools.takewhile(lambda t: t.type != "tr_close", tokens[i:]) if t.type == "inline"
-            ]
+            rest = itertools.islice(tokens, i, None)  # not tokens[i:]: a copy per row of a long table
+            cells = [t.content for t in itertools.takewhile(lambda t: t.type != "tr_close", rest) if t.type == "inline"]
             offsets = list(itertools.accumulate((len(c) + 3 for c in cells[:-1]), initial=0))
             row, cell = (next(blocks), " | ".join(cells), offsets), 0
         elif token.type == "tr_close":
@@ -194,25 +244,23 @@ def extract_markdown(
             md.inline.parse(token.content, md, env, token.children)
             found = list(_inline(token, lines.mapper(token), block, context, base, regions))
             token.children = None
-            yield from map(located, found)
+            yield from found
         elif token.type == "html_block" and token.map:
             embedded = html.extract_html(
                 token.content, base, regions, line_offset=token.map[0], blocks=blocks, warn=warn
             )
-            yield from map(located, embedded)
-    yield from map(located, _definitions(env, source_lines, blocks, base, regions))
-    yield from map(located, skipped)
+            yield from embedded
 
 
 def _beyond_nesting(
-    tokens: list[Token], text: str, regions: Sequence[str], warn: Callable[[str], None] | None
+    tokens: list[Token], source_lines: list[str], regions: Sequence[str], warn: Callable[[str], None] | None
 ) -> Iterator[Found]:
     """What markdown-it skipped at its nesting limit, read as plain text.
 
     A container opened at the deepest level it reads (a quote, a list item) is left
-    empty and its lines unread: their addresses are found as in a text file.
+    empty and its lines unread: their addresses are found as in a text file. Token
+    lines are the whole document's.
     """
-    lines = text.split("\n")
     for i, token in enumerate(tokens):
         if token.nesting != 1 or token.level < MAX_NESTING - 1 or not token.map or i + 1 >= len(tokens):
             continue
@@ -224,7 +272,7 @@ def _beyond_nesting(
                 f"lines {first + 1}-{last} are nested more than {MAX_NESTING} levels deep: "
                 "read as plain text (links with a scheme kept, relative ones not)"
             )
-        for found in extract_text("\n".join(lines[first:last]), regions):
+        for found in extract_text("\n".join(source_lines[first:last]), regions):
             yield replace(found, line=found.line + first)
 
 

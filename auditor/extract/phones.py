@@ -128,8 +128,8 @@ def find_phones(text: str, regions: Sequence[str], masked: Iterable[tuple[int, i
 
     for lo, hi in _windows(scan, _shortest(tuple(regions))):
         for region in regions:
-            for match in PhoneNumberMatcher(scan[lo:hi], region, leniency=Leniency.VALID):
-                add(lo + match.start, lo + match.end, region, match.number)
+            for start, end, reading in _matches(scan[lo:hi], region):
+                add(lo + start, lo + end, region, reading)
     if _DIGIT.search(scan):
         for m in _VANITY.finditer(scan):
             raw = m.group()
@@ -149,6 +149,13 @@ def find_phones(text: str, regions: Sequence[str], masked: Iterable[tuple[int, i
         options = [by_region["*"]] if "*" in by_region else [by_region[r] for r in regions if r in by_region]
         matches.append(PhoneMatch(start, end, text[start:end], PhoneChoice(_distinct(options))))
     return matches
+
+
+@lru_cache(maxsize=4096)
+def _matches(window: str, region: str) -> tuple[tuple[int, int, PhoneNumber], ...]:
+    """phonenumbers' valid matches in one window: cached, as a document repeats its numbers
+    (a helpline on every page) and the matcher is the slowest step of extraction."""
+    return tuple((m.start, m.end, m.number) for m in PhoneNumberMatcher(window, region, leniency=Leniency.VALID))
 
 
 def _windows(text: str, digits: int) -> Iterator[tuple[int, int]]:

@@ -18,10 +18,11 @@ transient error is damped), each source ``stale``, the summary ``new_broken``,
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from auditor.check.engine import CheckRun
+from auditor.check.engine import Checked, CheckRun
+from auditor.defaults import MAX_TERMINAL_ROWS
 from auditor.extract import Extraction
 from auditor.local_site import ROOT_RELATIVE_REASON, is_unplaced
 from auditor.reference import Kind, Url
@@ -119,11 +120,24 @@ def verdict_fields(verdict: Verdict, kind: Kind | None = None) -> dict[str, Any]
 def to_dict(
     extraction: Extraction, run: CheckRun, fail_on: Collection[Status], *, history: HistoryContext | None = None
 ) -> dict[str, Any]:
+    document = _document(extraction, run, fail_on, history=history)
+    document["references"] = list(document["references"])
+    return document
+
+
+def _reference(item: Checked, history: HistoryContext | None) -> dict[str, Any]:
+    data = {**reference_to_dict(item.reference), **verdict_fields(item.verdict, item.reference.kind)}
+    if history is not None:
+        data.update(_recall(history, item.reference.key))
+    return data
+
+
+def _document(
+    extraction: Extraction, run: CheckRun, fail_on: Collection[Status], *, history: HistoryContext | None = None
+) -> dict[str, Any]:
+    """The report with its ``references`` as an iterator: each made when it is written."""
     by_status = Counter(item.verdict.status.value for item in run.results)
-    references = [
-        {**reference_to_dict(item.reference), **verdict_fields(item.verdict, item.reference.kind)}
-        for item in run.results
-    ]
+    references = (_reference(item, history) for item in run.results)
     sources = sources_to_list(extraction)
     summary: dict[str, Any] = {
         "total": len(run.results),
@@ -139,8 +153,6 @@ def to_dict(
     if history is not None:
         for info, source in zip(extraction.sources, sources, strict=True):
             source["stale"] = history.is_stale(info)
-        for item, data in zip(run.results, references, strict=True):
-            data.update(_recall(history, item.reference.key))
         summary["broken"] = sum(1 for m in history.memories.values() if m.confirmed)
         summary.update(
             new_broken=len(history.new_broken), fixed=len(history.fixed), still_broken=len(history.still_broken)
@@ -173,13 +185,26 @@ def _recall(history: HistoryContext, key: str) -> dict[str, Any]:
 def to_json(
     extraction: Extraction, run: CheckRun, fail_on: Collection[Status], *, history: HistoryContext | None = None
 ) -> str:
-    return jsondoc.dumps(to_dict(extraction, run, fail_on, history=history))
+    return "".join(json_chunks(extraction, run, fail_on, history=history))
+
+
+def json_chunks(
+    extraction: Extraction, run: CheckRun, fail_on: Collection[Status], *, history: HistoryContext | None = None
+) -> Iterator[str]:
+    """The JSON report in pieces, one reference at a time: a million of them are never one string."""
+    document = _document(extraction, run, fail_on, history=history)
+    yield from jsondoc.stream(document, "references")
 
 
 def to_text(
-    run: CheckRun, fail_on: Collection[Status], colour: bool = False, crawls: Sequence[CrawlReport] = ()
+    run: CheckRun,
+    fail_on: Collection[Status],
+    colour: bool = False,
+    crawls: Sequence[CrawlReport] = (),
+    max_rows: int = MAX_TERMINAL_ROWS,
 ) -> str:
-    """A short summary, then every reference that fails or has a suggestion, by status.
+    """A short summary, then every reference that fails or has a suggestion, by status
+    (at most ``max_rows`` of each status; the rest are counted).
 
     ``colour`` paints the status words and headings (for a terminal); the words are the same.
     """
@@ -207,7 +232,7 @@ def to_text(
             continue
         lines.append("")
         lines.append(styled(f"{status.value} ({len(items)})", status, bold=True))
-        for item in items:
+        for item in items[:max_rows]:
             loc = item.reference.locations[0]
             lines.append(safe(f"  {loc.where}  {item.reference.text}"))
             lines.append(safe(f"      {item.verdict.reason}"))
@@ -215,6 +240,10 @@ def to_text(
                 lines.append(safe(f"      \u2192 {item.verdict.suggestion}"))
             if item.verdict.archive_url:
                 lines.append(safe(f"      archived copy: {item.verdict.archive_url}"))
+        if len(items) > max_rows:
+            lines.append(
+                f"  \u2026 and {len(items) - max_rows:,} more {status.value}: see the JSON report (-o report.json)"
+            )
     unplaced = sum(
         1
         for item in run.results
@@ -228,7 +257,7 @@ def to_text(
     if warned := fragment_warnings(run):
         lines.append("")
         lines.append(styled(f"missing-fragment warnings ({len(warned)})", Status.MISSING_FRAGMENT, bold=True))
-        for item, finding in warned:
+        for item, finding in warned[:max_rows]:
             lines.append(safe(f"  {item.reference.locations[0].where}  {item.reference.text}"))
             lines.append(safe(f"      {finding.detail} (fails with --include-fragments)"))
     return "\n".join(lines) + "\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -64,3 +64,18 @@ def render(
     if fmt is ReportFormat.MARKDOWN:
         return markdown.to_markdown(run, fail_on, crawls=extraction.crawls)
     return checked.to_text(run, fail_on, crawls=extraction.crawls)
+
+
+def render_chunks(
+    fmt: ReportFormat,
+    extraction: Extraction,
+    run: CheckRun,
+    fail_on: Collection[Status],
+    *,
+    inputs: Sequence[str] = (),
+) -> Iterable[str]:
+    """The report in ``fmt`` in pieces, to be written one after the other: JSON is made a
+    reference at a time (a million of them are never one string); the others are one piece."""
+    if fmt is ReportFormat.JSON:
+        return checked.json_chunks(extraction, run, fail_on)
+    return (render(fmt, extraction, run, fail_on, inputs=inputs),)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import heapq
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from urllib.parse import urlsplit
 
 from auditor import __version__
 from auditor.check.engine import Checked, CheckRun
+from auditor.defaults import MAX_REPORT_ROWS
 from auditor.extract import Extraction
 from auditor.reference import Email, Location, Phone, Url
 from auditor.sources import Format
@@ -214,6 +216,7 @@ class ReportView:
     cached: int = 0  # results reused from the cross-run cache
     crawls: tuple[CrawlView, ...] = ()
     references_open: bool = True  # the table of all references is shown open (see OPEN_REFERENCES)
+    omitted: int = 0  # references beyond MAX_REPORT_ROWS, left out (the JSON report has them all)
 
 
 def to_html(
@@ -224,11 +227,17 @@ def to_html(
     inputs: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
     history: HistoryContext | None = None,
+    max_rows: int = MAX_REPORT_ROWS,
 ) -> str:
-    """The whole report as one HTML document; ``history`` adds what changed since the last run."""
+    """The whole report as one HTML document; ``history`` adds what changed since the last run.
+
+    At most ``max_rows`` references are listed, the most severe first (see :func:`build_view`).
+    """
     import markupsafe  # comes with jinja2
 
-    view = build_view(extraction, run, fail_on, inputs=inputs, generated_at=generated_at, history=history)
+    view = build_view(
+        extraction, run, fail_on, inputs=inputs, generated_at=generated_at, history=history, max_rows=max_rows
+    )
     env = environment()
     style, script = asset("report.css"), asset("report.js")
     return env.get_template("report.html.j2").render(
@@ -247,13 +256,20 @@ def build_view(
     inputs: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
     history: HistoryContext | None = None,
+    max_rows: int = MAX_REPORT_ROWS,
 ) -> ReportView:
-    """What the template shows, computed here so the template only lays it out."""
+    """What the template shows, computed here so the template only lays it out.
+
+    At most ``max_rows`` references are shown, the most severe first (a million rows make
+    a page no browser opens); the counts are of all of them, and the rest are counted.
+    """
     documents = {info.name: (f"doc-{i + 1}", info.format) for i, info in enumerate(extraction.sources)}
-    rows = tuple(_row(i, item, fail_on, documents) for i, item in enumerate(run.results))
+    results = run.results
+    shown_indexes = _most_severe(results, max_rows)
+    rows = tuple(_row(i, results[i], fail_on, documents) for i in shown_indexes)
     if history is not None:
         rows = tuple(_recalled(row, history) for row in rows)
-    counts = Counter(row.status for row in rows)
+    counts = Counter(item.verdict.status for item in results)
     when = (generated_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     phones = tuple(row for row in rows if row.kind == "phone")
     shown = {"changes": history is not None, "phones": bool(phones), "crawl": bool(extraction.crawls)}
@@ -266,8 +282,8 @@ def build_view(
         requests=run.requests,
         network_unavailable=run.network_unavailable,
         notes=tuple(_clean(note) for note in run.notes),
-        total=len(rows),
-        failing=sum(1 for row in rows if row.failing),
+        total=len(results),
+        failing=_failing(results, fail_on, history) if len(rows) < len(results) else sum(r.failing for r in rows),
         tiles=tuple(Tile(s, LOOKS[s], counts[s], s in fail_on) for s in SEVERITY if counts[s]),
         groups=_groups(rows, fail_on),
         rows=rows,
@@ -282,7 +298,27 @@ def build_view(
         cached=run.cached,
         crawls=tuple(_crawl(i, report) for i, report in enumerate(extraction.crawls)),
         references_open=len(rows) <= OPEN_REFERENCES,
+        omitted=len(results) - len(rows),
     )
+
+
+def _failing(results: Sequence[Checked], fail_on: Collection[Status], history: HistoryContext | None) -> int:
+    """How many of all ``results`` fail (with a history: only those confirmed), shown or not."""
+
+    def confirmed(item: Checked) -> bool:
+        memory = history.memories.get(item.reference.key) if history is not None else None
+        return memory is None or memory.confirmed
+
+    return sum(1 for item in results if item.verdict.status in fail_on and confirmed(item))
+
+
+def _most_severe(results: Sequence[Checked], limit: int) -> list[int]:
+    """Indexes of at most ``limit`` results, the most severe first, in their order (all of them when few)."""
+    if len(results) <= limit:
+        return list(range(len(results)))
+    rank = {status: i for i, status in enumerate(SEVERITY)}
+    chosen = heapq.nsmallest(limit, range(len(results)), key=lambda i: (rank[results[i].verdict.status], i))
+    return sorted(chosen)
 
 
 def _recalled(row: Row, history: HistoryContext) -> Row:
