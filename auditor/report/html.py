@@ -346,13 +346,17 @@ def _changes(rows: tuple[Row, ...], history: HistoryContext) -> tuple[Group, ...
 
 
 def _groups(rows: tuple[Row, ...], fail_on: Collection[Status]) -> tuple[Group, ...]:
-    broken = tuple(sorted((r for r in rows if r.failing), key=lambda r: r.severity))
+    # A malformed link has its own group (what to correct is the text, not the target), failing or not.
+    def is_malformed(r: Row) -> bool:
+        return r.status is Status.INVALID and r.kind != "phone"
+
+    malformed = tuple(r for r in rows if is_malformed(r))
+    broken = tuple(sorted((r for r in rows if r.failing and not is_malformed(r)), key=lambda r: r.severity))
     outdated = tuple(r for r in rows if r.status in SUGGESTING and not r.failing)
     unverified = tuple(r for r in rows if r.status is Status.BLOCKED and not r.failing)
     phones = tuple(
         r for r in rows if r.status in (Status.UNCONFIRMED, Status.INVALID) and r.kind == "phone" and not r.failing
     )
-    malformed = tuple(r for r in rows if r.status is Status.INVALID and r.kind != "phone" and not r.failing)
     listed = {r.anchor for r in (*broken, *outdated, *unverified, *phones, *malformed)}
     noted = tuple(r for r in rows if r.findings and r.anchor not in listed)
     groups = (
