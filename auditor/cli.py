@@ -41,7 +41,6 @@ from auditor.defaults import (
     DEFAULT_REPORTS_DIR,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT,
 )
 from auditor.errors import AuditorError
 from auditor.extract import Extraction, extract_sources
@@ -326,53 +325,58 @@ def _fragments(
     return dataclasses.replace(settings, fragments=policy), fail_on
 
 
-def _checking(*, with_defaults: bool) -> Callable[[F], F]:
+def _builtin(value: object) -> str:
+    """The built-in default, as --help shows it (targets.yaml's checks: may say otherwise)."""
+    return str(value)
+
+
+def _checking() -> Callable[[F], F]:
     """How to check: the same flags for ``check`` and ``fix``.
 
-    ``fix`` may take its settings from targets.yaml, so there an unset flag is None
-    (the file's value stays) and the default is the file's or the built-in one.
+    Both take their settings from targets.yaml's ``checks:`` too (:func:`_judging`), so an
+    unset flag is None (the file's value stays); help shows the built-in default.
     """
-
-    def default(value: Any) -> Any:
-        return value if with_defaults else None
 
     options = [
         click.option(
             "--region",
             "regions",
             multiple=True,
-            callback=_regions if with_defaults else _optional_regions,
+            callback=_optional_regions,
             metavar="CC",
             help="Phone region (repeatable).",
         ),
         click.option(
             "--timeout",
             type=click.FloatRange(min=0.1),
-            default=default(DEFAULT_TIMEOUT),
-            show_default=True,
+            default=None,
+            show_default=_builtin(DEFAULT_TIMEOUT),
             help="Seconds per request.",
         ),
-        click.option("--retries", type=click.IntRange(min=0), default=default(DEFAULT_RETRIES), show_default=True),
+        click.option("--retries", type=click.IntRange(min=0), default=None, show_default=_builtin(DEFAULT_RETRIES)),
         click.option(
-            "--max-concurrency", type=click.IntRange(min=1), default=default(DEFAULT_MAX_CONCURRENCY), show_default=True
+            "--max-concurrency",
+            type=click.IntRange(min=1),
+            default=None,
+            show_default=_builtin(DEFAULT_MAX_CONCURRENCY),
         ),
         click.option(
             "--host-concurrency",
             type=click.IntRange(min=1),
-            default=default(DEFAULT_HOST_CONCURRENCY),
-            show_default=True,
+            default=None,
+            show_default=_builtin(DEFAULT_HOST_CONCURRENCY),
         ),
         click.option(
             "--host-request-interval",
-            default=default("100ms"),
-            show_default=True,
-            callback=_duration if with_defaults else _optional_duration,
+            default=None,
+            show_default=_builtin("100ms"),
+            callback=_optional_duration,
             help="0, 50ms, 1s.",
         ),
         click.option(
-            "--max-redirects", type=click.IntRange(min=0), default=default(DEFAULT_MAX_REDIRECTS), show_default=True
+            "--max-redirects", type=click.IntRange(min=0), default=None, show_default=_builtin(DEFAULT_MAX_REDIRECTS)
         ),
-        click.option("--user-agent", default=default(DEFAULT_USER_AGENT), show_default=False),
+        click.option("--user-agent", default=None, show_default=False),
         click.option(
             "--header",
             "headers",
@@ -386,8 +390,8 @@ def _checking(*, with_defaults: bool) -> Callable[[F], F]:
         ),
         click.option("--exclude", multiple=True, callback=_patterns, help="Skip URLs matching REGEX (repeatable)."),
         _remap,
-        click.option("--insecure", is_flag=True, default=default(False), help="Do not verify TLS certificates."),
-        *_network_safety(default),
+        click.option("--insecure", is_flag=True, default=None, help="Do not verify TLS certificates."),
+        *_network_safety(),
         click.option(
             "--accept",
             callback=_accept,
@@ -396,9 +400,9 @@ def _checking(*, with_defaults: bool) -> Callable[[F], F]:
         ),
         click.option(
             "--fail-on",
-            default=default(",".join(sorted(s.value for s in DEFAULT_FAIL_ON))),
-            show_default=True,
-            callback=_statuses if with_defaults else _optional_statuses,
+            default=None,
+            show_default=_builtin(",".join(sorted(s.value for s in DEFAULT_FAIL_ON))),
+            callback=_optional_statuses,
             help="Statuses that make the exit code 1.",
         ),
         _include_fragments,
@@ -412,7 +416,7 @@ def _checking(*, with_defaults: bool) -> Callable[[F], F]:
     return apply
 
 
-def _network_safety(default: Callable[[Any], Any]) -> list[Callable[[F], F]]:
+def _network_safety() -> list[Callable[[F], F]]:
     """lychee's address flags, --allow-private and --cookie-jar (check, fix and run)."""
     flags = [
         ("--exclude-private", "Refuse private addresses: 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7."),
@@ -424,11 +428,11 @@ def _network_safety(default: Callable[[Any], Any]) -> list[Callable[[F], F]]:
         ),
     ]
     return [
-        *(click.option(flag, is_flag=True, default=default(False), help=text) for flag, text in flags),
+        *(click.option(flag, is_flag=True, default=None, help=text) for flag, text in flags),
         click.option(
             "--allow-private",
             is_flag=True,
-            default=default(False),
+            default=None,
             help="Check private, loopback and link-local addresses, even when CI is set or an input is a "
             "remote page (where they are refused by default).",
         ),
@@ -451,7 +455,7 @@ _no_archive = click.option(
 
 
 def _network_safety_options(command: F) -> F:
-    for option in reversed(_network_safety(lambda _: None)):
+    for option in reversed(_network_safety()):
         command = option(command)
     return command
 
@@ -706,7 +710,7 @@ def demo(folder: str) -> None:
     help="Write a report; the format comes from the extension: .json, .html, .xml (JUnit), .sarif, .md (repeatable).",
 )
 @_judge_config
-@_checking(with_defaults=False)
+@_checking()
 @_input_options
 @click.option("--crawl", is_flag=True, help="Crawl from each URL input: every page of its site within reach is read.")
 @click.option(
@@ -900,7 +904,7 @@ def _fixable(_ctx: click.Context, _param: click.Parameter, value: str) -> frozen
 @_local_site
 @_no_archive
 @_offline_ok
-@_checking(with_defaults=False)
+@_checking()
 @_input_options
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Nothing but the diff (--dry-run), errors and warnings.")
