@@ -168,9 +168,18 @@ def test_a_named_file_outside_the_working_directory_is_its_own_tree(tmp_path: Pa
 # --- bounded while reading -------------------------------------------------------------
 
 
+#: Runs auditor and prints its peak RSS (kB) at exit. VmHWM, not ru_maxrss: on Linux a
+#: child's ru_maxrss starts at its parent's RSS at fork (pytest's, hundreds of MB late in
+#: a run), while VmHWM belongs to the process image exec made.
 MAXRSS = """\
 import atexit, resource, runpy, sys
-atexit.register(lambda: print("maxrss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr))
+def peak():
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+atexit.register(lambda: print("maxrss", peak(), file=sys.stderr))
 sys.argv = ["auditor", *sys.argv[1:]]
 runpy.run_module("auditor", run_name="__main__")
 """

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -57,11 +58,12 @@ def test_a_hostile_answer_is_one_verdict(tmp_path, handler, status: Status, said
     assert len(item.verdict.reason) < 400  # the server's bytes are quoted short, if at all
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="peak RSS from /proc")
 def test_a_gzip_bomb_costs_no_memory() -> None:
     """300 MB of zeros, 300 kB on the wire: the check reads its 2 MB and stops (peak RSS in a subprocess)."""
     script = textwrap.dedent(
         """
-        import asyncio, json, pathlib, resource, sys, tempfile
+        import asyncio, json, pathlib, sys, tempfile
         from auditor.check.engine import check_sources
         from auditor.check.settings import CheckSettings
         from auditor.fakeweb import FakeWeb, gzip_bomb
@@ -70,7 +72,6 @@ def test_a_gzip_bomb_costs_no_memory() -> None:
         bomb = gzip_bomb(300_000_000)
         doc = pathlib.Path(tempfile.mkdtemp()) / "doc.md"
         doc.write_text("https://bomb.example/ https://bomb.example/a https://bomb.example/b")
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
         async def main():
             async with FakeWeb({"bomb.example": {"*": bomb}}) as web:
@@ -79,11 +80,13 @@ def test_a_gzip_bomb_costs_no_memory() -> None:
                 return [item.verdict.status.value for item in audit.run.results]
 
         statuses = asyncio.run(main())
-        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print(json.dumps({"statuses": statuses, "grew_mb": (after - before) / 1024}))
+        # VmHWM: this process image's peak (ru_maxrss would start at the parent's RSS at fork)
+        with open("/proc/self/status") as status:
+            peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+        print(json.dumps({"statuses": statuses, "peak_mb": peak / 1024}))
         """
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)
     measured = json.loads(done.stdout.strip().splitlines()[-1])
     assert measured["statuses"]
-    assert measured["grew_mb"] < 200, measured
+    assert measured["peak_mb"] < 250, measured  # the interpreter, aiohttp and 2 MB read per answer
