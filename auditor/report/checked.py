@@ -24,22 +24,24 @@ from typing import TYPE_CHECKING, Any
 from auditor.check.engine import Checked, CheckRun
 from auditor.defaults import MAX_TERMINAL_ROWS
 from auditor.extract import Extraction
-from auditor.local_site import ROOT_RELATIVE_REASON, is_unplaced
-from auditor.reference import Kind, Url
+from auditor.local_site import ROOT_RELATIVE_REASON
+from auditor.reference import Kind
 from auditor.report import jsondoc
 from auditor.report.fragments import fragment_warnings
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
 from auditor.report.terminal import paint
 from auditor.untrusted import safe
-from auditor.verdict import Finding, Status, Verdict
+from auditor.verdict import Cause, Finding, PhoneFacts, Status, Verdict
 
 if TYPE_CHECKING:
     from auditor.crawl.crawler import CrawlReport
     from auditor.report.recall import HistoryContext
 
 SCHEMA = "auditor/report/1"
+#: A phone's verdict without facts (unchecked, invalid) reports them empty: ``listed_on`` null, ``found`` [].
+NO_PHONE_FACTS = PhoneFacts()
 #: Listed in the text summary even when not failing: someone should look at these.
-LISTED = frozenset({Status.MOVED, Status.SHORTENED, Status.BLOCKED, Status.UNCONFIRMED, Status.INVALID})
+LISTED = frozenset(s for s in Status if s.needs_a_person)
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -98,7 +100,8 @@ def _sitemaps(n: int) -> str:
 
 
 def verdict_fields(verdict: Verdict, kind: Kind | None = None) -> dict[str, Any]:
-    phone = {"listed_on": verdict.listed_on, "found": list(verdict.found)} if kind is Kind.PHONE else {}
+    facts = verdict.phone or NO_PHONE_FACTS
+    phone = {"listed_on": facts.listed_on, "found": list(facts.found)} if kind is Kind.PHONE else {}
     return {
         "status": verdict.status.value,
         "reason": verdict.reason,
@@ -244,13 +247,7 @@ def to_text(
             lines.append(
                 f"  \u2026 and {len(items) - max_rows:,} more {status.value}: see the JSON report (-o report.json)"
             )
-    unplaced = sum(
-        1
-        for item in run.results
-        if item.verdict.status is Status.UNCHECKED
-        and isinstance(item.reference.target, Url)
-        and is_unplaced(item.reference.target.url)
-    )
+    unplaced = sum(1 for item in run.results if item.verdict.cause is Cause.UNPLACED)
     if unplaced:
         lines.append("")
         lines.append(f"{unplaced} unchecked: {ROOT_RELATIVE_REASON}")
