@@ -3,7 +3,8 @@
 JSON ``auditor/report/1`` is the issue-2 reference shape plus ``status``, ``reason``,
 ``http_status``, ``final_url``, ``redirects``, ``suggestion``, ``domain_changed``,
 ``findings``, ``checked_at``, ``elapsed_ms``, ``cached``, ``archive_url`` (an archived
-copy of a dead, soft-404 or parked page, or null) (phones: ``listed_on``, ``found``;
+copy of a dead, soft-404 or parked page, or null), ``cause`` (why a verdict is not about
+the target: ``outage``, ``deadline``, ``unplaced``, or null) (phones: ``listed_on``, ``found``;
 a URL checked at another address by ``--remap``: ``remapped``; a malformed link:
 ``written`` and ``invalid``, instead of ``url``/``address``/``e164``); a
 ``summary`` with ``total``, ``by_status`` and ``broken``; ``network_unavailable``; and
@@ -115,6 +116,7 @@ def verdict_fields(verdict: Verdict, kind: Kind | None = None) -> dict[str, Any]
         "elapsed_ms": verdict.elapsed_ms,
         "cached": verdict.cached,
         "archive_url": verdict.archive_url,
+        "cause": verdict.cause.value if verdict.cause is not None else None,
         **phone,
         **({"remapped": verdict.remapped} if verdict.remapped else {}),
     }
