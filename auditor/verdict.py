@@ -19,6 +19,12 @@ invalid     a phone number that is not a valid number, or a malformed link (``ht
 missing-fragment  the page or file is there, but not the anchor its #fragment names
             (only with ``--include-fragments`` / ``checks.fragments: fail``; otherwise
             a ``missing-fragment`` finding on a healthy status)
+
+What each status means (its severity, whether it fails by default, suggests a rewrite,
+may be cached, ...) is a property of :class:`Status`, read from one table here
+(``_TRAITS``): reports keep only their words for it. Why a verdict is not about its
+target (an outage) is :class:`Cause`, never the reason's words; what only a phone's
+verdict knows is :class:`PhoneFacts`.
 """
 
 from __future__ import annotations
@@ -226,6 +232,10 @@ class PhoneFacts:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
+    """What checking one reference concluded: the status, the reason in words, and the facts
+    behind it; ``cause`` says why when it is not about the target (an outage, the time limit),
+    ``phone`` what only a phone's verdict knows."""
+
     status: Status
     reason: str
     http_status: int | None = None
@@ -236,9 +246,9 @@ class Verdict:
     findings: tuple[Finding, ...] = ()
     page: PageFacts | None = None
     phone: PhoneFacts | None = None  # phones: where the number is listed, or what is listed instead
+    cause: Cause | None = None  # why, when it is not about the target (an outage, the deadline)
     elapsed_ms: int = 0
     cached: bool = False  # reused from the cross-run cache (or kept after a 304), not asked this run
     archive_url: str | None = None  # dead, soft-404, parked: an archived copy to point to (Wayback snapshot)
     remapped: str | None = None  # the address checked instead of the one written (--remap)
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    cause: Cause | None = None  # why, when it is not about the target (an outage, the deadline)
