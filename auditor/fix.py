@@ -43,7 +43,7 @@ from auditor.verdict import Status
 from auditor.write import write_atomic
 
 #: What ``auditor fix`` rewrites, and all it may be asked to (``--only``).
-FIXABLE: frozenset[Status] = frozenset({Status.MOVED, Status.SHORTENED})
+FIXABLE: frozenset[Status] = frozenset(s for s in Status if s.suggests_rewrite)
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)

@@ -38,9 +38,6 @@ from auditor.errors import AuditorError
 from auditor.reference import Reference
 from auditor.verdict import Status, Verdict
 
-#: Statuses that may pass by themselves next week, so they are damped.
-TRANSIENT: frozenset[Status] = frozenset({Status.ERROR})
-
 #: Seconds to wait for another process's write before calling the history locked.
 BUSY_TIMEOUT = 5.0
 
@@ -340,7 +337,7 @@ class History:
             was_confirmed = state is not None and state.confirmed
             failing = obs.status in fail_on
             failing_runs = ((state.failing_runs if state else 0) + 1) if failing else 0
-            confirmed = failing and (obs.status not in TRANSIENT or failing_runs >= confirm_after or was_confirmed)
+            confirmed = failing and (not obs.status.is_transient or failing_runs >= confirm_after or was_confirmed)
             memories[obs.key] = Memory(
                 previous_status=state.status if state else None,
                 first_seen=state.first_seen if state else now,

@@ -22,8 +22,14 @@ from auditor.check.settings import CheckSettings
 from auditor.fakeweb import FakeWeb, not_found, page, refused
 from auditor.reference import Phone, Reference, Url
 from auditor.sources import Format, Source
-from auditor.verdict import Finding, FindingKind, Status, Verdict
+from auditor.verdict import Finding, FindingKind, PhoneFacts, Status, Verdict
 from tests.conftest import extract
+
+
+def facts(verdict: Verdict) -> PhoneFacts:
+    """A phone's facts; a verdict without them (unchecked, invalid) has none to tell."""
+    return verdict.phone or PhoneFacts()
+
 
 REGIONS = ("GB", "US")
 NCI = OrganisationSpec(
@@ -247,7 +253,12 @@ def test_judge(
     listings: list[Listing], status: Status, reason: str, listed_on: str | None, found: tuple[str, ...]
 ) -> None:
     verdict = judge(PHONE, listings)
-    assert (verdict.status, verdict.reason, verdict.listed_on, verdict.found) == (status, reason, listed_on, found)
+    assert (verdict.status, verdict.reason, facts(verdict).listed_on, facts(verdict).found) == (
+        status,
+        reason,
+        listed_on,
+        found,
+    )
 
 
 # -- against the fake web ---------------------------------------------------------------------
@@ -413,7 +424,7 @@ def test_phone_verdicts(
     verdict = verdicts(leaflet_run[0])[number]
     assert verdict.status is status, verdict.reason
     assert words in verdict.reason
-    assert (verdict.listed_on, verdict.found) == (listed_on, found)
+    assert (facts(verdict).listed_on, facts(verdict).found) == (listed_on, found)
 
 
 def test_the_nci_number_is_looked_up_on_the_pages_targets_yaml_names() -> None:
@@ -436,9 +447,9 @@ def test_two_phones_share_their_organisation_pages() -> None:
     text = "1-800-4-CANCER https://www.cancer.gov/contact\n\nTTY 1-800-332-8615 https://www.cancer.gov/about"
     run, requests = run_check(text, (), Format.TEXT)
     found = verdicts(run)
-    assert found["+18004226237"].listed_on == "https://www.cancer.gov/contact"
+    assert facts(found["+18004226237"]).listed_on == "https://www.cancer.gov/contact"
     # The TTY number is on /contact, but the document puts it beside /about: the home page lists the helpline only.
-    assert (found["+18003328615"].status, found["+18003328615"].found) == (Status.UNCONFIRMED, ("+18004226237",))
+    assert (found["+18003328615"].status, facts(found["+18003328615"]).found) == (Status.UNCONFIRMED, ("+18004226237",))
     assert [(r.host, r.path_qs) for r in requests].count(("www.cancer.gov", "/")) == 1
 
 
@@ -482,11 +493,11 @@ def test_check_sources_with_organisations(tmp_path: Path) -> None:
         return verdicts(audit.run)
 
     found = asyncio.run(go())
-    assert (found["+18004226237"].status, found["+18004226237"].listed_on) == (
+    assert (found["+18004226237"].status, facts(found["+18004226237"]).listed_on) == (
         Status.CONFIRMED,
         "https://www.cancer.gov/",
     )
-    assert (found["+448088020000"].status, found["+448088020000"].found) == (
+    assert (found["+448088020000"].status, facts(found["+448088020000"]).found) == (
         Status.UNCONFIRMED,
         ("+442072508271", "+448088010401"),
     )

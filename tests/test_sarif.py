@@ -17,7 +17,7 @@ from auditor import __version__
 from auditor.check.engine import NETWORK_UNAVAILABLE, Checked, CheckRun
 from auditor.reference import Email, Location, Reference, Url
 from auditor.report.sarif import FINGERPRINT, INFORMATION_URI, RULES, to_sarif
-from auditor.verdict import DEFAULT_FAIL_ON, Hop, Status, Verdict
+from auditor.verdict import DEFAULT_FAIL_ON, Cause, Hop, Status, Verdict
 from tests.test_reports import HOSTILE, ref, sample_run
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -435,7 +435,7 @@ def test_text_no_json_encoder_takes_is_replaced() -> None:
     assert artifacts(result) == [{"uri": "docs/caf%E9.md", "uriBaseId": "%SRCROOT%"}]  # the bytes on disk
 
 
-OUTAGE = Verdict(Status.UNCHECKED, NETWORK_UNAVAILABLE)
+OUTAGE = Verdict(Status.UNCHECKED, NETWORK_UNAVAILABLE, cause=Cause.OUTAGE)
 
 
 def test_an_unavailable_network_makes_the_invocation_unsuccessful() -> None:

@@ -47,13 +47,10 @@ from auditor.extract import Extraction
 from auditor.extract.dates import DocumentDate
 from auditor.extract.links import without_fragment
 from auditor.reference import Url
-from auditor.verdict import Status
 
 if TYPE_CHECKING:
     from auditor.check.engine import Checked  # the engine imports this module
 
-#: The statuses whose readers are better served by an archived copy than by nothing.
-ARCHIVED: frozenset[Status] = frozenset({Status.DEAD, Status.SOFT_404, Status.PARKED})
 #: Answers whose Location is the snapshot.
 SNAPSHOT_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
@@ -185,7 +182,7 @@ def _addresses(results: Sequence[Checked], dates: Mapping[str, DocumentDate | No
     wanted: dict[str, DocumentDate | None] = {}
     for item in results:
         target = item.reference.target
-        if item.verdict.status not in ARCHIVED or not isinstance(target, Url):
+        if not item.verdict.status.is_gone or not isinstance(target, Url):
             continue
         address = without_fragment(target.url)
         if urlsplit(address).scheme.lower() not in ("http", "https"):
@@ -211,7 +208,7 @@ def timestamp(date: DocumentDate) -> str:
 
 def _with_snapshot(item: Checked, found: Mapping[str, str]) -> Checked:
     target = item.reference.target
-    if item.verdict.status not in ARCHIVED or not isinstance(target, Url):
+    if not item.verdict.status.is_gone or not isinstance(target, Url):
         return item
     snapshot = found.get(without_fragment(target.url))
     if snapshot is None:

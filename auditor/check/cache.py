@@ -38,9 +38,6 @@ from auditor.verdict import Finding, FindingKind, Hop, PageFacts, Status, Verdic
 #: A cache entry not refreshed for this long is dropped (it would only be revalidated).
 FORGET_AFTER = dt.timedelta(days=90)
 
-#: Only these are kept: a result that may change by itself next run (a failure) is not.
-CACHEABLE: frozenset[Status] = frozenset({Status.OK, Status.REDIRECTED, Status.MOVED, Status.SHORTENED})
-
 
 def check_key(address: str, schemeless: bool) -> str:
     """The key of a checked address: typed without a scheme, it may have ended on http://."""
@@ -127,7 +124,7 @@ class CheckCache:
         checked_at: dt.datetime | None = None,
     ) -> None:
         """Remember a result of this run: a healthy one is stored, any other forgets the key."""
-        if verdict.status not in CACHEABLE:
+        if not verdict.status.cacheable:  # a result that may change by itself next run (a failure) is not kept
             self._forget.add(key)
             self._checks.pop(key, None)
             return

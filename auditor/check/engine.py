@@ -66,7 +66,7 @@ from auditor.extract.links import without_fragment
 from auditor.inputfiles import read_regular
 from auditor.reference import Email, Invalid, Kind, Phone, Reference, Url, merge
 from auditor.sources import EXTENSIONS, Format, Source
-from auditor.verdict import Finding, FindingKind, PageFacts, Status, Verdict
+from auditor.verdict import Cause, Finding, FindingKind, PageFacts, Status, Verdict
 
 CHECKED_SCHEMES = ("http", "https")
 #: Checks in progress per place of --max-concurrency: enough to keep every place busy
@@ -134,11 +134,7 @@ class CheckRun:
 
     def unreached(self, item: Checked) -> bool:
         """Whether ``item`` is unchecked only because the network was down: no verdict on it."""
-        return (
-            self.network_unavailable
-            and item.verdict.status is Status.UNCHECKED
-            and item.verdict.reason == NETWORK_UNAVAILABLE
-        )
+        return self.network_unavailable and item.verdict.cause is Cause.OUTAGE
 
     def reached(self) -> tuple[Checked, ...]:
         """The results that are verdicts: all of them, but those the network outage left unchecked."""
@@ -299,7 +295,7 @@ class Checker:
         for original, ref, outcome in zip(written, references, outcomes, strict=True):
             verdict = outcome.verdict
             if down and outcome.network_failure:
-                verdict = replace(verdict, status=Status.UNCHECKED, reason=NETWORK_UNAVAILABLE)
+                verdict = replace(verdict, status=Status.UNCHECKED, reason=NETWORK_UNAVAILABLE, cause=Cause.OUTAGE)
             elif self.settings.fragments is not FragmentPolicy.OFF and (missing := _missing_fragment(ref, outcome)):
                 verdict = replace(verdict, findings=(*verdict.findings, missing))
                 if self.settings.fragments is FragmentPolicy.FAIL and verdict.status.is_healthy:
@@ -316,7 +312,7 @@ class Checker:
         elapsed = int((time.monotonic() - started) * 1000)
         cached = sum(1 for item in results if item.verdict.cached)
         notes: tuple[str, ...] = ()
-        if unchecked := sum(1 for item in results if item.verdict.reason == self.deadline.reason):
+        if unchecked := sum(1 for item in results if item.verdict.cause is Cause.DEADLINE):
             what = "reference" if unchecked == 1 else "references"
             notes = (f"--max-duration ({self.deadline.seconds:g}s) ran out: {unchecked:,} {what} not checked",)
         return CheckRun(tuple(results), down, self.fetcher.requests, elapsed, cached, notes)
@@ -390,7 +386,7 @@ class Checker:
 
         workers = min(len(references), self.settings.max_concurrency * WORKERS_PER_PLACE)
         await self.deadline.run(worker() for _ in range(workers))
-        late = _Outcome(Verdict(Status.UNCHECKED, self.deadline.reason), "", False, False)
+        late = _Outcome(Verdict(Status.UNCHECKED, self.deadline.reason, cause=Cause.DEADLINE), "", False, False)
         return [late if o is None else o for o in outcomes]
 
     async def _outcome(self, ref: Reference) -> _Outcome:
@@ -417,7 +413,8 @@ class Checker:
             wants_anchors = without_fragment(url) in self._with_fragments
             return await asyncio.to_thread(_local, url, wants_anchors)
         if not scheme and local_site.is_unplaced(url):
-            return _Outcome(Verdict(Status.UNCHECKED, local_site.ROOT_RELATIVE_REASON), "", False, False)
+            unplaced = Verdict(Status.UNCHECKED, local_site.ROOT_RELATIVE_REASON, cause=Cause.UNPLACED)
+            return _Outcome(unplaced, "", False, False)
         skipped = self._skipped(url, scheme)
         if skipped is not None:
             outcome = self._skips.get(skipped.reason)

@@ -41,7 +41,7 @@ from auditor.extract.links import LinkBase
 from auditor.extract.phones import find_phones, parse_number
 from auditor.reference import Phone, Reference, Url
 from auditor.sources import Fetched, Format, Source, read
-from auditor.verdict import Finding, FindingKind, Status, Verdict
+from auditor.verdict import Finding, FindingKind, PhoneFacts, Status, Verdict
 
 NO_ORGANISATION = "no organisation in targets.yaml lists it and no web address is written beside it"
 
@@ -377,14 +377,14 @@ def judge(phone: Phone, listings: Sequence[Listing]) -> Verdict:
     for listing in readable:
         if phone.e164 in listing.numbers:
             where = listing.final_url or listing.url
-            return Verdict(Status.CONFIRMED, f"listed on {where}", listed_on=where)
+            return Verdict(Status.CONFIRMED, f"listed on {where}", phone=PhoneFacts(listed_on=where))
     found = tuple(sorted(set().union(*(listing.numbers for listing in readable))))
     pages = " or ".join(listing.final_url or listing.url for listing in readable)
     reason = f"not listed on {pages}"
     reason += f"; they list {', '.join(found)}" if found else "; they list no phone number"
     if failed:
         reason += "; could not read " + "; ".join(failed)
-    return Verdict(Status.UNCONFIRMED, reason, found=found)
+    return Verdict(Status.UNCONFIRMED, reason, phone=PhoneFacts(found=found))
 
 
 def expected_findings(

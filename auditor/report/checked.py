@@ -3,7 +3,8 @@
 JSON ``auditor/report/1`` is the issue-2 reference shape plus ``status``, ``reason``,
 ``http_status``, ``final_url``, ``redirects``, ``suggestion``, ``domain_changed``,
 ``findings``, ``checked_at``, ``elapsed_ms``, ``cached``, ``archive_url`` (an archived
-copy of a dead, soft-404 or parked page, or null) (phones: ``listed_on``, ``found``;
+copy of a dead, soft-404 or parked page, or null), ``cause`` (why a verdict is not about
+the target: ``outage``, ``deadline``, ``unplaced``, or null) (phones: ``listed_on``, ``found``;
 a URL checked at another address by ``--remap``: ``remapped``; a malformed link:
 ``written`` and ``invalid``, instead of ``url``/``address``/``e164``); a
 ``summary`` with ``total``, ``by_status`` and ``broken``; ``network_unavailable``; and
@@ -24,22 +25,24 @@ from typing import TYPE_CHECKING, Any
 from auditor.check.engine import Checked, CheckRun
 from auditor.defaults import MAX_TERMINAL_ROWS
 from auditor.extract import Extraction
-from auditor.local_site import ROOT_RELATIVE_REASON, is_unplaced
-from auditor.reference import Kind, Url
+from auditor.local_site import ROOT_RELATIVE_REASON
+from auditor.reference import Kind
 from auditor.report import jsondoc
 from auditor.report.fragments import fragment_warnings
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
 from auditor.report.terminal import paint
 from auditor.untrusted import safe
-from auditor.verdict import Finding, Status, Verdict
+from auditor.verdict import Cause, Finding, PhoneFacts, Status, Verdict
 
 if TYPE_CHECKING:
     from auditor.crawl.crawler import CrawlReport
     from auditor.report.recall import HistoryContext
 
 SCHEMA = "auditor/report/1"
+#: A phone's verdict without facts (unchecked, invalid) reports them empty: ``listed_on`` null, ``found`` [].
+NO_PHONE_FACTS = PhoneFacts()
 #: Listed in the text summary even when not failing: someone should look at these.
-LISTED = frozenset({Status.MOVED, Status.SHORTENED, Status.BLOCKED, Status.UNCONFIRMED, Status.INVALID})
+LISTED = frozenset(s for s in Status if s.needs_a_person)
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -98,7 +101,8 @@ def _sitemaps(n: int) -> str:
 
 
 def verdict_fields(verdict: Verdict, kind: Kind | None = None) -> dict[str, Any]:
-    phone = {"listed_on": verdict.listed_on, "found": list(verdict.found)} if kind is Kind.PHONE else {}
+    facts = verdict.phone or NO_PHONE_FACTS
+    phone = {"listed_on": facts.listed_on, "found": list(facts.found)} if kind is Kind.PHONE else {}
     return {
         "status": verdict.status.value,
         "reason": verdict.reason,
@@ -112,6 +116,7 @@ def verdict_fields(verdict: Verdict, kind: Kind | None = None) -> dict[str, Any]
         "elapsed_ms": verdict.elapsed_ms,
         "cached": verdict.cached,
         "archive_url": verdict.archive_url,
+        "cause": verdict.cause.value if verdict.cause is not None else None,
         **phone,
         **({"remapped": verdict.remapped} if verdict.remapped else {}),
     }
@@ -244,13 +249,7 @@ def to_text(
             lines.append(
                 f"  \u2026 and {len(items) - max_rows:,} more {status.value}: see the JSON report (-o report.json)"
             )
-    unplaced = sum(
-        1
-        for item in run.results
-        if item.verdict.status is Status.UNCHECKED
-        and isinstance(item.reference.target, Url)
-        and is_unplaced(item.reference.target.url)
-    )
+    unplaced = sum(1 for item in run.results if item.verdict.cause is Cause.UNPLACED)
     if unplaced:
         lines.append("")
         lines.append(f"{unplaced} unchecked: {ROOT_RELATIVE_REASON}")

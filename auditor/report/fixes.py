@@ -21,8 +21,8 @@ from auditor.report.terminal import paint
 from auditor.untrusted import safe
 from auditor.verdict import DEFAULT_FAIL_ON, Status
 
-#: Not failing, not rewritten, but a person should look.
-ALSO_LEFT = frozenset({Status.REDIRECTED})
+#: Not failing, not rewritten, but a person should look: works through a redirect ``fix`` does not rewrite.
+ALSO_LEFT = frozenset(s for s in Status if s.via_redirect and not s.suggests_rewrite)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from auditor.extract import Extraction
 from auditor.reference import Email, Location, Phone, Url
 from auditor.sources import Format
 from auditor.untrusted import without_controls
-from auditor.verdict import Status
+from auditor.verdict import Severity, Status
 
 if TYPE_CHECKING:
     import jinja2
@@ -50,26 +50,35 @@ class Look:
     tone: str  # bad | warn | info | good | muted: a CSS class
 
 
-LOOKS: dict[Status, Look] = {
-    Status.DEAD: Look("\u2717", "bad"),
-    Status.SOFT_404: Look("\u2717", "bad"),
-    Status.PARKED: Look("\u2298", "bad"),
-    Status.ERROR: Look("!", "bad"),
-    Status.MISSING_FRAGMENT: Look("#", "bad"),
-    Status.MOVED: Look("\u2192", "warn"),
-    Status.SHORTENED: Look("\u2192", "warn"),
-    Status.INVALID: Look("\u2717", "warn"),
-    Status.UNCONFIRMED: Look("?", "warn"),
-    Status.BLOCKED: Look("?", "info"),
-    Status.REDIRECTED: Look("\u21aa", "good"),
-    Status.OK: Look("\u2713", "good"),
-    Status.CONFIRMED: Look("\u2713", "good"),
-    Status.SKIPPED: Look("\u2013", "muted"),
-    Status.UNCHECKED: Look("\u00b7", "muted"),
+#: Each severity's tone: a CSS class.
+TONES: dict[Severity, str] = {
+    Severity.FAILURE: "bad",
+    Severity.WARNING: "warn",
+    Severity.NOTE: "info",
+    Severity.PASS: "good",
+    Severity.NONE: "muted",
+}
+#: Each status's symbol beside its word: this report's wording, every status in one place.
+SYMBOLS: dict[Status, str] = {
+    Status.DEAD: "\u2717",
+    Status.SOFT_404: "\u2717",
+    Status.PARKED: "\u2298",
+    Status.ERROR: "!",
+    Status.MISSING_FRAGMENT: "#",
+    Status.MOVED: "\u2192",
+    Status.SHORTENED: "\u2192",
+    Status.INVALID: "\u2717",
+    Status.UNCONFIRMED: "?",
+    Status.BLOCKED: "?",
+    Status.REDIRECTED: "\u21aa",
+    Status.OK: "\u2713",
+    Status.CONFIRMED: "\u2713",
+    Status.SKIPPED: "\u2013",
+    Status.UNCHECKED: "\u00b7",
 }
 #: Most urgent first: the order of tiles, and of the status column when sorted.
-SEVERITY: tuple[Status, ...] = tuple(LOOKS)
-SUGGESTING = frozenset({Status.MOVED, Status.SHORTENED})
+SEVERITY: tuple[Status, ...] = tuple(sorted(Status, key=lambda s: s.urgency))
+LOOKS: dict[Status, Look] = {s: Look(SYMBOLS[s], TONES[s.severity]) for s in SEVERITY}
 #: The report's sections, in order: each is ``templates/sections/<name>.html.j2``.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("changes", "Since the last run"),  # only with a history (auditor run)
@@ -132,7 +141,7 @@ class Row:
 
     @property
     def severity(self) -> int:
-        return SEVERITY.index(self.status)
+        return self.status.urgency
 
     @property
     def previous_look(self) -> Look | None:
@@ -316,8 +325,7 @@ def _most_severe(results: Sequence[Checked], limit: int) -> list[int]:
     """Indexes of at most ``limit`` results, the most severe first, in their order (all of them when few)."""
     if len(results) <= limit:
         return list(range(len(results)))
-    rank = {status: i for i, status in enumerate(SEVERITY)}
-    chosen = heapq.nsmallest(limit, range(len(results)), key=lambda i: (rank[results[i].verdict.status], i))
+    chosen = heapq.nsmallest(limit, range(len(results)), key=lambda i: (results[i].verdict.status.urgency, i))
     return sorted(chosen)
 
 
@@ -352,11 +360,9 @@ def _groups(rows: tuple[Row, ...], fail_on: Collection[Status]) -> tuple[Group, 
 
     malformed = tuple(r for r in rows if is_malformed(r))
     broken = tuple(sorted((r for r in rows if r.failing and not is_malformed(r)), key=lambda r: r.severity))
-    outdated = tuple(r for r in rows if r.status in SUGGESTING and not r.failing)
+    outdated = tuple(r for r in rows if r.status.suggests_rewrite and not r.failing)
     unverified = tuple(r for r in rows if r.status is Status.BLOCKED and not r.failing)
-    phones = tuple(
-        r for r in rows if r.status in (Status.UNCONFIRMED, Status.INVALID) and r.kind == "phone" and not r.failing
-    )
+    phones = tuple(r for r in rows if r.status.needs_a_person and r.kind == "phone" and not r.failing)
     listed = {r.anchor for r in (*broken, *outdated, *unverified, *phones, *malformed)}
     noted = tuple(r for r in rows if r.findings and r.anchor not in listed)
     groups = (
@@ -480,6 +486,7 @@ def _row(index: int, item: Checked, fail_on: Collection[Status], documents: dict
     places = tuple(_place(loc, documents.get(loc.source)) for loc in ref.locations)
     findings = tuple(_clean(f"{f.kind}: {f.detail}" if f.detail else f.kind) for f in verdict.findings)
     text, reason = _clean(ref.text), _clean(verdict.reason)
+    phone = verdict.phone
     search = " ".join(
         [text, shown if shown != text else "", reason, verdict.status.value, verdict.suggestion or ""]
         + [p.label for p in places]
@@ -502,8 +509,8 @@ def _row(index: int, item: Checked, fail_on: Collection[Status], documents: dict
         places=places,
         search=_clean(search),
         key=ref.key,
-        listed_on=_clean(verdict.listed_on) if verdict.listed_on else None,
-        found=verdict.found,
+        listed_on=_clean(phone.listed_on) if phone and phone.listed_on else None,
+        found=phone.found if phone else (),
         cached=verdict.cached,
         checked_at=verdict.checked_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         archive_url=_link(verdict.archive_url),

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from auditor import __version__
 from auditor.report.html import asset, content_security_policy, environment
-from auditor.verdict import Status
+from auditor.verdict import Severity, Status
 
 
-def _counted(*statuses: Status) -> Callable[[RunRow], int]:
+def _counted(test: Callable[[Status], bool]) -> Callable[[RunRow], int]:
+    statuses = tuple(s for s in Status if test(s))
     return lambda run: sum(run.counts.get(s.value, 0) for s in statuses)
 
 
@@ -23,8 +24,8 @@ def _counted(*statuses: Status) -> Callable[[RunRow], int]:
 #: run's own count (its --fail-on, confirmed failures only), not a fixed set of statuses.
 SERIES: tuple[tuple[str, str, Callable[[RunRow], int]], ...] = (
     ("failing", "bad", lambda run: run.failing),
-    ("moved or shortened", "warn", _counted(Status.MOVED, Status.SHORTENED)),
-    ("ok", "good", _counted(Status.OK, Status.REDIRECTED, Status.CONFIRMED)),
+    ("moved or shortened", "warn", _counted(lambda s: s.suggests_rewrite)),
+    ("ok", "good", _counted(lambda s: s.severity is Severity.PASS)),
 )
 WIDTH, HEIGHT, PAD = 640, 200, 28
 

@@ -17,7 +17,6 @@ from auditor.check.engine import Checked, CheckRun
 from auditor.report.fragments import warning
 from auditor.verdict import Status
 
-SKIPPED = frozenset({Status.BLOCKED, Status.SKIPPED, Status.UNCHECKED})
 # Characters not allowed in XML 1.0 documents, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -48,7 +47,7 @@ def to_junit(run: CheckRun, fail_on: Collection[Status]) -> str:
                 counts["failures"] += 1
                 failure = ET.SubElement(case, "failure", message=_xml(verdict.reason), type=verdict.status.value)
                 failure.text = _xml(_details(item, where))
-            elif verdict.status in SKIPPED:
+            elif not verdict.status.is_judged:
                 counts["skipped"] += 1
                 ET.SubElement(case, "skipped", message=_xml(f"{verdict.status.value}: {verdict.reason}"))
             elif (finding := warning(item)) is not None:  # passes, with a warning in its output

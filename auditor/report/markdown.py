@@ -21,8 +21,6 @@ from auditor.verdict import Status
 if TYPE_CHECKING:
     from auditor.crawl.crawler import CrawlReport
 
-SUGGESTING = (Status.MOVED, Status.SHORTENED)
-
 
 def to_markdown(run: CheckRun, fail_on: Collection[Status], *, crawls: Sequence[CrawlReport] = ()) -> str:
     """The summary; ``crawls`` (``Extraction.crawls``) adds a "Site crawl" list: pages read, caps hit, warnings."""
@@ -56,7 +54,7 @@ def to_markdown(run: CheckRun, fail_on: Collection[Status], *, crawls: Sequence[
             _row(_cell(_where(item)), _code(item.reference.text), item.verdict.status.value, _cell(item.verdict.reason))
             for item in failing
         ]
-    suggested = [item for item in run.results if item.verdict.status in SUGGESTING and item.verdict.suggestion]
+    suggested = [item for item in run.results if item.verdict.status.suggests_rewrite and item.verdict.suggestion]
     if suggested:
         lines += ["", "### Suggested replacements", "", "| where | written | replace with |", "|---|---|---|"]
         lines += [

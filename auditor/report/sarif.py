@@ -40,7 +40,7 @@ from auditor.report import jsondoc
 from auditor.report.fragments import warning
 from auditor.sources import STDIN_NAME
 from auditor.untrusted import without_controls
-from auditor.verdict import Status
+from auditor.verdict import Severity, Status
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -48,15 +48,11 @@ INFORMATION_URI = "https://github.com/auditor-project/auditor"
 SRCROOT = "%SRCROOT%"
 #: partialFingerprints key; bump the version if what goes into the hash changes.
 FINGERPRINT = "auditorReference/v1"
-#: Reported even when not failing: healthy but worth replacing, or not verifiable.
-ADVISORY: dict[Status, str] = {
-    Status.MOVED: "warning",
-    Status.SHORTENED: "warning",
-    Status.UNCONFIRMED: "warning",
-    Status.INVALID: "warning",
-    Status.BLOCKED: "note",
-    Status.MISSING_FRAGMENT: "warning",
-}
+#: Reported even when not failing, by severity: worth replacing or correcting, or not verifiable.
+ADVISORY: dict[Severity, str] = {Severity.WARNING: "warning", Severity.NOTE: "note"}
+#: A missing #fragment on a healthy reference (checks.fragments: warn) is a result of the
+#: missing-fragment rule at this level; so that rule has it whenever the status does not fail.
+FRAGMENT_WARNING = "warning"
 STDIN_URI = "stdin"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -264,7 +260,7 @@ def _results(run: CheckRun, fail_on: Collection[Status], base: Path) -> list[dic
         rule = item.verdict.status
         level = _level(rule, fail_on)
         if level is None and warning(item) is not None:  # checks.fragments: warn
-            rule, level = Status.MISSING_FRAGMENT, ADVISORY[Status.MISSING_FRAGMENT]
+            rule, level = Status.MISSING_FRAGMENT, FRAGMENT_WARNING
         if level is None:
             continue
         if run.unreached(item):
@@ -292,7 +288,11 @@ def _identity(place: _Place) -> tuple[str, str, str]:
 
 
 def _level(status: Status, fail_on: Collection[Status]) -> str | None:
-    return "error" if status in fail_on else ADVISORY.get(status)
+    if status in fail_on:
+        return "error"
+    if status is Status.MISSING_FRAGMENT:
+        return FRAGMENT_WARNING
+    return ADVISORY.get(status.severity)
 
 
 def _rule(status: Status, fail_on: Collection[Status]) -> dict[str, Any]:

@@ -22,30 +22,31 @@ from typing import Protocol, TextIO
 import click
 
 from auditor.check.engine import Checked
-from auditor.verdict import DEFAULT_FAIL_ON, Status
+from auditor.verdict import DEFAULT_FAIL_ON, Severity, Status
 
 #: Seconds between two redraws of the bar: a check can finish every few microseconds
 #: (repeated links, skipped schemes), and a redraw is a write to the terminal.
 REDRAW_INTERVAL = 0.1
 
-#: Each status's colour; None is dim (not checked at all).
-STATUS_COLOURS: dict[Status, str | None] = {
-    Status.OK: "green",
-    Status.REDIRECTED: "yellow",
-    Status.MOVED: "yellow",
-    Status.SHORTENED: "yellow",
-    Status.DEAD: "red",
-    Status.SOFT_404: "red",
-    Status.PARKED: "red",
-    Status.ERROR: "red",
-    Status.BLOCKED: "magenta",
-    Status.CONFIRMED: "green",
-    Status.UNCONFIRMED: "yellow",
-    Status.INVALID: "yellow",
-    Status.SKIPPED: None,
-    Status.UNCHECKED: None,
-    Status.MISSING_FRAGMENT: "red",
+#: Each severity's colour; None is dim (not checked at all).
+COLOURS: dict[Severity, str | None] = {
+    Severity.FAILURE: "red",
+    Severity.WARNING: "yellow",
+    Severity.NOTE: "magenta",
+    Severity.PASS: "green",
+    Severity.NONE: None,
 }
+#: Works, but through a redirect (the address written is not the one answering): yellow, as a warning is.
+VIA_REDIRECT = "yellow"
+
+
+def colour_of(status: Status) -> str | None:
+    """The colour ``status`` is painted in: its severity's, but a healthy redirect is yellow."""
+    return VIA_REDIRECT if status.via_redirect else COLOURS[status.severity]
+
+
+#: Each status's colour (from :func:`colour_of`); None is dim (not checked at all).
+STATUS_COLOURS: dict[Status, str | None] = {status: colour_of(status) for status in Status}
 
 
 def paint(text: str, status: Status, *, bold: bool = False) -> str:
