@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from auditor.check.engine import Checked, CheckRun
+from auditor.verdict import Checked, CheckRun
 from auditor.extract import extract_sources
 from auditor.fix import plan_fixes, snapshot
 from auditor.reference import Url

@@ -21,7 +21,6 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from auditor.check.engine import Checked, CheckRun
 from auditor.defaults import MAX_TERMINAL_ROWS
 from auditor.extract import Extraction
 from auditor.local_site import ROOT_RELATIVE_REASON, is_unplaced
@@ -31,7 +30,7 @@ from auditor.report.fragments import fragment_warnings
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
 from auditor.report.terminal import paint
 from auditor.untrusted import safe
-from auditor.verdict import Finding, Status, Verdict
+from auditor.verdict import Checked, CheckRun, Finding, Status, Verdict
 
 if TYPE_CHECKING:
     from auditor.crawl.crawler import CrawlReport

@@ -27,13 +27,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from auditor import __version__
-from auditor.check.engine import Checked, CheckRun
 from auditor.defaults import MAX_REPORT_ROWS
 from auditor.extract import Extraction
 from auditor.reference import Email, Location, Phone, Url
 from auditor.sources import Format
 from auditor.untrusted import without_controls
-from auditor.verdict import Status
+from auditor.verdict import Checked, CheckRun, Status
 
 if TYPE_CHECKING:
     import jinja2

@@ -13,9 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Collection
 
-from auditor.check.engine import Checked, CheckRun
 from auditor.report.fragments import warning
-from auditor.verdict import Status
+from auditor.verdict import Checked, CheckRun, Status
 
 SKIPPED = frozenset({Status.BLOCKED, Status.SKIPPED, Status.UNCHECKED})
 # Characters not allowed in XML 1.0 documents, even escaped.
