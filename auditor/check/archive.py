@@ -50,7 +50,7 @@ from auditor.reference import Url
 from auditor.verdict import Status
 
 if TYPE_CHECKING:
-    from auditor.check.engine import Checked  # the engine imports this module
+    from auditor.verdict import Checked
 
 #: The statuses whose readers are better served by an archived copy than by nothing.
 ARCHIVED: frozenset[Status] = frozenset({Status.DEAD, Status.SOFT_404, Status.PARKED})

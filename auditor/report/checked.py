@@ -33,7 +33,7 @@ from auditor.untrusted import safe
 from auditor.verdict import Checked, CheckRun, Finding, Status, Verdict
 
 if TYPE_CHECKING:
-    from auditor.crawl.crawler import CrawlReport
+    from auditor.crawl.report import CrawlReport
     from auditor.report.recall import HistoryContext
 
 SCHEMA = "auditor/report/1"

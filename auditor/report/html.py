@@ -37,7 +37,7 @@ from auditor.verdict import Checked, CheckRun, Status
 if TYPE_CHECKING:
     import jinja2
 
-    from auditor.crawl.crawler import CrawlReport
+    from auditor.crawl.report import CrawlReport
     from auditor.report.recall import HistoryContext
 
 

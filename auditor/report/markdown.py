@@ -18,7 +18,7 @@ from auditor.untrusted import without_controls
 from auditor.verdict import Checked, CheckRun, Status
 
 if TYPE_CHECKING:
-    from auditor.crawl.crawler import CrawlReport
+    from auditor.crawl.report import CrawlReport
 
 SUGGESTING = (Status.MOVED, Status.SHORTENED)
 
