@@ -126,7 +126,7 @@ class Address:
         """The same page written without its trailing slash (the key of :attr:`page_key`)."""
         if self.opaque or not self.path.endswith("/") or self.path == "/":
             return self
-        path = self.path.rstrip("/") or "/"
+        path = self.path[:-1]  # one slash: "/a//" is "/a/", not "/a" (some sites mean "//")
         return Address(self.scheme, self.host, self.port, path, self.query, self.userinfo, self.netloc_written)
 
 

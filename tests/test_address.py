@@ -106,4 +106,4 @@ def test_normalising_twice_changes_nothing(
     twice = Address.of(once.url)
     assert twice == once
     assert twice.url == once.url
-    assert Address.of(once.page_key).page_key == once.page_key
+    assert Address.of(once.url).page_key == once.page_key

@@ -39,13 +39,13 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
+from auditor.address import Address
 from auditor.check.decide import status_words
 from auditor.check.failures import classify
 from auditor.check.settings import CheckSettings
 from auditor.defaults import ARCHIVE_CONCURRENCY, ARCHIVE_TIMEOUT
 from auditor.extract import Extraction
 from auditor.extract.dates import DocumentDate
-from auditor.extract.links import without_fragment
 from auditor.reference import Url
 from auditor.verdict import Status
 
@@ -187,7 +187,7 @@ def _addresses(results: Sequence[Checked], dates: Mapping[str, DocumentDate | No
         target = item.reference.target
         if item.verdict.status not in ARCHIVED or not isinstance(target, Url):
             continue
-        address = without_fragment(target.url)
+        address = Address.of(target.url).url  # one lookup per address, however it is written
         if urlsplit(address).scheme.lower() not in ("http", "https"):
             continue  # a missing local file has no archived copy
         dated = [d for loc in item.reference.locations if (d := dates.get(loc.source)) is not None]
@@ -213,7 +213,7 @@ def _with_snapshot(item: Checked, found: Mapping[str, str]) -> Checked:
     target = item.reference.target
     if item.verdict.status not in ARCHIVED or not isinstance(target, Url):
         return item
-    snapshot = found.get(without_fragment(target.url))
+    snapshot = found.get(Address.of(target.url).url)
     if snapshot is None:
         return item
     return replace(item, verdict=replace(item.verdict, archive_url=snapshot))
