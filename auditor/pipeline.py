@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from auditor.check.cache import CheckCache
 from auditor.check.engine import Checker, Progress
-from auditor.check.inputs import fetch_input
 from auditor.check.mail import MailResolver
 from auditor.check.organisations import OrganisationSpec
 from auditor.check.settings import CheckSettings
@@ -93,8 +92,7 @@ async def read_sources(
     may be the machine's fault. Extraction runs in a worker thread: it is CPU work.
     """
     pages = [s.url for s in sources if s.url is not None and s.crawl is None]
-    max_redirects = checker.settings.max_redirects
-    fetched = await asyncio.gather(*(fetch_input(checker.fetcher, url, max_redirects) for url in pages))
+    fetched = await asyncio.gather(*(checker.read_page(url) for url in pages))  # a link to one shares it
     crawls = await asyncio.gather(
         *(
             crawl(checker, s.url, s.crawl, regions, progress=progress)

@@ -14,9 +14,9 @@ import pytest
 from auditor.check.organisations import OrganisationSpec
 from auditor.check.settings import CheckSettings
 from auditor.fakeweb import FakeWeb, page
-from auditor.pipeline import check_references
+from auditor.pipeline import check_references, check_sources
 from auditor.reference import Url
-from auditor.sources import Format
+from auditor.sources import Format, resolve_inputs
 from auditor.verdict import CheckRun, Status
 from tests.conftest import extract
 
@@ -92,3 +92,25 @@ def test_a_phone_beside_a_link_shares_the_link_request() -> None:
 def _url(item: object) -> str | None:
     target = item.reference.target  # type: ignore[attr-defined]
     return target.url if isinstance(target, Url) else None
+
+
+def test_an_input_page_that_links_to_itself_is_fetched_once() -> None:
+    sites = {
+        "www.example.org": {
+            "/guide": page(
+                '<title>Guide</title><a href="/guide">this guide</a> <a href="https://WWW.example.org/a">a</a>'
+            ),
+            "/a": page("<title>A</title><p>Page a.</p>"),
+        }
+    }
+
+    async def go() -> tuple[list[str], dict[str, Status]]:
+        async with FakeWeb(sites) as web:
+            sources = resolve_inputs(["https://www.example.org/guide"])
+            audit = await check_sources(sources, FAST, resolver=web.resolver, ssl=web.client_ssl)
+            verdicts = {item.reference.text: item.verdict.status for item in audit.run.results}
+            return [r.path_qs for r in web.requests_to("www.example.org")], verdicts
+
+    asked, verdicts = asyncio.run(go())
+    assert sorted(asked) == ["/a", "/guide"]
+    assert verdicts == {"/guide": Status.OK, "https://WWW.example.org/a": Status.OK}

@@ -153,6 +153,7 @@ class Checker:
         self._urls: dict[Address, asyncio.Future[_Fetched]] = {}
         self._aliases: dict[Address, asyncio.Future[_Fetched]] = {}  # crawled pages by page key (/a and /a/)
         self._keep: set[Address] = set()  # pages someone reads (organisations' listings): kept with the result
+        self._reads: dict[Address, asyncio.Task[Trail]] = {}  # pages read before any check (input pages)
         self._gates: list[Gate] = []
         self._probes: dict[str, asyncio.Task[Page | None]] = {}  # by origin
         self._with_fragments: set[Address] = set()  # addresses some reference links to with a #fragment
@@ -339,16 +340,30 @@ class Checker:
     # -- what organisations' listings ask --------------------------------------------------
 
     async def read_page(self, url: str) -> PageInput:
-        """The page at ``url`` to read (an organisation's), fetched once per run: a link to it
-        shares the fetch, whichever comes first."""
+        """The page at ``url`` to read (an input page, an organisation's), fetched once per run:
+        a check of the address shares the request, whichever comes first."""
         if url_problem(url) is not None:
             return await fetch_input(self.fetcher, url, self.settings.max_redirects)  # says what to correct
         address = Address.of(url)
         self._keep.add(address)
-        _, final = await self._once(address)
-        if final is None:  # the cache answered, or it was fetched before anyone wanted its page
-            return await fetch_input(self.fetcher, url, self.settings.max_redirects)
-        return as_input(url, final)
+        checked = self._urls.get(address)
+        if checked is not None and (final := (await checked)[1]) is not None:
+            return as_input(url, final)
+        read = self._reads.get(address)
+        if read is None:  # the page alone, not checked: a link to it later decides on this answer
+            fetching = follow(self.fetcher, address.url, self.settings.max_redirects, max_bytes=MAX_INPUT_BYTES + 1)
+            read = self._reads[address] = asyncio.ensure_future(fetching)
+        return as_input(url, (await read).final)
+
+    async def _read_before(self, address: Address) -> Trail | None:
+        """The answer read for ``address`` before it was checked, when a check may use it (no
+        hop of its redirects is one --exclude forbids, as the check's own request would have)."""
+        read = self._reads.get(address)
+        if read is None or address.schemeless:
+            return None
+        trail = await read
+        later = [hop.url for hop in trail.hops[1:]] + ([trail.url] if trail.hops else [])
+        return trail if all(self._hop(url) is None for url in later) else None
 
     async def _outcomes(self, references: list[Reference], progress: Progress | None = None) -> list[_Outcome]:
         """Every reference's outcome, in order, by a pool of workers.
@@ -491,9 +506,11 @@ class Checker:
         if hit is not None and hit.fresh:
             return _Outcome(mark_cached(hit.verdict, hit.checked_at), host_of(url), True, False, hit.anchors), None
         conditional = hit.conditional_headers() if hit is not None else {}
-        trail = await follow(
-            self.fetcher, url, settings.max_redirects, max_bytes=max_bytes, headers=conditional, excluded=self._hop
-        )
+        trail = None if conditional else await self._read_before(address)
+        if trail is None:
+            trail = await follow(
+                self.fetcher, url, settings.max_redirects, max_bytes=max_bytes, headers=conditional, excluded=self._hop
+            )
         final = trail.final
         if hit is not None and conditional and not trail.hops and isinstance(final, Page) and final.status == 304:
             assert cache is not None  # not modified: the stored verdict stands for another max-age
