@@ -1,8 +1,10 @@
 """The checking engine: wires references to the fetcher, the redirect follower and the
 detectors, and does no checking itself.
 
-- Each URL is requested once however often it is referenced (fragment ignored;
-  in-flight checks are shared).
+- Each address is requested once however often and however it is referenced: one
+  result table keyed by :class:`~auditor.address.Address` (case, default port, dot
+  segments, percent-encoding and fragment aside), shared by links, crawled pages,
+  organisations' pages and input pages; in-flight checks are shared.
 - A reference written without a scheme is tried as https://, then as http:// when
   https cannot connect: the verdict is what a reader typing it would reach.
 - Each host is asked once for a made-up sibling address (the soft-404 probe).
@@ -12,7 +14,7 @@ detectors, and does no checking itself.
   ``network_unavailable``; local files are still judged.
 - With ``page_facts`` on (the weekly audit), each healthy HTML page's title, own date and
   main-text fingerprint are read once per final URL, in a worker thread.
-- After the checks (``check_sources``), dead, soft-404 and parked addresses are looked
+- After the checks (:func:`auditor.pipeline.check_sources`), dead, soft-404 and parked addresses are looked
   up in the web archive (:mod:`.archive`), unless ``archive_url`` is None or the network
   is down; an archive that does not answer is a note in ``CheckRun.notes``, not a failure.
 - Every connection goes through one guarded connector (:mod:`.guard`): private,
@@ -156,7 +158,7 @@ class Checker:
         self._reads: dict[Address, asyncio.Task[Trail]] = {}  # pages read before any check (input pages)
         self._gates: list[Gate] = []
         self._probes: dict[str, asyncio.Task[Page | None]] = {}  # by origin
-        self._with_fragments: set[Address] = set()  # addresses some reference links to with a #fragment
+        self._with_fragments: set[str] = set()  # addresses (.url) some reference links to with a #fragment
         self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
         self._facts: dict[str, asyncio.Task[PageFacts]] = {}  # by final URL: two addresses may end on one page
         self._own_resolver: AbstractResolver | None = None  # the system's, when none was injected
@@ -229,7 +231,7 @@ class Checker:
         # --remap: the rewritten address is checked; the results keep the reference as written.
         references = [_remapped(ref, self.settings) for ref in written]
         self._with_fragments = {
-            Address.of(ref.target.url)
+            Address.of(ref.target.url).url
             for ref in references
             if isinstance(ref.target, Url)
             and self.settings.fragments is not FragmentPolicy.OFF
@@ -409,7 +411,7 @@ class Checker:
             why = "a local file named by a remote page is never looked up on this machine"
             return _Outcome(Verdict(Status.SKIPPED, why), "", False, False)
         if scheme == "file":
-            wants_anchors = Address.of(url) in self._with_fragments
+            wants_anchors = Address.of(url).url in self._with_fragments
             return await asyncio.to_thread(_local, url, wants_anchors)
         if not scheme and local_site.is_unplaced(url):
             return _Outcome(Verdict(Status.UNCHECKED, local_site.ROOT_RELATIVE_REASON), "", False, False)
@@ -498,7 +500,7 @@ class Checker:
         settings = self.settings
         url, schemeless = address.url, address.schemeless
         if wants_anchors is None:
-            wants_anchors = address in self._with_fragments
+            wants_anchors = url in self._with_fragments
         cache, cache_key = self.cache, address.check_key
         hit = cache.lookup(cache_key) if cache is not None else None
         if hit is not None and (not reuse or (wants_anchors and hit.anchors is None)):
