@@ -124,7 +124,8 @@ async def archived_copies(
     await lookup(*next(pending))
     if problem is None:
         await asyncio.gather(*(worker() for _ in range(min(ARCHIVE_CONCURRENCY, len(wanted) - 1))))
-    updated = tuple(_with_snapshot(item, found) for item in results)
+    snapshots = {Address.of(address): snapshot for address, snapshot in found.items()}
+    updated = tuple(_with_snapshot(item, snapshots) for item in results)
     return ArchiveLookups(updated, _note(archive, problem, answered, len(wanted)), asker.requests)
 
 
@@ -181,15 +182,19 @@ class _Asker:
 
 
 def _addresses(results: Sequence[Checked], dates: Mapping[str, DocumentDate | None]) -> dict[str, DocumentDate | None]:
-    """Each address to look up (no #fragment), in order, with the earliest date of a document writing it."""
+    """Each address to look up (no #fragment), in order, with the earliest date of a document writing it.
+
+    One lookup per :class:`~auditor.address.Address`, however it is written; the archive is
+    asked for the first form written (its snapshots are indexed by what was linked)."""
     wanted: dict[str, DocumentDate | None] = {}
+    first: dict[Address, str] = {}
     for item in results:
         target = item.reference.target
         if item.verdict.status not in ARCHIVED or not isinstance(target, Url):
             continue
-        address = Address.of(target.url).url  # one lookup per address, however it is written
-        if urlsplit(address).scheme.lower() not in ("http", "https"):
+        if not (key := Address.of(target.url)).is_web:
             continue  # a missing local file has no archived copy
+        address = first.setdefault(key, target.url.split("#", 1)[0])
         dated = [d for loc in item.reference.locations if (d := dates.get(loc.source)) is not None]
         if (earlier := wanted.get(address)) is not None:
             dated.append(earlier)  # the same address, written with another #fragment
@@ -209,11 +214,11 @@ def timestamp(date: DocumentDate) -> str:
     return f"{date.year:04d}{date.month or 1:02d}{date.day or 1:02d}"
 
 
-def _with_snapshot(item: Checked, found: Mapping[str, str]) -> Checked:
+def _with_snapshot(item: Checked, found: Mapping[Address, str]) -> Checked:
     target = item.reference.target
     if item.verdict.status not in ARCHIVED or not isinstance(target, Url):
         return item
-    snapshot = found.get(Address.of(target.url).url)
+    snapshot = found.get(Address.of(target.url))
     if snapshot is None:
         return item
     return replace(item, verdict=replace(item.verdict, archive_url=snapshot))
