@@ -167,18 +167,16 @@ def _parse(url: str, schemeless: bool) -> Address:
 
 
 def _idna(host: str) -> str:
-    """The host as DNS asks for it: ASCII (IDNA 2008 with UTS 46, else IDNA 2003), lower case."""
+    """The host as DNS is asked for it: ASCII, lower case, encoded as yarl encodes it for the
+    request (IDNA 2008 with UTS 46: ``faß.de`` is ``xn--fa-hia.de``)."""
     if host.isascii():
         return host.lower()
-    try:
-        import idna  # aiohttp's yarl depends on it
+    import yarl  # only for an international name: most addresses never need it
 
-        return idna.encode(host, uts46=True).decode("ascii").lower()
-    except (ImportError, UnicodeError, ValueError):
-        try:
-            return host.encode("idna").decode("ascii").lower()
-        except UnicodeError:
-            return host.lower()  # not a valid name: it fails as one when requested
+    try:
+        return (yarl.URL.build(scheme="http", host=host).raw_host or host).lower()
+    except (UnicodeError, ValueError):
+        return host.lower()  # not a valid name: it fails as one when requested
 
 
 def _normalise_percent(text: str) -> str:

@@ -31,6 +31,7 @@ from auditor.address import Address
         pytest.param("https://www.example.org/A", "https://www.example.org/A", id="path case stays"),
         pytest.param("https://bücher.example/", "https://xn--bcher-kva.example/", id="IDNA"),
         pytest.param("https://BÜCHER.example/", "https://xn--bcher-kva.example/", id="IDNA after case"),
+        pytest.param("https://faß.de/", "https://xn--fa-hia.de/", id="IDNA 2008 as the request"),
         pytest.param("http://[::1]:8080/x", "http://[::1]:8080/x", id="IPv6 literal"),
         pytest.param("https://user@Example.org/", "https://user@example.org/", id="userinfo kept"),
         pytest.param("http://[::1", "http://[::1", id="unsplittable: as written"),
