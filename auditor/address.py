@@ -193,8 +193,8 @@ def _normalise_percent(text: str) -> str:
 
 def remove_dot_segments(path: str) -> str:
     """RFC 3986 5.2.4, without merging empty segments (``//`` stays: some sites mean it)."""
-    if "." not in path:
-        return path
+    if "/." not in path and not path.startswith("."):
+        return path  # no segment starts with a dot: nothing to remove (the common case)
     absolute = path.startswith("/")
     segments = (path[1:] if absolute else path).split("/")
     out: list[str] = []
