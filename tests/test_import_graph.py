@@ -168,3 +168,19 @@ def test_circles_are_found_by_their_modules(edges: dict[str, set[str]], expected
 def test_the_graph_sees_imports_inside_functions_apart() -> None:
     # auditor.cli imports its commands' modules when they run; at least one such edge exists.
     assert any(GRAPH.lazy.values())
+
+
+@pytest.mark.parametrize(
+    ("importer", "forbidden"),
+    [
+        pytest.param("auditor.crawl", "auditor.check.engine", id="the crawler knows the checker only as a Visitor"),
+        pytest.param("auditor.check", "auditor.crawl.crawler", id="the checker never imports the crawler"),
+        pytest.param("auditor.check", "auditor.pipeline", id="the checker never imports the pipeline"),
+        pytest.param("auditor.address", "auditor.", id="address imports nothing of auditor"),
+        pytest.param("auditor.verdict", "auditor.check", id="verdicts import no checking"),
+    ],
+)
+def test_layers(importer: str, forbidden: str) -> None:
+    inside = [m for m in GRAPH.top if m == importer or m.startswith(importer + ".")]
+    found = sorted(f"{m} -> {t}" for m in inside for t in GRAPH.top[m] if t == forbidden or t.startswith(forbidden))
+    assert not found, found
