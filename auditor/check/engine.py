@@ -304,8 +304,6 @@ class Checker:
         """Also skip the addresses ``gate`` gives a reason for (a crawled site's robots.txt)."""
         self._gates.append(gate)
 
-    add_gate = gate  # the name before the crawler had its own interface
-
     def slow_down(self, host: str, seconds: float) -> None:
         """Space the requests to ``host`` by at least ``seconds`` (robots.txt's Crawl-delay)."""
         self.fetcher.politeness.slot(host).slow_down(seconds)
