@@ -27,16 +27,17 @@ from pathlib import Path
 from typing import Any
 
 from auditor.check.cache import CheckCache
-from auditor.check.engine import Audit, Checked, CheckRun, Progress, check_sources
+from auditor.check.engine import Progress
 from auditor.check.freshness import content_changed, title_changed
 from auditor.config import Config
 from auditor.history import Comparison, History, Observation, RunInfo
 from auditor.inputfiles import InputPolicy
 from auditor.lock import AuditLock
 from auditor.notify import Notice, notify
+from auditor.pipeline import Audit, check_sources
 from auditor.report import checked, html, index
 from auditor.report.recall import HistoryContext
-from auditor.verdict import Status
+from auditor.verdict import Checked, CheckRun, Status
 from auditor.write import write_atomic
 
 EXIT_OK, EXIT_FAILING, EXIT_INPUT, EXIT_NETWORK = 0, 1, 2, 3

@@ -22,7 +22,6 @@ import click
 
 from auditor import __version__
 from auditor.check.accept import Accept, parse_accept
-from auditor.check.engine import Audit, CheckRun, check_sources, extract_with_pages
 from auditor.check.headers import Header, parse_header
 from auditor.check.remap import Remap, parse_remap
 from auditor.check.settings import CheckSettings, parse_age, parse_duration, parse_time_limit
@@ -47,13 +46,14 @@ from auditor.extract import Extraction, extract_sources
 from auditor.extract.phones import check_regions
 from auditor.inputfiles import InputPolicy
 from auditor.local_site import place
+from auditor.pipeline import Audit, check_sources, extract_with_pages
 from auditor.report import checked
 from auditor.report import references as dump
 from auditor.report.formats import ReportFormat, format_of, render, render_chunks
 from auditor.report.terminal import ProgressBar, use_colour, wants_progress
 from auditor.sources import Site, Source, resolve_inputs
 from auditor.untrusted import safe
-from auditor.verdict import DEFAULT_FAIL_ON, Status
+from auditor.verdict import DEFAULT_FAIL_ON, CheckRun, Status
 from auditor.write import ensure_writable, write_atomic
 
 EXIT_OK = 0

@@ -32,14 +32,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import quote, urlsplit
 
-from auditor.check.engine import Checked, CheckRun
 from auditor.defaults import MAX_INPUT_BYTES
 from auditor.errors import AuditorError, UnreadableInput
 from auditor.extract.html import ATTRIBUTE
 from auditor.inputfiles import escape, read_regular
 from auditor.reference import Location, Url
 from auditor.sources import Encoding, Format, Source, decoding, sniff, with_newlines
-from auditor.verdict import Status
+from auditor.verdict import Checked, CheckRun, Status
 from auditor.write import write_atomic
 
 #: What ``auditor fix`` rewrites, and all it may be asked to (``--only``).

@@ -33,6 +33,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from auditor.reference import Reference
+
 
 class Status(StrEnum):
     """A closed set of outcomes; what each one means (fails? suggests a rewrite? cacheable?)
@@ -252,3 +254,44 @@ class Verdict:
     archive_url: str | None = None  # dead, soft-404, parked: an archived copy to point to (Wayback snapshot)
     remapped: str | None = None  # the address checked instead of the one written (--remap)
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+# -- a run's results (moved here from check/engine.py: reports read them without the HTTP code) --
+
+#: The reason a reference left unreached by a network outage is given ("could not verify").
+NETWORK_UNAVAILABLE = (
+    "could not verify: the network is unavailable, no host could be reached"
+    " (check the connection, or try `auditor demo`)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One reference, as written, with its verdict."""
+
+    reference: Reference
+    verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class CheckRun:
+    """A run's verdicts, in the order of the references, and what the run itself met."""
+
+    results: tuple[Checked, ...]
+    network_unavailable: bool
+    requests: int
+    elapsed_ms: int
+    cached: int = 0  # results reused from the cross-run cache (or kept after a 304)
+    notes: tuple[str, ...] = ()  # warnings about the run itself (the archive did not answer), not about a reference
+
+    def unreached(self, item: Checked) -> bool:
+        """Whether ``item`` is unchecked only because the network was down: no verdict on it."""
+        return self.network_unavailable and item.verdict.cause is Cause.OUTAGE
+
+    def reached(self) -> tuple[Checked, ...]:
+        """The results that are verdicts: all of them, but those the network outage left unchecked."""
+        return tuple(item for item in self.results if not self.unreached(item))
+
+    def __repr__(self) -> str:
+        # Short: asyncio.run() formats the result of its main task when it ends.
+        return f"CheckRun(<{len(self.results)} results>, requests={self.requests}, elapsed_ms={self.elapsed_ms})"

@@ -15,12 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from auditor.check.engine import Checked, CheckRun
 from auditor.extract import extract_sources
 from auditor.fix import plan_fixes, snapshot
 from auditor.reference import Url
 from auditor.sources import resolve_inputs
-from auditor.verdict import Status, Verdict
+from auditor.verdict import Checked, CheckRun, Status, Verdict
 
 
 def documents(items: int) -> dict[str, str]:

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from auditor.check.engine import Audit, check_sources
 from auditor.extract import extract_document
 from auditor.fakeweb import FakeWeb
+from auditor.pipeline import Audit, check_sources
 from auditor.reference import Email, Invalid, Phone, Reference, Url
 from auditor.sources import Document, Format, Source
 

@@ -20,7 +20,6 @@ import auditor.audit
 import auditor.cli
 from auditor.audit import run_audit
 from auditor.check.archive import timestamp
-from auditor.check.engine import Audit, Checked, CheckRun, check_sources
 from auditor.check.settings import CheckSettings
 from auditor.cli import main
 from auditor.config import load
@@ -41,10 +40,11 @@ from auditor.fakeweb import (
     slow,
     status,
 )
+from auditor.pipeline import Audit, check_sources
 from auditor.reference import Location, Reference, Url
 from auditor.report.formats import ReportFormat, render
 from auditor.sources import Format, Source
-from auditor.verdict import DEFAULT_FAIL_ON, Status, Verdict
+from auditor.verdict import DEFAULT_FAIL_ON, Checked, CheckRun, Status, Verdict
 from tests.conftest import through_fake_web
 
 ARCHIVE = "http://archive.test/web/"

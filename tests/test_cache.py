@@ -20,10 +20,10 @@ import pytest
 from aiohttp import web as aioweb
 
 from auditor.check.cache import CheckCache, verdict_from_json, verdict_to_json
-from auditor.check.engine import Audit, check_sources
 from auditor.check.settings import CheckSettings
 from auditor.fakeweb import FakeWeb, not_found, page, redirect, status
 from auditor.history import History
+from auditor.pipeline import Audit, check_sources
 from auditor.report import checked
 from auditor.sources import Format, Site, Source
 from auditor.verdict import Finding, FindingKind, Hop, PageFacts, Status, Verdict
@@ -279,7 +279,7 @@ def test_check_uses_the_cache_only_when_asked(
 ) -> None:
     from click.testing import CliRunner
 
-    import auditor.check.engine as engine
+    import auditor.pipeline as engine
     from auditor.cli import main
 
     document = tmp_path / "leaflet.txt"

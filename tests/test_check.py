@@ -10,7 +10,6 @@ import aiohttp
 import pytest
 
 from auditor.check import tls
-from auditor.check.engine import CheckRun, check_references
 from auditor.check.mail import LookupFailed
 from auditor.check.settings import CheckSettings
 from auditor.fakeweb import (
@@ -26,7 +25,8 @@ from auditor.fakeweb import (
     slow,
     status,
 )
-from auditor.verdict import Status
+from auditor.pipeline import check_references
+from auditor.verdict import CheckRun, Status
 from tests.conftest import extract
 
 ARTICLE = (

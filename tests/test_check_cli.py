@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 import auditor.cli
-from auditor.check.engine import extract_with_pages
 from auditor.cli import main
 from auditor.extract import Extraction
 from auditor.fakeweb import FakeWeb, not_found, page, redirect, unresolvable
+from auditor.pipeline import extract_with_pages
 from auditor.sources import resolve_inputs
 from tests.conftest import through_fake_web
 

@@ -35,11 +35,11 @@ from aiohttp import web as aioweb
 from click.testing import CliRunner
 
 import auditor.cli
-from auditor.check.engine import check_sources
 from auditor.check.settings import CheckSettings
 from auditor.cli import main
 from auditor.crawl import crawler
 from auditor.fakeweb import FakeWeb, Handler, Page, RecordedRequest, not_found, page, redirect, status
+from auditor.pipeline import check_sources
 from auditor.report.checked import to_dict
 from auditor.sources import Site, Source
 from auditor.verdict import DEFAULT_FAIL_ON

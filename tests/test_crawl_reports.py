@@ -13,14 +13,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 import auditor.report.html
-from auditor.check.engine import Checked, CheckRun
 from auditor.crawl.crawler import CrawlReport
 from auditor.extract import Extraction, SourceInfo
 from auditor.reference import Location, Reference, Url
 from auditor.report.html import OPEN_DOCUMENTS, to_html
 from auditor.report.markdown import to_markdown
 from auditor.sources import Format
-from auditor.verdict import DEFAULT_FAIL_ON, Status, Verdict
+from auditor.verdict import DEFAULT_FAIL_ON, Checked, CheckRun, Status, Verdict
 from tests.test_html_report import WHEN, report, texts
 from tests.test_reports import HOSTILE, sample_run
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from auditor.check import freshness
-from auditor.check.engine import check_sources
 from auditor.check.settings import CheckSettings
 from auditor.config import load
 from auditor.demo import DEMO_FILES, DEMO_LEAFLET, DEMO_TARGETS, RECENT, demo_web, sites
+from auditor.pipeline import check_sources
 from auditor.sources import resolve_inputs
 from auditor.verdict import FindingKind, Status, Verdict
 

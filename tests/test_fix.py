@@ -23,7 +23,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import auditor.cli
-from auditor.check.engine import Checked, CheckRun, check_sources
 from auditor.cli import main
 from auditor.demo import DEMO_LEAFLET, demo_web
 from auditor.extract import extract_sources
@@ -38,9 +37,10 @@ from auditor.fix import (
     plan_fixes,
     snapshot,
 )
+from auditor.pipeline import check_sources
 from auditor.reference import Location, Reference, Url
 from auditor.sources import Source, resolve_inputs
-from auditor.verdict import Status, Verdict
+from auditor.verdict import Checked, CheckRun, Status, Verdict
 from tests.conftest import through_fake_web
 
 DATA = Path(__file__).parent / "data" / "fix"

@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 
 import auditor.cli
-from auditor.check.engine import check_references
 from auditor.check.fragment_policy import FragmentPolicy, effective
 from auditor.check.settings import CheckSettings
 from auditor.cli import main
@@ -22,6 +21,7 @@ from auditor.config import load
 from auditor.errors import ConfigError
 from auditor.extract import extract_sources
 from auditor.fakeweb import not_found, page
+from auditor.pipeline import check_references
 from auditor.sources import resolve_inputs
 from auditor.verdict import DEFAULT_FAIL_ON, Status
 from tests.conftest import through_fake_web

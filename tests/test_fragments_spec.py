@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from auditor.check.engine import CheckRun, check_references
 from auditor.check.fragments import has_anchor, html_anchors, markdown_anchors, slugify
 from auditor.check.settings import CheckSettings
 from auditor.extract import extract_sources
+from auditor.pipeline import check_references
 from auditor.sources import resolve_inputs
+from auditor.verdict import CheckRun
 
 HTML_CASES = [
     # (id, markup of the target page, fragment as written in the URL, found)

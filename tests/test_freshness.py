@@ -9,12 +9,12 @@ import threading
 import pytest
 
 from auditor.check import freshness
-from auditor.check.engine import CheckRun, check_references
 from auditor.check.freshness import content_changed, fingerprint, is_html, page_facts, similarity, stale, title_changed
 from auditor.check.page import Page
 from auditor.check.settings import CheckSettings
 from auditor.fakeweb import FakeWeb, not_found, page, redirect
-from auditor.verdict import Finding, FindingKind, PageFacts, Status
+from auditor.pipeline import check_references
+from auditor.verdict import CheckRun, Finding, FindingKind, PageFacts, Status
 from tests.conftest import extract
 
 TODAY = dt.date(2026, 1, 15)

@@ -21,13 +21,13 @@ from click.testing import CliRunner
 
 import auditor.cli
 from auditor.check.addresses import AddressKind, ci_is_set, kind_of_host, literal_address
-from auditor.check.engine import Audit, check_sources
 from auditor.check.headers import Header, parse_header
 from auditor.check.settings import CheckSettings
 from auditor.cli import main
 from auditor.config import load
 from auditor.errors import InputError
 from auditor.fakeweb import FakeWeb, Site, echo_headers, not_found, page, redirect
+from auditor.pipeline import Audit, check_sources
 from auditor.sources import Format, Source
 from auditor.sources import Site as Crawl
 from auditor.verdict import Status

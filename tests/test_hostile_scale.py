@@ -27,7 +27,6 @@ import pytest
 from click.testing import CliRunner
 
 import auditor.cli
-from auditor.check.engine import check_sources
 from auditor.check.organisations import _Block, associate
 from auditor.check.settings import CheckSettings, parse_time_limit
 from auditor.cli import main
@@ -38,6 +37,7 @@ from auditor.extract.links import LinkBase
 from auditor.extract.markdown import extract_markdown
 from auditor.extract.phones import PhoneChoice, choose
 from auditor.fakeweb import FakeWeb, not_found, page, slow
+from auditor.pipeline import check_sources
 from auditor.reference import Location, Phone, Reference, Url
 from auditor.report import jsondoc
 from auditor.report.checked import to_dict, to_json, to_text
@@ -249,10 +249,9 @@ def test_the_html_report_is_capped_and_the_json_report_has_every_reference(
 
 
 def test_the_html_report_keeps_the_most_severe_references() -> None:
-    from auditor.check.engine import Checked, CheckRun
     from auditor.extract import Extraction
     from auditor.report.html import build_view
-    from auditor.verdict import Verdict
+    from auditor.verdict import Checked, CheckRun, Verdict
 
     def item(i: int, status: Status) -> Checked:
         url = Url(f"https://x.org/{i}")
@@ -266,8 +265,7 @@ def test_the_html_report_keeps_the_most_severe_references() -> None:
 
 
 def test_the_terminal_lists_a_status_up_to_a_limit_and_counts_the_rest() -> None:
-    from auditor.check.engine import Checked, CheckRun
-    from auditor.verdict import Verdict
+    from auditor.verdict import Checked, CheckRun, Verdict
 
     results = tuple(
         Checked(
@@ -282,9 +280,8 @@ def test_the_terminal_lists_a_status_up_to_a_limit_and_counts_the_rest() -> None
 
 
 def test_the_json_report_written_in_pieces_is_the_same_document() -> None:
-    from auditor.check.engine import Checked, CheckRun
     from auditor.extract import Extraction
-    from auditor.verdict import Verdict
+    from auditor.verdict import Checked, CheckRun, Verdict
 
     results = tuple(
         Checked(

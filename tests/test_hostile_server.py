@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.check.engine import check_sources
 from auditor.check.settings import CheckSettings
 from auditor.fakeweb import FakeWeb, drip, endless, gzip_bomb, huge_header, many_headers, redirect
+from auditor.pipeline import check_sources
 from auditor.sources import resolve_inputs
 from auditor.verdict import Status
 
@@ -66,7 +66,7 @@ def test_a_gzip_bomb_costs_no_memory() -> None:
     script = textwrap.dedent(
         """
         import asyncio, json, pathlib, sys, tempfile
-        from auditor.check.engine import check_sources
+        from auditor.pipeline import check_sources
         from auditor.check.settings import CheckSettings
         from auditor.fakeweb import FakeWeb, gzip_bomb
         from auditor.sources import resolve_inputs

@@ -14,13 +14,12 @@ from dataclasses import replace
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from auditor.check.engine import Checked, CheckRun
 from auditor.extract import Extraction, SourceInfo
 from auditor.extract.dates import DocumentDate
 from auditor.reference import Location, Reference, Url
 from auditor.report.html import to_html
 from auditor.sources import Format
-from auditor.verdict import DEFAULT_FAIL_ON, Finding, FindingKind, Status, Verdict
+from auditor.verdict import DEFAULT_FAIL_ON, Checked, CheckRun, Finding, FindingKind, Status, Verdict
 from tests.test_reports import HOSTILE, ref, sample_run
 
 WHEN = dt.datetime(2026, 11, 21, 6, 0, tzinfo=dt.UTC)

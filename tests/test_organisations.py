@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from auditor.check.engine import CheckRun, check_references, check_sources
 from auditor.check.organisations import (
     NO_ORGANISATION,
     Association,
@@ -20,9 +19,10 @@ from auditor.check.organisations import (
 )
 from auditor.check.settings import CheckSettings
 from auditor.fakeweb import FakeWeb, not_found, page, refused
+from auditor.pipeline import check_references, check_sources
 from auditor.reference import Phone, Reference, Url
 from auditor.sources import Format, Source
-from auditor.verdict import Finding, FindingKind, PhoneFacts, Status, Verdict
+from auditor.verdict import CheckRun, Finding, FindingKind, PhoneFacts, Status, Verdict
 from tests.conftest import extract
 
 
@@ -439,8 +439,8 @@ def test_each_organisation_page_is_fetched_once(leaflet_run: tuple[CheckRun, lis
     asked = [(r.host, r.path_qs) for r in requests]
     # The NCI home page: the expected text, the home page of /contact and of /about, one request.
     assert asked.count(("www.cancer.gov", "/")) == 1
-    # /contact: the link check and the phone lookup (one each, whatever the number of phones).
-    assert asked.count(("www.cancer.gov", "/contact")) == 2
+    # /contact: the link check and the phone lookup share one request (issue 16: one fetch per address).
+    assert asked.count(("www.cancer.gov", "/contact")) == 1
 
 
 def test_two_phones_share_their_organisation_pages() -> None:

@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 import auditor.cli
-from auditor.check.engine import check_references
 from auditor.check.settings import CheckSettings
 from auditor.cli import main
 from auditor.fakeweb import FakeWeb, not_found, page, redirect
+from auditor.pipeline import check_references
 from auditor.reference import Invalid, Kind, Reference
 from auditor.sources import Format
 from auditor.verdict import Status

@@ -16,13 +16,12 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 import auditor.cli
-from auditor.check.engine import Checked, CheckRun
 from auditor.cli import main
 from auditor.fakeweb import not_found, page, redirect
 from auditor.reference import Location, Phone, Reference, Url
 from auditor.report.junit import to_junit
 from auditor.report.markdown import to_markdown
-from auditor.verdict import DEFAULT_FAIL_ON, Hop, Status, Verdict
+from auditor.verdict import DEFAULT_FAIL_ON, Checked, CheckRun, Hop, Status, Verdict
 from tests.conftest import through_fake_web
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())

@@ -14,10 +14,9 @@ import jsonschema
 import pytest
 
 from auditor import __version__
-from auditor.check.engine import NETWORK_UNAVAILABLE, Checked, CheckRun
 from auditor.reference import Email, Location, Reference, Url
 from auditor.report.sarif import FINGERPRINT, INFORMATION_URI, RULES, to_sarif
-from auditor.verdict import DEFAULT_FAIL_ON, Cause, Hop, Status, Verdict
+from auditor.verdict import DEFAULT_FAIL_ON, NETWORK_UNAVAILABLE, Cause, Checked, CheckRun, Hop, Status, Verdict
 from tests.test_reports import HOSTILE, ref, sample_run
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner
 
 import auditor.cli
-from auditor.check.engine import Checked, CheckRun, check_references, check_sources
 from auditor.check.settings import CheckSettings
 from auditor.cli import main
 from auditor.fakeweb import FakeWeb, not_found, page
+from auditor.pipeline import check_references, check_sources
 from auditor.report import terminal
 from auditor.report.checked import to_text
 from auditor.report.terminal import ProgressBar, use_colour, wants_progress
-from auditor.verdict import DEFAULT_FAIL_ON, Status, Verdict
+from auditor.verdict import DEFAULT_FAIL_ON, Checked, CheckRun, Status, Verdict
 from tests.conftest import extract, through_fake_web
 
 ARTICLE = "<title>Sarcoma</title><h1>Sarcoma</h1>" + "<p>About sarcoma and its treatment.</p>" * 20

@@ -39,17 +39,17 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
+from auditor.address import Address
 from auditor.check.decide import status_words
 from auditor.check.failures import classify
 from auditor.check.settings import CheckSettings
 from auditor.defaults import ARCHIVE_CONCURRENCY, ARCHIVE_TIMEOUT
 from auditor.extract import Extraction
 from auditor.extract.dates import DocumentDate
-from auditor.extract.links import without_fragment
 from auditor.reference import Url
 
 if TYPE_CHECKING:
-    from auditor.check.engine import Checked  # the engine imports this module
+    from auditor.verdict import Checked
 
 #: Answers whose Location is the snapshot.
 SNAPSHOT_REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -121,7 +121,8 @@ async def archived_copies(
     await lookup(*next(pending))
     if problem is None:
         await asyncio.gather(*(worker() for _ in range(min(ARCHIVE_CONCURRENCY, len(wanted) - 1))))
-    updated = tuple(_with_snapshot(item, found) for item in results)
+    snapshots = {Address.of(address): snapshot for address, snapshot in found.items()}
+    updated = tuple(_with_snapshot(item, snapshots) for item in results)
     return ArchiveLookups(updated, _note(archive, problem, answered, len(wanted)), asker.requests)
 
 
@@ -178,15 +179,19 @@ class _Asker:
 
 
 def _addresses(results: Sequence[Checked], dates: Mapping[str, DocumentDate | None]) -> dict[str, DocumentDate | None]:
-    """Each address to look up (no #fragment), in order, with the earliest date of a document writing it."""
+    """Each address to look up (no #fragment), in order, with the earliest date of a document writing it.
+
+    One lookup per :class:`~auditor.address.Address`, however it is written; the archive is
+    asked for the first form written (its snapshots are indexed by what was linked)."""
     wanted: dict[str, DocumentDate | None] = {}
+    first: dict[Address, str] = {}
     for item in results:
         target = item.reference.target
         if not item.verdict.status.is_gone or not isinstance(target, Url):
             continue
-        address = without_fragment(target.url)
-        if urlsplit(address).scheme.lower() not in ("http", "https"):
+        if not (key := Address.of(target.url)).is_web:
             continue  # a missing local file has no archived copy
+        address = first.setdefault(key, target.url.split("#", 1)[0])
         dated = [d for loc in item.reference.locations if (d := dates.get(loc.source)) is not None]
         if (earlier := wanted.get(address)) is not None:
             dated.append(earlier)  # the same address, written with another #fragment
@@ -206,11 +211,11 @@ def timestamp(date: DocumentDate) -> str:
     return f"{date.year:04d}{date.month or 1:02d}{date.day or 1:02d}"
 
 
-def _with_snapshot(item: Checked, found: Mapping[str, str]) -> Checked:
+def _with_snapshot(item: Checked, found: Mapping[Address, str]) -> Checked:
     target = item.reference.target
     if not item.verdict.status.is_gone or not isinstance(target, Url):
         return item
-    snapshot = found.get(without_fragment(target.url))
+    snapshot = found.get(Address.of(target.url))
     if snapshot is None:
         return item
     return replace(item, verdict=replace(item.verdict, archive_url=snapshot))

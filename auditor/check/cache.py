@@ -28,6 +28,7 @@ from typing import Any
 
 import orjson
 
+from auditor.address import Address
 from auditor.extract import SourceInfo
 from auditor.extract.dates import DocumentDate
 from auditor.history import History, StoredCheck
@@ -40,8 +41,9 @@ FORGET_AFTER = dt.timedelta(days=90)
 
 
 def check_key(address: str, schemeless: bool) -> str:
-    """The key of a checked address: typed without a scheme, it may have ended on http://."""
-    return f"schemeless:{address}" if schemeless else address
+    """The key of a checked address (:attr:`auditor.address.Address.check_key`, the string the
+    SQLite table holds): typed without a scheme, it may have ended on http://."""
+    return Address.of(address, schemeless=schemeless).check_key
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,10 @@
 """The checking engine: wires references to the fetcher, the redirect follower and the
 detectors, and does no checking itself.
 
-- Each URL is requested once however often it is referenced (fragment ignored;
-  in-flight checks are shared).
+- Each address is requested once however often and however it is referenced: one
+  result table keyed by :class:`~auditor.address.Address` (case, default port, dot
+  segments, percent-encoding and fragment aside), shared by links, crawled pages,
+  organisations' pages and input pages; in-flight checks are shared.
 - A reference written without a scheme is tried as https://, then as http:// when
   https cannot connect: the verdict is what a reader typing it would reach.
 - Each host is asked once for a made-up sibling address (the soft-404 probe).
@@ -12,7 +14,7 @@ detectors, and does no checking itself.
   ``network_unavailable``; local files are still judged.
 - With ``page_facts`` on (the weekly audit), each healthy HTML page's title, own date and
   main-text fingerprint are read once per final URL, in a worker thread.
-- After the checks (``check_sources``), dead, soft-404 and parked addresses are looked
+- After the checks (:func:`auditor.pipeline.check_sources`), dead, soft-404 and parked addresses are looked
   up in the web archive (:mod:`.archive`), unless ``archive_url`` is None or the network
   is down; an archive that does not answer is a note in ``CheckRun.notes``, not a failure.
 - Every connection goes through one guarded connector (:mod:`.guard`): private,
@@ -28,27 +30,28 @@ import datetime as dt
 import secrets
 import ssl as ssl_module
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import Protocol
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
 
 from auditor import local_site
+from auditor.address import Address
 from auditor.check import cookies, fragments, freshness
 from auditor.check.addresses import address_policy
 from auditor.check.archive import archived_copies
-from auditor.check.cache import CheckCache, check_key, mark_cached
+from auditor.check.cache import CheckCache, mark_cached
 from auditor.check.client import Fetcher
 from auditor.check.deadline import Deadline
 from auditor.check.decide import decide
 from auditor.check.failures import Failure
 from auditor.check.fragment_policy import FragmentPolicy
 from auditor.check.guard import GuardedConnector
-from auditor.check.inputs import fetch_input
+from auditor.check.inputs import PageInput, as_input, fetch_input
 from auditor.check.mail import AddressMailResolver, DnsMailResolver, MailResolver, check_domain
 from auditor.check.organisations import Listings, OrganisationSpec, expected_findings
 from auditor.check.outage import network_works
@@ -56,17 +59,26 @@ from auditor.check.page import Page
 from auditor.check.redirects import Trail, follow
 from auditor.check.remap import remapped
 from auditor.check.settings import CheckSettings
-from auditor.crawl.crawler import crawl
-from auditor.crawl.scope import page_key
+from auditor.crawl.visitor import Gate, Visit
 from auditor.defaults import DEFAULT_REGIONS, MAX_INPUT_BYTES
 from auditor.errors import UnreadableInput
-from auditor.extract import Extraction, extract_sources
+from auditor.extract import Extraction
 from auditor.extract.domains import host_of
-from auditor.extract.links import without_fragment
+from auditor.extract.wellformed import url_problem
 from auditor.inputfiles import read_regular
-from auditor.reference import Email, Invalid, Kind, Phone, Reference, Url, merge
-from auditor.sources import EXTENSIONS, Format, Source
-from auditor.verdict import Cause, Finding, FindingKind, PageFacts, Status, Verdict
+from auditor.reference import Email, Invalid, Kind, Phone, Reference, Url
+from auditor.sources import EXTENSIONS, Format
+from auditor.verdict import (
+    NETWORK_UNAVAILABLE,
+    Cause,
+    Checked,
+    CheckRun,
+    Finding,
+    FindingKind,
+    PageFacts,
+    Status,
+    Verdict,
+)
 
 CHECKED_SCHEMES = ("http", "https")
 #: Checks in progress per place of --max-concurrency: enough to keep every place busy
@@ -74,31 +86,8 @@ CHECKED_SCHEMES = ("http", "https")
 WORKERS_PER_PLACE = 4
 MARKDOWN_SUFFIXES = frozenset(s for s, f in EXTENSIONS.items() if f is Format.MARKDOWN)
 HTML_SUFFIXES = frozenset(s for s, f in EXTENSIONS.items() if f is Format.HTML)
-NETWORK_UNAVAILABLE = (
-    "could not verify: the network is unavailable, no host could be reached"
-    " (check the connection, or try `auditor demo`)"
-)
 #: The page a link to a local folder shows, in order of preference (as web servers and GitHub do).
 FOLDER_INDEXES = ("index.html", "index.htm", "README.md", "index.md")
-
-
-@dataclass(frozen=True, slots=True)
-class Checked:
-    reference: Reference
-    verdict: Verdict
-
-
-@dataclass(frozen=True, slots=True)
-class Visit:
-    """A crawled page's check: the verdict every reference to the page shares, and the page
-    as fetched; ``page`` is None when it was not fetched (the cache answered, or it failed)."""
-
-    verdict: Verdict
-    page: Page | None
-
-
-#: Says why an address is not checked (robots.txt forbids it), or None.
-Gate = Callable[[str], str | None]
 
 
 class Progress(Protocol):
@@ -116,35 +105,6 @@ class Progress(Protocol):
     def finish(self) -> None: ...
 
 
-@runtime_checkable
-class CrawlProgress(Protocol):
-    """Told as a crawl reads pages (before the checks start): ``pages`` read of ``planned`` found."""
-
-    def crawled(self, pages: int, planned: int) -> None: ...
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class CheckRun:
-    results: tuple[Checked, ...]
-    network_unavailable: bool
-    requests: int
-    elapsed_ms: int
-    cached: int = 0  # results reused from the cross-run cache (or kept after a 304)
-    notes: tuple[str, ...] = ()  # warnings about the run itself (the archive did not answer), not about a reference
-
-    def unreached(self, item: Checked) -> bool:
-        """Whether ``item`` is unchecked only because the network was down: no verdict on it."""
-        return self.network_unavailable and item.verdict.cause is Cause.OUTAGE
-
-    def reached(self) -> tuple[Checked, ...]:
-        """The results that are verdicts: all of them, but those the network outage left unchecked."""
-        return tuple(item for item in self.results if not self.unreached(item))
-
-    def __repr__(self) -> str:
-        # Short: asyncio.run() formats the result of its main task when it ends.
-        return f"CheckRun(<{len(self.results)} results>, requests={self.requests}, elapsed_ms={self.elapsed_ms})"
-
-
 @dataclass(frozen=True, slots=True)
 class _Outcome:
     verdict: Verdict
@@ -153,6 +113,10 @@ class _Outcome:
     network_failure: bool  # failed at DNS or connection level
     anchors: frozenset[str] | None = None  # ids and names on the final page, when a #fragment asks
     no_index: bool = False  # a local folder linked with a #fragment has no index page to hold it
+
+
+#: An address's outcome, and its final answer when it was fetched and someone reads the page.
+_Fetched = tuple[_Outcome, Page | Failure | None]
 
 
 class Checker:
@@ -196,11 +160,15 @@ class Checker:
         self._ssl = ssl
         self._session: aiohttp.ClientSession | None = None
         self._fetcher: Fetcher | None = None
-        self._urls: dict[tuple[str, bool], asyncio.Future[_Outcome]] = {}
-        self._aliases: dict[str, asyncio.Future[_Outcome]] = {}  # crawled pages by page key (/a and /a/)
+        # The run's one result table: each address is fetched once, whoever asks (a link, a
+        # crawled page, an organisation's page), however it is written.
+        self._urls: dict[Address, asyncio.Future[_Fetched]] = {}
+        self._aliases: dict[Address, asyncio.Future[_Fetched]] = {}  # crawled pages by page key (/a and /a/)
+        self._keep: set[Address] = set()  # pages someone reads (organisations' listings): kept with the result
+        self._reads: dict[Address, asyncio.Task[Trail]] = {}  # pages read before any check (input pages)
         self._gates: list[Gate] = []
-        self._probes: dict[tuple[str, str], asyncio.Task[Page | None]] = {}
-        self._with_fragments: set[str] = set()  # addresses some reference links to with a #fragment
+        self._probes: dict[str, asyncio.Task[Page | None]] = {}  # by origin
+        self._with_fragments: set[str] = set()  # addresses (.url) some reference links to with a #fragment
         self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
         self._facts: dict[str, asyncio.Task[PageFacts]] = {}  # by final URL: two addresses may end on one page
         self._own_resolver: AbstractResolver | None = None  # the system's, when none was injected
@@ -239,7 +207,7 @@ class Checker:
         self._session = aiohttp.ClientSession(connector=connector, cookie_jar=jar)
         self._fetcher = Fetcher(self._session, self.settings)
         self._listings = Listings(
-            self._fetcher,
+            self.read_page,
             self._organisations,
             self._regions,
             max_redirects=self.settings.max_redirects,
@@ -273,13 +241,14 @@ class Checker:
         # --remap: the rewritten address is checked; the results keep the reference as written.
         references = [_remapped(ref, self.settings) for ref in written]
         self._with_fragments = {
-            without_fragment(ref.target.url)
+            Address.of(ref.target.url).url
             for ref in references
             if isinstance(ref.target, Url)
             and self.settings.fragments is not FragmentPolicy.OFF
             and fragments.needs_anchor(urlsplit(ref.target.url).fragment)
         }
         self.listings.start(references)  # phones' organisations; their pages start loading
+        self._keep.update(Address.of(url) for url in self.listings.wanted())  # a link to one is its page too
         if progress is None:
             outcomes = await self._outcomes(references)
         else:
@@ -339,32 +308,72 @@ class Checker:
         notes = (*run.notes, looked.note) if looked.note else run.notes
         return replace(run, results=looked.results, notes=notes, requests=run.requests + looked.requests)
 
-    def add_gate(self, gate: Gate) -> None:
+    # -- what the crawler asks (auditor.crawl.visitor.Visitor) ---------------------------
+
+    def gate(self, gate: Gate) -> None:
         """Also skip the addresses ``gate`` gives a reason for (a crawled site's robots.txt)."""
         self._gates.append(gate)
 
-    async def visit(self, url: str, *, alias: str, reuse: bool, max_bytes: int) -> Visit:
+    def slow_down(self, host: str, seconds: float) -> None:
+        """Space the requests to ``host`` by at least ``seconds`` (robots.txt's Crawl-delay)."""
+        self.fetcher.politeness.slot(host).slow_down(seconds)
+
+    async def fetch(self, url: str, *, max_bytes: int | None = None) -> Trail:
+        """``url`` with its redirects followed, not checked (robots.txt, a sitemap)."""
+        return await follow(self.fetcher, url, self.settings.max_redirects, max_bytes=max_bytes)
+
+    async def visit(self, url: str, *, reuse: bool, max_bytes: int) -> Visit:
         """Check a page the crawler reads, keeping the page (up to ``max_bytes``) for it.
 
         Every reference to ``url``, or to another form of it with the same page key
-        ``alias`` (``/about`` for ``/about/``), then shares this check: the page is
-        fetched once. ``reuse``: the cache holds what the page contained, so a fresh
-        cached verdict (or a 304) is enough and the page is not fetched.
+        (``/about`` for ``/about/``), then shares this check: the page is fetched once.
+        ``reuse``: the cache holds what the page contained, so a fresh cached verdict (or
+        a 304) is enough and the page is not fetched.
         """
-        key = (url, False)
-        known = self._urls.get(key) or self._aliases.get(alias)
+        address = Address.of(url)
+        page_form = address.without_slash()
+        known = self._urls.get(address) or self._aliases.get(page_form)
         if known is not None:  # already checked (two crawls overlap): not fetched again
-            return Visit((await known).verdict, None)
-        future: asyncio.Future[_Outcome] = asyncio.get_running_loop().create_future()
-        self._urls[key] = self._aliases[alias] = future
+            outcome, kept = await known
+            return Visit(outcome.verdict, kept if isinstance(kept, Page) else None)
+        future: asyncio.Future[_Fetched] = asyncio.get_running_loop().create_future()
+        self._urls[address] = self._aliases[page_form] = future
         try:
             anchors = self.settings.fragments is not FragmentPolicy.OFF  # links into crawled pages may name them
-            outcome, page = await self._check_url(url, False, max_bytes=max_bytes, reuse=reuse, wants_anchors=anchors)
-            future.set_result(outcome)
+            outcome, final = await self._check_url(address, max_bytes=max_bytes, reuse=reuse, wants_anchors=anchors)
+            future.set_result((outcome, final if address in self._keep else None))
         finally:
             if not future.done():  # failed or cancelled: whoever waits for it must not wait forever
                 future.cancel()
-        return Visit(outcome.verdict, page)
+        return Visit(outcome.verdict, final if isinstance(final, Page) else None)
+
+    # -- what organisations' listings ask --------------------------------------------------
+
+    async def read_page(self, url: str) -> PageInput:
+        """The page at ``url`` to read (an input page, an organisation's), fetched once per run:
+        a check of the address shares the request, whichever comes first."""
+        if url_problem(url) is not None:
+            return await fetch_input(self.fetcher, url, self.settings.max_redirects)  # says what to correct
+        address = Address.of(url)
+        self._keep.add(address)
+        checked = self._urls.get(address)
+        if checked is not None and (final := (await checked)[1]) is not None:
+            return as_input(url, final)
+        read = self._reads.get(address)
+        if read is None:  # the page alone, not checked: a link to it later decides on this answer
+            fetching = follow(self.fetcher, address.url, self.settings.max_redirects, max_bytes=MAX_INPUT_BYTES + 1)
+            read = self._reads[address] = asyncio.ensure_future(fetching)
+        return as_input(url, (await read).final)
+
+    async def _read_before(self, address: Address) -> Trail | None:
+        """The answer read for ``address`` before it was checked, when a check may use it (no
+        hop of its redirects is one --exclude forbids, as the check's own request would have)."""
+        read = self._reads.get(address)
+        if read is None or address.schemeless:
+            return None
+        trail = await read
+        later = [hop.url for hop in trail.hops[1:]] + ([trail.url] if trail.hops else [])
+        return trail if all(self._hop(url) is None for url in later) else None
 
     async def _outcomes(self, references: list[Reference], progress: Progress | None = None) -> list[_Outcome]:
         """Every reference's outcome, in order, by a pool of workers.
@@ -410,7 +419,7 @@ class Checker:
             why = "a local file named by a remote page is never looked up on this machine"
             return _Outcome(Verdict(Status.SKIPPED, why), "", False, False)
         if scheme == "file":
-            wants_anchors = without_fragment(url) in self._with_fragments
+            wants_anchors = Address.of(url).url in self._with_fragments
             return await asyncio.to_thread(_local, url, wants_anchors)
         if not scheme and local_site.is_unplaced(url):
             unplaced = Verdict(Status.UNCHECKED, local_site.ROOT_RELATIVE_REASON, cause=Cause.UNPLACED)
@@ -421,18 +430,24 @@ class Checker:
             if outcome is None:  # one per reason: a million excluded links share a handful
                 outcome = self._skips[skipped.reason] = _Outcome(skipped, "", False, False)
             return outcome
-        address = without_fragment(url)
-        key = (address, schemeless)  # typed without a scheme, it may fall back to http
-        task = self._urls.get(key)
-        if task is None and self._aliases and not schemeless:
-            task = self._aliases.get(page_key(address) or "")  # a crawled page, written another way
+        # Typed without a scheme, it may fall back to http: another check than the link's.
+        outcome, _ = await self._once(Address.of(url, schemeless=schemeless))
+        return outcome
+
+    async def _once(self, address: Address) -> _Fetched:
+        """The outcome of ``address`` in this run, and its final answer when someone reads the page:
+        the first caller checks it, the others share that check (the run's result table)."""
+        task = self._urls.get(address)
+        if task is None and self._aliases and not address.schemeless:
+            task = self._aliases.get(address.without_slash())  # a crawled page, written another way
         if task is None:
-            task = self._urls[key] = asyncio.ensure_future(self._outcome_of(address, schemeless))
+            task = self._urls[address] = asyncio.ensure_future(self._fetched(address))
         return await task
 
-    async def _outcome_of(self, url: str, schemeless: bool) -> _Outcome:
-        outcome, _ = await self._check_url(url, schemeless)
-        return outcome
+    async def _fetched(self, address: Address) -> _Fetched:
+        keep = address in self._keep
+        outcome, final = await self._check_url(address, max_bytes=MAX_INPUT_BYTES + 1 if keep else None)
+        return outcome, final if keep else None
 
     def _invalid(self, target: Invalid) -> Verdict:
         """A malformed link is never requested: ``invalid``, or ``skipped`` when --exclude covers it."""
@@ -479,32 +494,34 @@ class Checker:
 
     async def _check_url(
         self,
-        url: str,
-        schemeless: bool,
+        address: Address,
         *,
         max_bytes: int | None = None,
         reuse: bool = True,
         wants_anchors: bool | None = None,
-    ) -> tuple[_Outcome, Page | None]:
-        """The outcome for ``url``, and its final page when one was fetched.
+    ) -> _Fetched:
+        """The outcome for ``address``, and the final answer when one was fetched (a page or a failure).
 
         With a cache: a fresh healthy result is reused without a request (when ``reuse``),
         an older one is revalidated with a conditional request (a 304 keeps it).
         """
         started = time.monotonic()
         settings = self.settings
+        url, schemeless = address.url, address.schemeless
         if wants_anchors is None:
             wants_anchors = url in self._with_fragments
-        cache, cache_key = self.cache, check_key(url, schemeless)
+        cache, cache_key = self.cache, address.check_key
         hit = cache.lookup(cache_key) if cache is not None else None
         if hit is not None and (not reuse or (wants_anchors and hit.anchors is None)):
             hit = None  # the caller needs what only a fetch gives: the page, or its anchors
         if hit is not None and hit.fresh:
             return _Outcome(mark_cached(hit.verdict, hit.checked_at), host_of(url), True, False, hit.anchors), None
         conditional = hit.conditional_headers() if hit is not None else {}
-        trail = await follow(
-            self.fetcher, url, settings.max_redirects, max_bytes=max_bytes, headers=conditional, excluded=self._hop
-        )
+        trail = None if conditional else await self._read_before(address)
+        if trail is None:
+            trail = await follow(
+                self.fetcher, url, settings.max_redirects, max_bytes=max_bytes, headers=conditional, excluded=self._hop
+            )
         final = trail.final
         if hit is not None and conditional and not trail.hops and isinstance(final, Page) and final.status == 304:
             assert cache is not None  # not modified: the stored verdict stands for another max-age
@@ -532,7 +549,7 @@ class Checker:
             headers = page.headers if page is not None else {}
             etag, last_modified = headers.get("etag"), headers.get("last-modified")
             cache.keep(cache_key, verdict, etag=etag, last_modified=last_modified, anchors=anchors)
-        return _Outcome(verdict, host_of(url), answered, network, anchors), page
+        return _Outcome(verdict, host_of(url), answered, network, anchors), trail.final
 
     async def _with_page_facts(self, verdict: Verdict, page: Page) -> Verdict:
         """The verdict with what its final HTML page says about itself (``page``), and ``stale``
@@ -560,7 +577,7 @@ class Checker:
         parts = urlsplit(final.url)
         if parts.path in ("", "/"):
             return None
-        key = (parts.scheme, parts.netloc.lower())
+        key = Address.of(final.url).origin
         task = self._probes.get(key)
         if task is None:
             folder = parts.path.rsplit("/", 1)[0]
@@ -596,11 +613,6 @@ def _remapped(ref: Reference, settings: CheckSettings) -> Reference:
         return ref
     new = remapped(ref.target.url, settings.remap)
     return ref if new is None else replace(ref, target=Url(new))
-
-
-def _input_urls(sources: Sequence[Source]) -> tuple[str, ...]:
-    """The addresses of the web pages among ``sources``: the user named them."""
-    return tuple(s.url for s in sources if s.url is not None)
 
 
 def _from_remote(ref: Reference) -> bool:
@@ -689,130 +701,17 @@ def _local(url: str, wants_anchors: bool) -> _Outcome:
     return _Outcome(Verdict(Status.OK, f"the file {path} exists"), "", False, False, anchors)
 
 
-async def check_references(
-    references: Iterable[Reference],
-    settings: CheckSettings | None = None,
-    *,
-    resolver: AbstractResolver | None = None,
-    ssl: ssl_module.SSLContext | None = None,
-    mail_resolver: MailResolver | None = None,
-    progress: Progress | None = None,
-    organisations: Sequence[OrganisationSpec] = (),
-    regions: Sequence[str] = DEFAULT_REGIONS,
-) -> CheckRun:
-    """Check every reference; the public entry point (``resolver``/``ssl``/``mail_resolver`` for a fake web).
-
-    Phones are looked up on the pages of ``organisations``, numbers read in ``regions``.
-    """
-    checker = Checker(
-        settings, resolver=resolver, ssl=ssl, mail_resolver=mail_resolver, organisations=organisations, regions=regions
-    )
-    async with checker:
-        return await checker.check(references, progress)
+#: Moved to :mod:`auditor.pipeline` (it imports this module): still importable from here, lazily.
+_MOVED = frozenset({"Audit", "check_references", "check_sources", "extract_with_pages", "read_sources"})
 
 
-@dataclass(frozen=True, slots=True)
-class Audit:
-    """What ``auditor check`` found: the extraction (sources, references, problems) and the verdicts."""
+def __getattr__(name: str) -> object:
+    if name in _MOVED:
+        from auditor import pipeline
 
-    extraction: Extraction
-    run: CheckRun
+        return getattr(pipeline, name)
+    if name in ("CrawlProgress", "Visit"):
+        from auditor.crawl import visitor
 
-
-async def read_sources(
-    checker: Checker,
-    sources: Sequence[Source],
-    regions: Sequence[str],
-    *,
-    stdin: BinaryIO | None = None,
-    progress: CrawlProgress | None = None,
-) -> tuple[Extraction, bool]:
-    """Fetch the web pages among ``sources`` with the checker's client, then extract every source.
-
-    Also says whether the network looks unavailable: every page failed in a way that
-    may be the machine's fault. Extraction runs in a worker thread: it is CPU work.
-    """
-    pages = [s.url for s in sources if s.url is not None and s.crawl is None]
-    max_redirects = checker.settings.max_redirects
-    fetched = await asyncio.gather(*(fetch_input(checker.fetcher, url, max_redirects) for url in pages))
-    crawls = await asyncio.gather(
-        *(
-            crawl(checker, s.url, s.crawl, regions, progress=progress)
-            for s in sources
-            if s.url is not None and s.crawl is not None
-        )
-    )
-    web = {page.url: page.result for page in fetched}
-    documents = [s for s in sources if s.crawl is None]
-    extraction = await asyncio.to_thread(extract_sources, documents, regions, stdin=stdin, web=web)
-    if crawls:
-        extraction = Extraction(
-            extraction.sources + tuple(info for c in crawls for info in c.sources),
-            tuple(merge([*extraction.references, *(ref for c in crawls for ref in c.references)])),
-            extraction.problems + tuple(problem for c in crawls for problem in c.problems),
-            tuple(c.report for c in crawls if c.report is not None),
-        )
-    tried = [page.offline for page in fetched] + [c.offline for c in crawls]
-    return extraction, bool(tried) and all(tried)
-
-
-async def extract_with_pages(
-    sources: Sequence[Source],
-    regions: Sequence[str] = DEFAULT_REGIONS,
-    *,
-    stdin: BinaryIO | None = None,
-    settings: CheckSettings | None = None,
-    resolver: AbstractResolver | None = None,
-    ssl: ssl_module.SSLContext | None = None,
-) -> Extraction:
-    """What ``auditor extract`` reads: like :func:`auditor.extract.extract_sources`, web pages too."""
-    async with Checker(settings, resolver=resolver, ssl=ssl, inputs=_input_urls(sources)) as checker:
-        extraction, _ = await read_sources(checker, sources, regions, stdin=stdin)
-    return extraction
-
-
-async def check_sources(
-    sources: Sequence[Source],
-    settings: CheckSettings | None = None,
-    regions: Sequence[str] = DEFAULT_REGIONS,
-    *,
-    stdin: BinaryIO | None = None,
-    resolver: AbstractResolver | None = None,
-    ssl: ssl_module.SSLContext | None = None,
-    mail_resolver: MailResolver | None = None,
-    progress: Progress | None = None,
-    organisations: Sequence[OrganisationSpec] = (),
-    cache: CheckCache | None = None,
-    save_cache: bool = True,
-) -> Audit:
-    """Read every source (web pages fetched and sites crawled first), then check every reference found.
-
-    One session serves both, so a fake web injected through ``resolver``/``ssl`` serves
-    the input pages too, and a page crawled is not fetched again to check links to it.
-    ``progress`` hears about the checks (not the reading). Phones are looked up on the
-    pages of ``organisations`` (targets.yaml). With a ``cache``, fresh healthy results
-    are reused, and what this run learnt is saved at the end (not after an outage), unless
-    ``save_cache`` is false (``auditor run`` saves it once the run is recorded). Then
-    archived copies are looked up for what is dead (``settings.archive_url``; None: not).
-    """
-    checker = Checker(
-        settings,
-        resolver=resolver,
-        ssl=ssl,
-        mail_resolver=mail_resolver,
-        organisations=organisations,
-        regions=regions,
-        cache=cache,
-        inputs=_input_urls(sources),
-    )
-    async with checker:
-        crawling = progress if isinstance(progress, CrawlProgress) else None
-        extraction, offline = await read_sources(checker, sources, regions, stdin=stdin, progress=crawling)
-        run = await checker.check(extraction.references, progress)
-        if checker.settings.archive_url is not None and not run.network_unavailable and not checker.deadline.expired:
-            run = await checker.archive(run, extraction)
-    if offline and not run.results:
-        run = replace(run, network_unavailable=True)  # not one input page could be reached
-    if cache is not None and save_cache and not run.network_unavailable:
-        await cache.save()
-    return Audit(extraction, run)
+        return getattr(visitor, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

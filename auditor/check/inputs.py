@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from auditor.check.client import Fetcher
 from auditor.check.failures import Failure
+from auditor.check.page import Page
 from auditor.check.redirects import follow
 from auditor.defaults import MAX_INPUT_BYTES
 from auditor.errors import UnreadableInput
@@ -33,7 +34,11 @@ async def fetch_input(fetcher: Fetcher, url: str, max_redirects: int) -> PageInp
     if (problem := url_problem(url)) is not None:  # not requested: say what to correct
         return PageInput(url, UnreadableInput(url, f"not a valid URL: {problem}"))
     trail = await follow(fetcher, url, max_redirects, max_bytes=MAX_INPUT_BYTES + 1)
-    final = trail.final
+    return as_input(url, trail.final)
+
+
+def as_input(url: str, final: Page | Failure) -> PageInput:
+    """The page to read from the final answer to ``url`` (redirects followed), or why it cannot be read."""
     if isinstance(final, Failure):
         why = UnreadableInput(url, f"cannot fetch the page: {final.reason}")
         return PageInput(url, why, offline=final.network and final.retryable)

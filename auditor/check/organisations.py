@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import phonenumbers
 
-from auditor.check.client import Fetcher
-from auditor.check.inputs import fetch_input
+from auditor.address import Address
+from auditor.check.inputs import PageInput
 from auditor.defaults import DEFAULT_MAX_REDIRECTS, DEFAULT_REGIONS
 from auditor.errors import UnreadableInput
 from auditor.extract import extract_document
@@ -111,9 +111,8 @@ def home_page(url: str) -> str:
 
 
 def page_key(url: str) -> str:
-    """What makes two page addresses one page: no fragment, ``/`` for an empty path."""
-    parts = urlsplit(url.strip())
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+    """What makes two page addresses one page (:attr:`auditor.address.Address.page_key`)."""
+    return Address.of(url).page_key
 
 
 def associate(
@@ -286,19 +285,20 @@ def read_listing(url: str, fetched: Fetched, regions: Sequence[str]) -> Listing:
 class Listings:
     """Organisations' pages for one run: each fetched and read once, however many phones ask.
 
-    ``excluded`` says why a page must not be fetched (the run's ``--exclude``), or None.
+    ``fetch`` gives a page to read (the checker's: a link to the same page shares the
+    request); ``excluded`` says why a page must not be fetched (the run's ``--exclude``), or None.
     """
 
     def __init__(
         self,
-        fetcher: Fetcher,
+        fetch: Callable[[str], Awaitable[PageInput]],
         organisations: Sequence[OrganisationSpec] = (),
         regions: Sequence[str] = DEFAULT_REGIONS,
         *,
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
         excluded: Callable[[str], str | None] = lambda url: None,
     ) -> None:
-        self.fetcher = fetcher
+        self.fetch = fetch
         self.organisations = tuple(organisations)
         self.regions = tuple(regions)
         self.max_redirects = max_redirects
@@ -319,19 +319,25 @@ class Listings:
             if org.expect and key in referenced and key not in self._expected:
                 self._expected[key] = asyncio.ensure_future(self._missing(org))
 
+    def wanted(self) -> list[str]:
+        """The pages this run reads (once :meth:`start` has associated its phones)."""
+        pages = [page for association in self._associations.values() for page in association.pages]
+        pages += [org.url for org in self.organisations if site(org.url) in self._expected]
+        return [page for page in pages if self.excluded(page) is None]
+
     async def page(self, url: str) -> Listing:
         """The page read once per run (later callers share the first one's task)."""
         key = page_key(url)
         task = self._pages.get(key)
         if task is None:
-            task = self._pages[key] = asyncio.ensure_future(self._read(key))
+            task = self._pages[key] = asyncio.ensure_future(self._read(Address.of(url).url))
         return await task
 
     async def _read(self, url: str) -> Listing:
         reason = self.excluded(url)
         if reason is not None:
             return Listing(url, failure=reason)
-        fetched = await fetch_input(self.fetcher, url, self.max_redirects)
+        fetched = await self.fetch(url)
         if isinstance(fetched.result, UnreadableInput):
             return Listing(url, failure=fetched.result.why.removeprefix("cannot fetch the page: "))
         return await asyncio.to_thread(read_listing, url, fetched.result, self.regions)

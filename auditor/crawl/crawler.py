@@ -3,7 +3,7 @@
 Breadth first, one depth at a time, so that every page is read at the smallest depth
 it can be reached at and ``--depth`` means what it says; within a depth, pages are
 fetched concurrently under the checker's limits and politeness (a page fetch *is* the
-page's check: :meth:`auditor.check.engine.Checker.visit`). Before the first page the
+page's check: :meth:`auditor.crawl.visitor.Visitor.visit`). Before the first page the
 site's robots.txt is read (its rules gate every address on the host, crawled or only
 checked; its ``Crawl-delay`` spaces our requests) and so are its sitemaps (``Sitemap:``
 lines, else ``/sitemap.xml``; indexes followed), whose pages enter at depth 1, so a
@@ -19,17 +19,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from auditor.check.cache import PageContent
 from auditor.check.failures import Failure
 from auditor.check.page import Page
-from auditor.check.redirects import follow
 from auditor.crawl.links import page_links
+from auditor.crawl.report import CrawlReport
 from auditor.crawl.robots import Robots, agent_token
 from auditor.crawl.scope import CrawlScope, Scope, canonical, page_key
 from auditor.crawl.sitemap import MAX_SITEMAP_BYTES, parse_sitemap
+from auditor.crawl.visitor import CrawlProgress, Visitor
 from auditor.defaults import MAX_PAGE_BYTES
 from auditor.errors import UnreadableInput
 from auditor.extract import SourceInfo, extract_document
@@ -37,8 +37,7 @@ from auditor.extract.domains import host_of
 from auditor.reference import Reference
 from auditor.sources import Fetched, Format, Site, Source, content_format, read, size_limit, sniff
 
-if TYPE_CHECKING:
-    from auditor.check.engine import Checker, CrawlProgress
+__all__ = ["CrawlReport", "Crawled", "Crawler", "crawl"]
 
 #: Sitemaps read per site at most (an index of indexes must end somewhere).
 MAX_SITEMAPS = 100
@@ -46,37 +45,6 @@ MAX_SITEMAPS = 100
 READ_FORMATS = frozenset({Format.HTML, Format.PDF, Format.TEXT, Format.MARKDOWN})
 #: Distinct addresses counted beyond a cap, at most (the count is then a lower bound).
 MAX_COUNTED = 100_000
-
-
-@dataclass(frozen=True, slots=True)
-class CrawlReport:
-    """What one crawl did, for the reports: how far it went and where it stopped.
-
-    ``pages``: pages read as sources; ``cached``: of those, answered by the cache;
-    ``disallowed``: addresses on the site robots.txt forbids (neither crawled nor
-    checked); ``beyond_depth``: pages linked from the deepest pages, not followed;
-    ``beyond_max_pages``: pages found after ``max_pages`` was reached, not read;
-    ``sitemap_pages``: pages the sitemaps listed; ``warnings``: what went wrong
-    without stopping the crawl (a malformed sitemap, an enormous page).
-    """
-
-    start: str
-    scope: str
-    depth: int
-    max_pages: int
-    pages: int
-    cached: int
-    disallowed: int
-    beyond_depth: int
-    beyond_max_pages: int
-    sitemaps: tuple[str, ...]
-    sitemap_pages: int
-    crawl_delay: float | None
-    warnings: tuple[str, ...]
-
-    @property
-    def capped(self) -> bool:
-        return bool(self.beyond_depth or self.beyond_max_pages)
 
 
 @dataclass(slots=True)
@@ -107,25 +75,26 @@ class _Counted:
 
 
 class Crawler:
-    """One crawl of one site with a checker's session, limits, politeness and cache."""
+    """One crawl of one site through a :class:`~auditor.crawl.visitor.Visitor` (the checker:
+    its session, limits, politeness and cache)."""
 
     def __init__(
         self,
-        checker: Checker,
+        visitor: Visitor,
         start: str,
         site: Site,
         regions: Sequence[str],
         *,
         progress: CrawlProgress | None = None,
     ) -> None:
-        self.checker = checker
+        self.visitor = visitor
         self.progress = progress
         self._read = 0  # pages done (read, failed or skipped)
         self.site = site
         self.regions = tuple(regions)
         self.start = canonical(start) or start
         self.scope = Scope(self.start, CrawlScope(site.scope), site.include, site.exclude)
-        self.agent = agent_token(checker.settings.user_agent)
+        self.agent = agent_token(visitor.settings.user_agent)
         self.out = Crawled()
         self._seen: set[str] = set()  # page keys planned or read: no page is fetched twice
         self._robots: dict[str, asyncio.Future[Robots]] = {}  # by origin (scheme://host:port)
@@ -137,7 +106,7 @@ class Crawler:
         self._sitemap_pages = 0
         self._cached = 0
         self._delay: float | None = None
-        checker.add_gate(self._gate)
+        visitor.gate(self._gate)
 
     async def run(self) -> Crawled:
         robots = await self._robots_for(self.start)
@@ -156,9 +125,9 @@ class Crawler:
                 found.extend(await self._sitemap_pages_of(robots))
             level = found
             depth += 1
-            if level and self.checker.deadline.expired:
+            if level and self.visitor.deadline.expired:
                 self._warn(
-                    f"--max-duration ({self.checker.deadline.seconds:g}s) ran out: the crawl stopped after "
+                    f"--max-duration ({self.visitor.deadline.seconds:g}s) ran out: the crawl stopped after "
                     f"{len(self.out.sources):,} pages; {len(level):,} more were planned"
                 )
                 break
@@ -205,7 +174,7 @@ class Crawler:
         pending = iter(enumerate(level))
         contents: list[PageContent | None] = [None] * len(level)
 
-        deadline = self.checker.deadline
+        deadline = self.visitor.deadline
 
         async def worker() -> None:
             for i, url in pending:
@@ -216,7 +185,7 @@ class Crawler:
                 if self.progress is not None:
                     self.progress.crawled(self._read, len(self._seen))
 
-        workers = min(len(level), self.checker.settings.max_concurrency)
+        workers = min(len(level), self.visitor.settings.max_concurrency)
         await deadline.run(worker() for _ in range(workers))
         last = depth >= self.site.depth
         for content in contents:
@@ -247,9 +216,9 @@ class Crawler:
         if self._gate(url) is not None:
             self._disallowed.add(key)
             return None
-        cache = self.checker.cache
+        cache = self.visitor.cache
         stored = await cache.page(key) if cache is not None else None
-        visit = await self.checker.visit(url, alias=key, reuse=stored is not None, max_bytes=MAX_PAGE_BYTES + 1)
+        visit = await self.visitor.visit(url, reuse=stored is not None, max_bytes=MAX_PAGE_BYTES + 1)
         verdict, page = visit.verdict, visit.page
         if page is None:
             if stored is not None and verdict.cached:
@@ -325,7 +294,7 @@ class Crawler:
 
     async def _read_robots(self, origin: str) -> Robots:
         where = f"{origin}/robots.txt"
-        trail = await follow(self.checker.fetcher, where, self.checker.settings.max_redirects)
+        trail = await self.visitor.fetch(where)
         final = trail.final
         if isinstance(final, Failure):
             robots = Robots.disallow_all(where, f"robots.txt could not be fetched: {final.reason}")
@@ -340,7 +309,7 @@ class Crawler:
         if not robots.allows(f"{origin}/", self.agent) and robots.why:
             self._warn(f"{where}: {robots.why}; RFC 9309 says to crawl nothing on {host_of(where)}")
         delay = robots.crawl_delay(self.agent)
-        cap = self.checker.settings.max_crawl_delay
+        cap = self.visitor.settings.max_crawl_delay
         if delay and delay > cap:
             self._warn(
                 f"{where}: Crawl-delay {delay:g}s is longer than the cap: waiting {cap:g}s between requests"
@@ -348,7 +317,7 @@ class Crawler:
             )
             delay = cap
         if delay:
-            self.checker.fetcher.politeness.slot(host_of(where)).slow_down(delay)
+            self.visitor.slow_down(host_of(where), delay)
             if origin == _origin(self.start):
                 self._delay = delay
         return robots
@@ -365,7 +334,7 @@ class Crawler:
         pages: list[str] = []
         dropped = False
         while queue and len(read) < MAX_SITEMAPS:
-            if self.checker.deadline.expired:
+            if self.visitor.deadline.expired:
                 return pages
             if self._full():
                 self._warn(f"--max-pages ({self.site.max_pages:,}) reached: the other sitemaps were not read")
@@ -374,9 +343,7 @@ class Crawler:
             if where in read:
                 continue
             read.add(where)
-            trail = await follow(
-                self.checker.fetcher, where, self.checker.settings.max_redirects, max_bytes=MAX_SITEMAP_BYTES
-            )
+            trail = await self.visitor.fetch(where, max_bytes=MAX_SITEMAP_BYTES)
             final = trail.final
             if isinstance(final, Failure) or not 200 <= final.status < 300:
                 if not quiet_if_missing:
@@ -426,9 +393,9 @@ def _because(why: str) -> str:
 
 
 async def crawl(
-    checker: Checker, start: str, site: Site, regions: Sequence[str], *, progress: CrawlProgress | None = None
+    visitor: Visitor, start: str, site: Site, regions: Sequence[str], *, progress: CrawlProgress | None = None
 ) -> Crawled:
-    """Crawl the site of ``start`` with ``checker`` (see :class:`Crawler`); ``progress`` hears of each page."""
+    """Crawl the site of ``start`` with ``visitor`` (see :class:`Crawler`); ``progress`` hears of each page."""
     if canonical(start) is None:
         return Crawled(problems=[UnreadableInput(start, "cannot crawl: not a web address with a host name")])
-    return await Crawler(checker, start, site, regions, progress=progress).run()
+    return await Crawler(visitor, start, site, regions, progress=progress).run()

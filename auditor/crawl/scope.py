@@ -14,6 +14,7 @@ from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from auditor.address import Address
 from auditor.extract.domains import registrable_domain
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -99,11 +100,9 @@ def page_key(url: str) -> str:
     the same key; a redirect from one form to the other is not worth a request. A URL
     that ``canonical`` refuses is its own key.
     """
-    parts = _split(url)
-    if parts is None:
+    if _split(url) is None:
         return url
-    path = parts.path[:-1] if parts.path.endswith("/") and parts.path != "/" else parts.path
-    return parts.url(path)
+    return Address.of(url).page_key  # the one page key of the package
 
 
 @dataclass(frozen=True, slots=True)

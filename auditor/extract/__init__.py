@@ -24,7 +24,7 @@ from auditor.reference import Reference, merge
 from auditor.sources import Document, Fetched, Format, Source, read
 
 if TYPE_CHECKING:
-    from auditor.crawl.crawler import CrawlReport
+    from auditor.crawl.report import CrawlReport
 
 __all__ = ["DocumentDate", "Extraction", "SourceInfo", "extract_document", "extract_sources"]
 

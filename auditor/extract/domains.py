@@ -13,10 +13,10 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import tldextract
+from auditor.address import public_suffixes
 
-# No network, no cache directory: the snapshot shipped inside tldextract.
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=False)
+# No network, no cache directory: the snapshot shipped inside tldextract (one for the package).
+_EXTRACT = public_suffixes()
 
 #: Generic top-level domains old and common enough to be read as addresses bare.
 #: Newer ones (``.help``, ``.care``) are mostly English words, so bare ``word.help``

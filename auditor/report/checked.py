@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from auditor.check.engine import Checked, CheckRun
 from auditor.defaults import MAX_TERMINAL_ROWS
 from auditor.extract import Extraction
 from auditor.local_site import ROOT_RELATIVE_REASON
@@ -32,10 +31,10 @@ from auditor.report.fragments import fragment_warnings
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
 from auditor.report.terminal import paint
 from auditor.untrusted import safe
-from auditor.verdict import Cause, Finding, PhoneFacts, Status, Verdict
+from auditor.verdict import Cause, Checked, CheckRun, Finding, PhoneFacts, Status, Verdict
 
 if TYPE_CHECKING:
-    from auditor.crawl.crawler import CrawlReport
+    from auditor.crawl.report import CrawlReport
     from auditor.report.recall import HistoryContext
 
 SCHEMA = "auditor/report/1"

@@ -13,13 +13,12 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from auditor.check.decide import merged_note
-from auditor.check.engine import Checked, CheckRun
 from auditor.extract.domains import host_of
 from auditor.fix import FixPlan, Unfixed, Written
 from auditor.reference import Location, Url
 from auditor.report.terminal import paint
 from auditor.untrusted import safe
-from auditor.verdict import DEFAULT_FAIL_ON, Status
+from auditor.verdict import DEFAULT_FAIL_ON, Checked, CheckRun, Status
 
 #: Not failing, not rewritten, but a person should look: works through a redirect ``fix`` does not rewrite.
 ALSO_LEFT = frozenset(s for s in Status if s.via_redirect and not s.suggests_rewrite)

@@ -6,11 +6,10 @@ from collections.abc import Collection, Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
 
-from auditor.check.engine import CheckRun
 from auditor.errors import AuditorError
 from auditor.extract import Extraction
 from auditor.report import checked, html, junit, markdown, sarif
-from auditor.verdict import Status
+from auditor.verdict import CheckRun, Status
 
 
 class ReportFormat(StrEnum):

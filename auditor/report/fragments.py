@@ -9,8 +9,7 @@ JSON and HTML among the findings.
 
 from __future__ import annotations
 
-from auditor.check.engine import Checked, CheckRun
-from auditor.verdict import Finding, FindingKind, Status
+from auditor.verdict import Checked, CheckRun, Finding, FindingKind, Status
 
 
 def fragment_warnings(run: CheckRun) -> list[tuple[Checked, Finding]]:

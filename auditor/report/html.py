@@ -27,18 +27,17 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from auditor import __version__
-from auditor.check.engine import Checked, CheckRun
 from auditor.defaults import MAX_REPORT_ROWS
 from auditor.extract import Extraction
 from auditor.reference import Email, Location, Phone, Url
 from auditor.sources import Format
 from auditor.untrusted import without_controls
-from auditor.verdict import Severity, Status
+from auditor.verdict import Checked, CheckRun, Severity, Status
 
 if TYPE_CHECKING:
     import jinja2
 
-    from auditor.crawl.crawler import CrawlReport
+    from auditor.crawl.report import CrawlReport
     from auditor.report.recall import HistoryContext
 
 

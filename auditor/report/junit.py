@@ -13,9 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Collection
 
-from auditor.check.engine import Checked, CheckRun
 from auditor.report.fragments import warning
-from auditor.verdict import Status
+from auditor.verdict import Checked, CheckRun, Status
 
 # Characters not allowed in XML 1.0 documents, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

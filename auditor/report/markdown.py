@@ -12,14 +12,13 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from auditor.check.engine import Checked, CheckRun
 from auditor.report.checked import crawl_lines
 from auditor.report.fragments import fragment_warnings
 from auditor.untrusted import without_controls
-from auditor.verdict import Status
+from auditor.verdict import Checked, CheckRun, Status
 
 if TYPE_CHECKING:
-    from auditor.crawl.crawler import CrawlReport
+    from auditor.crawl.report import CrawlReport
 
 
 def to_markdown(run: CheckRun, fail_on: Collection[Status], *, crawls: Sequence[CrawlReport] = ()) -> str:

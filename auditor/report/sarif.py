@@ -34,13 +34,12 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from auditor import __version__
-from auditor.check.engine import NETWORK_UNAVAILABLE, Checked, CheckRun
 from auditor.reference import Location
 from auditor.report import jsondoc
 from auditor.report.fragments import warning
 from auditor.sources import STDIN_NAME
 from auditor.untrusted import without_controls
-from auditor.verdict import Severity, Status
+from auditor.verdict import NETWORK_UNAVAILABLE, Checked, CheckRun, Severity, Status
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -21,8 +21,7 @@ from typing import Protocol, TextIO
 
 import click
 
-from auditor.check.engine import Checked
-from auditor.verdict import DEFAULT_FAIL_ON, Severity, Status
+from auditor.verdict import DEFAULT_FAIL_ON, Checked, Severity, Status
 
 #: Seconds between two redraws of the bar: a check can finish every few microseconds
 #: (repeated links, skipped schemes), and a redraw is a write to the terminal.
