@@ -11,6 +11,7 @@ cases and the detectors' cut-off points.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -187,3 +188,18 @@ def _pages(draw: Callable[..., object]) -> Page:
 @given(_pages(), _pages())
 def test_generated_pages_get_the_same_answers(a: Page, b: Page) -> None:
     _same(a, b)
+
+
+_MENTIONS = [
+    "not found", "NOT FOUND", "fOUND", "no existe", "n'existe pas", "Nicht gefunden", "non trovato", "esiste",
+    "esistesiste", "non esiste", "no longer exists", "404", "4040", "_404", "\u0130", "\u0131", "\u017f", " ", "x", ".",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MENTIONS), max_size=14))
+def test_counting_mentions_of_errors_is_the_regular_expressions_count(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    codes = len(re.findall(r"(?<!\w)404(?!\w)", text))
+    assert soft404._codes(text) == codes
+    assert soft404._is_article(text) is (len(soft404._FAILURE.findall(text)) + codes >= soft404.ARTICLE_MENTIONS)

@@ -6,6 +6,7 @@ when it was asked): no I/O, so every rule has a plain test.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from http import HTTPStatus
 
 from auditor.check import botwall, parking, shortener, soft404, telltale
@@ -127,6 +128,7 @@ def merged_note(host: str, final_host: str) -> str:
     )
 
 
+@lru_cache(maxsize=256)
 def status_words(status: int) -> str:
     """``404 Not Found``; the bare number for a status HTTP does not name."""
     try:

@@ -194,7 +194,7 @@ def error_page(page: Page, seen: Telltales | None = None) -> str | None:
         return None  # no phrase of an error page anywhere in it: not worth parsing (most pages)
     read = _read(page)
     long = len(read.main_text) >= SHORT_PAGE_CHARS
-    if long and _mentions(read.main_text) >= ARTICLE_MENTIONS:
+    if long and _is_article(read.main_text):
         return None  # an article about errors: MDN's "404 Not Found", a how-to
     for segment in _title_segments(page.title):
         if _is_statement(segment):
@@ -242,7 +242,7 @@ def similar(a: Page, b: Page) -> bool:
         return False
     if _address(a.url) == _address(b.url):
         return True
-    if _normal(a.title).casefold() != _normal(b.title).casefold():
+    if a.title != b.title and _normal(a.title).casefold() != _normal(b.title).casefold():
         return False
     text_a = _read(a).main_text if _is_text(a) else ""
     text_b = _read(b).main_text if _is_text(b) else ""
@@ -288,9 +288,19 @@ def _is_statement(text: str) -> bool:
     return bool(_CODE_ONLY.match(text) or _FAILURE.search(text) or _STANDALONE_RE.search(text))
 
 
-def _mentions(text: str) -> int:
-    failures = len(_FAILURE.findall(text)) if telltale.any_in(_FAILURE_WORDS, text) else 0
-    return failures + _codes(text)
+def _is_article(text: str) -> bool:
+    """Does ``text`` mention errors ``ARTICLE_MENTIONS`` times or more (failure phrases and 404s)?
+
+    Each phrase holds one of ``_FAILURE_WORDS``, so the words' count bounds the phrases'
+    from above: the slow case-blind count runs only when the bound reaches the threshold.
+    """
+    codes = _codes(text)
+    if codes >= ARTICLE_MENTIONS:
+        return True
+    lowered = telltale.lowered(text)
+    if codes + sum(map(lowered.count, _FAILURE_WORDS)) < ARTICLE_MENTIONS:
+        return False
+    return codes + len(_FAILURE.findall(text)) >= ARTICLE_MENTIONS
 
 
 def _codes(text: str) -> int:

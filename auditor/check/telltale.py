@@ -52,31 +52,32 @@ class Telltales:
 
     def in_markup(self, words: Iterable[str]) -> bool:
         """Whether any of ``words`` is in the markup as written (always True when unsure)."""
-        return self.unsure or any(w in self.markup for w in words)
+        return self.unsure or any(map(self.markup.__contains__, words))
 
     def in_text(self, words: Iterable[str]) -> bool:
         """Whether any of ``words`` is in the decoded head (always True when unsure)."""
-        return self.unsure or any(w in self.text for w in words)
+        return self.unsure or any(map(self.text.__contains__, words))
 
     def in_title(self, words: Iterable[str]) -> bool:
         """Whether any of ``words`` is in the title (always True when unsure)."""
-        return self.unsure or any(w in self.title for w in words)
+        return self.unsure or any(map(self.title.__contains__, words))
 
 
 def scan(page: Page) -> Telltales:
     """The one cheap look at ``page`` that the detectors share."""
     head = page.text[:HEAD_CHARS]
     unsure = any(len(page.text) > cut and "&" in page.text[cut - _LONGEST_REFERENCE : cut] for cut in CUTS)
-    markup = _lower(head)
-    text = _lower(html.unescape(head)) if "&" in head else markup
-    return Telltales(_lower(page.title), markup, text, unsure)
+    markup = lowered(head)
+    text = lowered(html.unescape(head)) if "&" in head else markup
+    return Telltales(lowered(page.title), markup, text, unsure)
 
 
 def any_in(words: Iterable[str], text: str) -> bool:
     """Whether a case-blind search for any of ``words`` (lower case, literal) could match ``text``."""
-    lowered = _lower(text)
-    return any(w in lowered for w in words)  # one fast search a word: faster than one regex of them all
+    return any(map(lowered(text).__contains__, words))  # a fast search a word beats one regex of them all
 
 
-def _lower(text: str) -> str:
+def lowered(text: str) -> str:
+    """``text`` lower-cased as a case-blind pattern sees it, position for position
+    (İ is folded before ``str.lower`` would make it two characters)."""
     return text.lower() if text.isascii() else text.translate(_FOLD).lower()
