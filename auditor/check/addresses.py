@@ -40,6 +40,7 @@ import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -108,11 +109,13 @@ def _embedded_ipv4(address: IPAddress) -> IPAddress:
     return address
 
 
+@lru_cache(maxsize=4096)
 def literal_address(host: str) -> IPAddress | None:
     """The address ``host`` is written as, read as the URL standard reads it; None for a name.
 
     ``[::ffff:127.0.0.1]``, ``0x7f000001``, ``2130706433``, ``0177.0.0.1``, ``127.1`` and
     ``127.0.0.1.`` are addresses; ``localhost`` and ``0x7f000001.example`` are names.
+    Remembered per host: every link and every connection asks, and addresses are immutable.
     """
     text = host.strip().lower()
     if text.startswith("[") and text.endswith("]"):

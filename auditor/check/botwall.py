@@ -23,7 +23,9 @@ import html
 import re
 from collections.abc import Mapping
 
+from auditor.check import telltale
 from auditor.check.page import Page
+from auditor.check.telltale import Telltales
 
 #: Statuses with which a bot wall answers; traces that ordinary pages also carry
 #: count only with one of these.
@@ -81,20 +83,23 @@ _AKAMAI_DENIED = re.compile(
     r"<title>\s*Access Denied\s*</title>.*?You don't have permission to access", _FLAGS | re.DOTALL
 )
 # Words at least one of which every specific or human-check pattern above contains
-# (lower case): a 2xx page with none of them is not searched pattern by pattern.
-_HINTS = (
+# (lower case): a page that is no refusal and has none of them is not searched pattern
+# by pattern (nor is its text measured, when the shared scan finds none of them).
+TELLTALES = _HINTS = (
     "cf_chl", "cf-chl", "challenge", "cloudflare", "cf-error-details", "checking ", "captcha", "incapsula",
     "#18.", "edgesuite", "gokuprops", "awswaf", "sucuri",
     "human", "robot", "unusual traffic", "security check", "has been denied", "automated",
 )  # fmt: skip
 _HIDDEN_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", _FLAGS | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 
 
-def challenge(page: Page) -> str | None:
-    """Why this answer is a bot challenge rather than the page, or None."""
-    vendor = _from_headers(page.headers, page.status) or _from_markup(page)
+def challenge(page: Page, seen: Telltales | None = None) -> str | None:
+    """Why this answer is a bot challenge rather than the page, or None.
+
+    ``seen`` is the page's shared scan (:mod:`.telltale`), made here when not given.
+    """
+    vendor = _from_headers(page.headers, page.status) or _from_markup(page, seen)
     if vendor is None:
         return None
     return f"bot challenge ({vendor}): could not verify" if vendor else "bot challenge: could not verify"
@@ -116,10 +121,14 @@ def _from_headers(headers: Mapping[str, str], status: int) -> str | None:
     return None
 
 
-def _from_markup(page: Page) -> str | None:
+def _from_markup(page: Page, seen: Telltales | None) -> str | None:
     """The vendor whose challenge this is ("" when none is named), or None."""
-    markup = html.unescape(page.text[:_MAX_SCAN_CHARS])  # Akamai writes "Reference&#32;&#35;18&#46;..."
     refused = page.status in REFUSALS
+    if not refused and not _CLOUDFLARE_TITLE.match(page.title):
+        seen = seen or telltale.scan(page)
+        if not seen.in_text(TELLTALES):
+            return None  # the same answer as the word search below, without unescaping and measuring
+    markup = html.unescape(page.text[:_MAX_SCAN_CHARS])  # Akamai writes "Reference&#32;&#35;18&#46;..."
     bare = len(_visible_text(markup)) < BARE_PAGE_CHARS
     if not (refused or bare):
         return None  # a full page, even one that quotes a challenge (a forum thread about scraping)
@@ -145,4 +154,4 @@ def _from_markup(page: Page) -> str | None:
 
 def _visible_text(markup: str) -> str:
     text = _TAG.sub(" ", _HIDDEN_BLOCKS.sub(" ", markup))
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # what \s+ -> " " and strip() give, several times faster

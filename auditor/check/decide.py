@@ -6,9 +6,10 @@ when it was asked): no I/O, so every rule has a plain test.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from http import HTTPStatus
 
-from auditor.check import botwall, parking, shortener, soft404
+from auditor.check import botwall, parking, shortener, soft404, telltale
 from auditor.check.accept import Accept
 from auditor.check.failures import Failure
 from auditor.check.page import Page
@@ -82,13 +83,14 @@ def _verdict(
 
 def _unhealthy(requested: str, trail: Trail, page: Page, probe: Page | None) -> tuple[Status, str] | None:
     """A 2xx that is not the page the reference meant: a challenge, parking, an error page."""
-    if challenge := botwall.challenge(page):
+    seen = telltale.scan(page)  # one cheap look, shared: most pages hold no word any detector needs
+    if challenge := botwall.challenge(page, seen):
         return Status.BLOCKED, challenge
-    if reason := parking.parked(page):
+    if reason := parking.parked(page, seen):
         return Status.PARKED, reason
     if shortener.is_shortener(host_of(page.url)) and (missing := shortener.says_missing(page)):
         return Status.DEAD, missing
-    if reason := soft404.error_page(page):
+    if reason := soft404.error_page(page, seen):
         return Status.SOFT_404, reason
     if trail.hops and (reason := soft404.home_redirect(requested, page.url)):
         return Status.SOFT_404, reason
@@ -126,6 +128,7 @@ def merged_note(host: str, final_host: str) -> str:
     )
 
 
+@lru_cache(maxsize=256)
 def status_words(status: int) -> str:
     """``404 Not Found``; the bare number for a status HTTP does not name."""
     try:

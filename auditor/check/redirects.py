@@ -51,7 +51,7 @@ async def follow(
     home = origin(url)
     trusted = True  # still on the link's origin: the user's headers may go
     while True:
-        trusted = trusted and origin(url) == home
+        trusted = trusted and (not hops or origin(url) == home)  # the first request is to home itself
         answer = await fetcher.get(url, max_bytes=max_bytes, headers=None if hops else headers, user_headers=trusted)
         if isinstance(answer, Failure) or not is_redirect(answer):
             return Trail(tuple(hops), answer, url)

@@ -34,8 +34,10 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from auditor.check import telltale
 from auditor.check.homepage import is_home_path
 from auditor.check.page import Page
+from auditor.check.telltale import Telltales
 from auditor.untrusted import quoted
 
 #: Visible main text shorter than this makes a page "short": only then is body text
@@ -126,6 +128,15 @@ _BODY_STATEMENT = re.compile(
     rf"|(?:{_FAILURES}) (?:\w+ )?(?:{_SUBJECTS})\b|{_STANDALONE}|{_CODE_IN_TEXT})",
     _FLAGS,
 )
+# Words (lower case) at least one of which every pattern above contains (_FAILURES
+# needs one of _FAILURE_WORDS): a page with none of them, in its title or its decoded
+# text, is not read at all (:mod:`.telltale`).
+_FAILURE_WORDS = (
+    "found", "exist", "available", "removed", "deleted", "encontr", "disponible", "introuvable", "trouv",
+    "gefunden", "verf", "vorhanden", "trovat", "esiste", "gevonden", "bestaat",
+)  # fmt: skip
+_STANDALONE_WORDS = ("find", "found", "encontr", "trouv")
+TELLTALES = (*_FAILURE_WORDS, "find", "404")  # _STANDALONE adds "find", the codes "404"
 # A title segment or heading that is only the code: "404", "Error 404", "Fehler 404!".
 _CODE_ONLY = re.compile(
     r"^(?:(?:oops|sorry|http|error|erreur|fehler|errore|c[oó]digo|code|page|p[aá]gina|seite)\W*\s*)*"
@@ -168,15 +179,22 @@ class _Read:
     main_text: str
 
 
-def error_page(page: Page) -> str | None:
-    """Why this 2xx answer is an error page in disguise, or None when it looks genuine."""
+def error_page(page: Page, seen: Telltales | None = None) -> str | None:
+    """Why this 2xx answer is an error page in disguise, or None when it looks genuine.
+
+    ``seen`` is the page's shared scan (:mod:`.telltale`), made here when not given.
+    """
     if not 200 <= page.status < 300 or not _is_text(page):
         return None
-    if not _may_say_missing(page):
+    seen = seen or telltale.scan(page)
+    plain = page.headers.get("content-type", "").lower().startswith("text/plain")  # read as written, not decoded
+    if not (seen.in_title(TELLTALES) or seen.in_text(TELLTALES) or (plain and seen.in_markup(TELLTALES))):
+        return None  # not one word of an error page: the answer of the search below, cheaper
+    if not _may_say_missing(page, seen):
         return None  # no phrase of an error page anywhere in it: not worth parsing (most pages)
     read = _read(page)
     long = len(read.main_text) >= SHORT_PAGE_CHARS
-    if long and _mentions(read.main_text) >= ARTICLE_MENTIONS:
+    if long and _is_article(read.main_text):
         return None  # an article about errors: MDN's "404 Not Found", a how-to
     for segment in _title_segments(page.title):
         if _is_statement(segment):
@@ -185,7 +203,8 @@ def error_page(page: Page) -> str | None:
         if _is_statement(heading):
             return f"the page says '{_clip(heading)}'"
     if not long:
-        for m in _BODY_STATEMENT.finditer(read.main_text):
+        statements = _BODY_STATEMENT.finditer(read.main_text) if telltale.any_in(TELLTALES, read.main_text) else ()
+        for m in statements:
             sentence = _sentence(read.main_text, m.start(), m.end())
             if not sentence.endswith("?"):  # "Can't find the page you need?" offers help
                 return f"the page says '{_clip(sentence)}'"
@@ -223,14 +242,18 @@ def similar(a: Page, b: Page) -> bool:
         return False
     if _address(a.url) == _address(b.url):
         return True
-    if _normal(a.title).casefold() != _normal(b.title).casefold():
+    if a.title != b.title and _normal(a.title).casefold() != _normal(b.title).casefold():
         return False
     text_a = _read(a).main_text if _is_text(a) else ""
     text_b = _read(b).main_text if _is_text(b) else ""
     if len(text_a) < MIN_COMPARABLE_CHARS and len(text_b) < MIN_COMPARABLE_CHARS:
         return False  # empty shells built by scripts: no evidence either way
+    if text_a == text_b:
+        return True  # the same words: difflib's ratio is 1.0 (a site's one page for every address)
     words_a = text_a.casefold().split()[:SIMILARITY_WORDS]
     words_b = text_b.casefold().split()[:SIMILARITY_WORDS]
+    if words_a == words_b:
+        return True  # the same after case and spacing are set aside: a ratio of 1.0 too
     matcher = SequenceMatcher(None, words_a, words_b, autojunk=False)
     # The quick ratios are upper bounds: cheap rejections before the real comparison.
     return (
@@ -240,11 +263,16 @@ def similar(a: Page, b: Page) -> bool:
     )
 
 
-def _may_say_missing(page: Page) -> bool:
+def _may_say_missing(page: Page, seen: Telltales) -> bool:
     """Whether the page's text, with its tags taken out, holds any phrase an error page
-    uses: a cheap search that lets the parse be skipped on almost every real page."""
-    flat = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", page.text[:_MAX_PARSE_CHARS])))
-    return bool(_FAILURE.search(flat) or _STANDALONE_RE.search(flat) or "404" in flat)
+    uses: a cheap search that lets the parse be skipped on almost every real page.
+    Each case-blind search runs only when the scan saw one of the words it needs."""
+    flat = " ".join(html.unescape(_TAG.sub(" ", page.text[:_MAX_PARSE_CHARS])).split())
+    return bool(
+        "404" in flat
+        or (seen.in_text(_FAILURE_WORDS) and _FAILURE.search(flat))
+        or (seen.in_text(_STANDALONE_WORDS) and _STANDALONE_RE.search(flat))
+    )
 
 
 def _is_text(page: Page) -> bool:
@@ -260,8 +288,37 @@ def _is_statement(text: str) -> bool:
     return bool(_CODE_ONLY.match(text) or _FAILURE.search(text) or _STANDALONE_RE.search(text))
 
 
-def _mentions(text: str) -> int:
-    return len(_FAILURE.findall(text)) + len(re.findall(r"(?<!\w)404(?!\w)", text))
+def _is_article(text: str) -> bool:
+    """Does ``text`` mention errors ``ARTICLE_MENTIONS`` times or more (failure phrases and 404s)?
+
+    Each phrase holds one of ``_FAILURE_WORDS``, so the words' count bounds the phrases'
+    from above: the slow case-blind count runs only when the bound reaches the threshold.
+    """
+    codes = _codes(text)
+    if codes >= ARTICLE_MENTIONS:
+        return True
+    lowered = telltale.lowered(text)
+    if codes + sum(map(lowered.count, _FAILURE_WORDS)) < ARTICLE_MENTIONS:
+        return False
+    return codes + len(_FAILURE.findall(text)) >= ARTICLE_MENTIONS
+
+
+def _codes(text: str) -> int:
+    r"""How often ``404`` stands alone in ``text``: what ``len(re.findall(r"(?<!\w)404(?!\w)", text))``
+    counts (two such can never overlap), with a plain search instead of a look-behind at every
+    character."""
+    count = 0
+    at = text.find("404")
+    while at >= 0:
+        if not (at and _is_word(text[at - 1])) and not _is_word(text[at + 3 : at + 4]):
+            count += 1
+        at = text.find("404", at + 1)
+    return count
+
+
+def _is_word(char: str) -> bool:
+    r"""``\w`` of a regular expression, for one character (False for none)."""
+    return char.isalnum() or char == "_"
 
 
 def _title_segments(title: str) -> list[str]:
@@ -378,6 +435,7 @@ def _is_home(path: str) -> bool:
     return is_home_path(path)
 
 
+@lru_cache(maxsize=4096)
 def _address(url: str) -> tuple[str, str]:
     try:
         parts = urlsplit(url)
