@@ -58,7 +58,7 @@ from auditor.check.remap import remapped
 from auditor.check.settings import CheckSettings
 from auditor.crawl.crawler import crawl
 from auditor.crawl.scope import page_key
-from auditor.defaults import DEFAULT_REGIONS, MAX_INPUT_BYTES
+from auditor.defaults import MAX_INPUT_BYTES
 from auditor.errors import UnreadableInput
 from auditor.extract import Extraction, extract_sources
 from auditor.extract.domains import host_of
@@ -182,7 +182,7 @@ class Checker:
         ssl: ssl_module.SSLContext | None = None,
         mail_resolver: MailResolver | None = None,
         organisations: Sequence[OrganisationSpec] = (),
-        regions: Sequence[str] = DEFAULT_REGIONS,
+        regions: Sequence[str] | None = None,  # None: settings.regions
         cache: CheckCache | None = None,
         inputs: Sequence[str] = (),
     ) -> None:
@@ -192,7 +192,7 @@ class Checker:
         self._cookies: aiohttp.CookieJar | None = None
         self.cache = cache
         self._organisations = tuple(organisations)
-        self._regions = tuple(regions)
+        self._regions = self.settings.regions if regions is None else tuple(regions)
         self._listings: Listings | None = None
         self._mail_resolver = mail_resolver
         self._own_mail_resolver: DnsMailResolver | None = None
@@ -701,7 +701,7 @@ async def check_references(
     mail_resolver: MailResolver | None = None,
     progress: Progress | None = None,
     organisations: Sequence[OrganisationSpec] = (),
-    regions: Sequence[str] = DEFAULT_REGIONS,
+    regions: Sequence[str] | None = None,  # None: settings.regions
 ) -> CheckRun:
     """Check every reference; the public entry point (``resolver``/``ssl``/``mail_resolver`` for a fake web).
 
@@ -761,7 +761,7 @@ async def read_sources(
 
 async def extract_with_pages(
     sources: Sequence[Source],
-    regions: Sequence[str] = DEFAULT_REGIONS,
+    regions: Sequence[str] | None = None,  # None: settings.regions
     *,
     stdin: BinaryIO | None = None,
     settings: CheckSettings | None = None,
@@ -770,14 +770,14 @@ async def extract_with_pages(
 ) -> Extraction:
     """What ``auditor extract`` reads: like :func:`auditor.extract.extract_sources`, web pages too."""
     async with Checker(settings, resolver=resolver, ssl=ssl, inputs=_input_urls(sources)) as checker:
-        extraction, _ = await read_sources(checker, sources, regions, stdin=stdin)
+        extraction, _ = await read_sources(checker, sources, checker._regions, stdin=stdin)
     return extraction
 
 
 async def check_sources(
     sources: Sequence[Source],
     settings: CheckSettings | None = None,
-    regions: Sequence[str] = DEFAULT_REGIONS,
+    regions: Sequence[str] | None = None,  # None: settings.regions
     *,
     stdin: BinaryIO | None = None,
     resolver: AbstractResolver | None = None,
@@ -810,7 +810,7 @@ async def check_sources(
     )
     async with checker:
         crawling = progress if isinstance(progress, CrawlProgress) else None
-        extraction, offline = await read_sources(checker, sources, regions, stdin=stdin, progress=crawling)
+        extraction, offline = await read_sources(checker, sources, checker._regions, stdin=stdin, progress=crawling)
         run = await checker.check(extraction.references, progress)
         if checker.settings.archive_url is not None and not run.network_unavailable and not checker.deadline.expired:
             run = await checker.archive(run, extraction)
