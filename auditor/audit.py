@@ -84,15 +84,16 @@ async def run_audit(
 ) -> AuditOutcome:
     """One audit; ``resolver``/``ssl``/``mail_resolver`` point it at a fake web (tests, ``auditor demo``).
 
-    ``overrides`` are command-line values for the settings (None or UNSET: not given, see
-    :meth:`Config.check_settings`); ``fail_on`` replaces the settings' fail_on; ``log`` receives notification warnings and the run's notes
+    ``overrides`` are command-line values for the settings (UNSET: not given; None is a
+    value: ``archive_url=None`` asks no archive; see :meth:`Config.over`); ``fail_on``
+    replaces the settings' fail_on; ``log`` receives notification warnings and the run's notes
     (the archive did not answer). The cross-run cache (in the history file) is used unless
     ``cache`` is false or ``checks.cache_max_age`` is null; ``cache_max_age`` overrides the
     file's. Archived copies of dead pages are looked up unless ``archive`` is false or
     ``checks.archive_url`` is null. ``inputs`` says how the sources are found (default:
     the file's, :meth:`Config.input_policy`).
     """
-    settings = config.check_settings(**dict(overrides or {}), page_facts=True)
+    settings = config.over(overrides or {}, page_facts=True)
     fail_on = settings.fail_on if fail_on is None else fail_on
     reports = config.reports_dir
     with AuditLock(reports), History.open(config.history_path, reset=reset_history) as history:

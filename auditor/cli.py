@@ -28,7 +28,13 @@ from click.core import ParameterSource
 
 from auditor._version import __version__
 from auditor.check.settings import SETTINGS, UNSET, CheckSettings, Kind, Setting, layered
-from auditor.defaults import DEFAULT_CONFIG, DEFAULT_CRAWL_DEPTH, DEFAULT_HISTORY, DEFAULT_MAX_PAGES, DEFAULT_REPORTS_DIR
+from auditor.defaults import (
+    DEFAULT_CONFIG,
+    DEFAULT_CRAWL_DEPTH,
+    DEFAULT_HISTORY,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_REPORTS_DIR,
+)
 from auditor.errors import AuditorError
 from auditor.exitcodes import ExitCode, exit_code, fails
 from auditor.untrusted import safe
@@ -46,18 +52,26 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def __getattr__(name: str) -> Any:
-    """``check_sources``: the checking stage, imported when first used (tests point it at the fake web)."""
-    if name == "check_sources":
-        from auditor.check import engine
+#: Stages imported when first used; tests replace them here (the fake web, a terminal).
+_LAZY = {"check_sources": "auditor.check.engine", "wants_progress": "auditor.report.terminal"}
 
-        return engine.check_sources
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _stage(name: str) -> Callable[..., Any]:
+    """One of :data:`_LAZY`, unless a test put another here."""
+    return globals().get(name) or __getattr__(name)
+
+
 def _check_sources() -> Callable[..., Any]:
-    """The checking stage: :func:`auditor.check.engine.check_sources`, unless a test put another here."""
-    return globals().get("check_sources") or __getattr__("check_sources")
+    """The checking stage: :func:`auditor.check.engine.check_sources`."""
+    return _stage("check_sources")
 
 
 def _warn(message: str) -> None:
@@ -160,7 +174,13 @@ def _input_policy(settings: CheckSettings) -> InputPolicy:
     return InputPolicy(follow_symlinks=settings.follow_symlinks, exclude_path=settings.exclude_path)
 
 
-class _LazyChoice(click.Choice):  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    _Choice = click.Choice[str]
+else:
+    _Choice = click.Choice  # generic for the type checker only (older click 8.2 releases may not be)
+
+
+class _LazyChoice(_Choice):
     """A choice whose values come from a module imported only when they are needed (--help, parsing)."""
 
     def __init__(self, load: Callable[[], Sequence[str]]) -> None:
@@ -313,7 +333,7 @@ def _judging(config_path: str | None, no_config: bool, given: dict[str, Any]) ->
     if no_config and config_path is not None:
         raise click.UsageError("--config and --no-config contradict each other")
     config = None if no_config else _judge_config_file(config_path)
-    return layered(given) if config is None else config.check_settings(**given)
+    return layered(given) if config is None else config.over(given)
 
 
 def _judge_config_file(config_path: str | None) -> Config | None:
@@ -326,9 +346,9 @@ def _judge_config_file(config_path: str | None) -> Config | None:
 
 
 def _progress(settings: CheckSettings, quiet: bool, no_progress: bool) -> ProgressBar | None:
-    from auditor.report.terminal import ProgressBar, wants_progress
+    from auditor.report.terminal import ProgressBar
 
-    return ProgressBar(settings.fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
+    return ProgressBar(settings.fail_on) if _stage("wants_progress")(quiet, no_progress, sys.stderr) else None
 
 
 @main.command()
@@ -615,7 +635,7 @@ def run(config_path: str, reset_history: bool, no_cache: bool, no_progress: bool
 
     given = _given(options)
     config = load(config_path)
-    settings = config.check_settings(**given)
+    settings = config.over(given)
     outcome = asyncio.run(
         run_audit(
             config,
@@ -673,7 +693,7 @@ def schedule(config_path: str, no_progress: bool, **options: Any) -> None:
 
     given = _given(options)
     config = load(config_path)
-    config.check_settings(**given)  # a flag that contradicts the file fails now, not at the first run
+    config.over(given)  # a flag that contradicts the file fails now, not at the first run
 
     def log(message: str) -> None:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")

@@ -23,7 +23,7 @@ import math
 import os
 import re
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -286,7 +286,7 @@ def _checks_model() -> Any:
         for s in SETTINGS.values()
         if s.key
     }
-    return create_model("Checks", __base__=_Strict, **fields)
+    return create_model("Checks", __base__=_Strict, **fields)  # type: ignore[call-overload]
 
 
 if TYPE_CHECKING:
@@ -373,6 +373,7 @@ class Targets(_Strict):
 
 # --- the loaded configuration ------------------------------------------------------
 
+
 class Config:
     """A loaded targets.yaml: typed views of its content, and the folder its paths are relative to."""
 
@@ -439,23 +440,26 @@ class Config:
             return tuple(value)
         return value
 
-    def check_settings(self, **overrides: Any) -> CheckSettings:
-        """How to check and judge: ``overrides`` (the command line) over ``checks:`` over the defaults
-        (:func:`auditor.check.settings.layered`).
+    def over(self, given: Mapping[str, Any], **fixed: Any) -> CheckSettings:
+        """The settings: ``given`` (the command line; :data:`UNSET`: not given, None is a value)
+        over ``checks:`` over the defaults (:func:`auditor.check.settings.layered`). ``fixed``:
+        fields that are no setting (``page_facts``), taken as they are."""
+        return layered({name: _given(name, value) for name, value in given.items()}, self.file_settings(), **fixed)
 
-        An override of None or :data:`UNSET` means "not given" (an unset flag) and keeps the
-        file's value; ``headers``, ``include``, ``exclude`` and ``exclude_path`` from the command
-        line are added to the file's. Patterns may be given as text or compiled. Overrides
-        of fields that are no setting (``page_facts``) are taken as they are. A name
+    def check_settings(self, **overrides: Any) -> CheckSettings:
+        """:meth:`over`, where an override of None also means "not given" (an unset flag) and keeps
+        the file's value.
+
+        ``headers``, ``include``, ``exclude`` and ``exclude_path`` from the command line are
+        added to the file's. Patterns may be given as text or compiled. A name
         CheckSettings does not have is a TypeError (a bug, not a user error).
         """
         names = {f.name for f in dataclasses.fields(CheckSettings)}
         unknown = set(overrides) - names
         if unknown:
             raise TypeError(f"CheckSettings has no field {', '.join(sorted(unknown))}")
-        given = {name: _given(name, value) for name, value in overrides.items() if name in SETTINGS}
-        fixed = {name: value for name, value in overrides.items() if name not in SETTINGS}
-        return layered(given, self.file_settings(), **fixed)
+        given = {name: UNSET if value is None else value for name, value in overrides.items() if name in SETTINGS}
+        return self.over(given, **{name: value for name, value in overrides.items() if name not in SETTINGS})
 
     @functools.cached_property
     def settings(self) -> CheckSettings:
@@ -527,10 +531,8 @@ class Config:
 
 
 def _given(name: str, value: Any) -> Any:
-    """A command-line value: None is not given; patterns given as text are compiled."""
-    if value is None:
-        return UNSET
-    if value is not UNSET and SETTINGS[name].kind is Kind.PATTERNS:
+    """A command-line value: patterns given as text are compiled."""
+    if value is not None and value is not UNSET and SETTINGS[name].kind is Kind.PATTERNS:
         return _compiled(value)
     return value
 

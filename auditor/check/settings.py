@@ -164,11 +164,17 @@ class CheckSettings:
     """How checking behaves and is judged: one frozen object built once from flags and targets.yaml."""
 
     timeout: float = option(20.0, Kind.DURATION, "Time per request: 20s, 1500ms or seconds.", flag="--timeout", above=0)
-    retries: int = option(2, Kind.COUNT, "Retries of a request that failed in a way that may pass.", flag="--retries", minimum=0)
+    retries: int = option(
+        2, Kind.COUNT, "Retries of a request that failed in a way that may pass.", flag="--retries", minimum=0
+    )
     max_concurrency: int = option(128, Kind.COUNT, "Requests at once, in all.", flag="--max-concurrency", minimum=1)
     host_concurrency: int = option(8, Kind.COUNT, "Requests at once to one host.", flag="--host-concurrency", minimum=1)
     host_request_interval: float = option(
-        0.1, Kind.DURATION, "Time between request starts on one host: 0, 50ms, 1s.", flag="--host-request-interval", minimum=0
+        0.1,
+        Kind.DURATION,
+        "Time between request starts on one host: 0, 50ms, 1s.",
+        flag="--host-request-interval",
+        minimum=0,
     )
     max_redirects: int = option(10, Kind.COUNT, "Redirects followed at most.", flag="--max-redirects", minimum=0)
     max_body: int = defaults.DEFAULT_MAX_BODY  # bytes read of an answer: what the detectors need
@@ -196,7 +202,11 @@ class CheckSettings:
     insecure: bool = option(False, Kind.SWITCH, "Do not verify TLS certificates.", flag="--insecure")
     probe_soft_404: bool = True  # ask each host for a made-up page once, to recognise its error page
     stale_after_days: int | None = option(
-        1095, Kind.COUNT, "A page whose own date is older than this many days is stale (null: never).", minimum=1, nullable=True
+        1095,
+        Kind.COUNT,
+        "A page whose own date is older than this many days is stale (null: never).",
+        minimum=1,
+        nullable=True,
     )
     page_facts: bool = False  # read each page's title, date and main-text fingerprint (the weekly audit)
     archive_url: str | None = option(
@@ -301,7 +311,10 @@ class CheckSettings:
     )
     # Judging: what fails, what counts as broken, in which regions phone numbers are read.
     fail_on: frozenset[Status] = option(
-        DEFAULT_FAIL_ON, Kind.STATUSES, "Statuses that make the exit code 1, e.g. dead,error ('' : none).", flag="--fail-on"
+        DEFAULT_FAIL_ON,
+        Kind.STATUSES,
+        "Statuses that make the exit code 1, e.g. dead,error ('' : none).",
+        flag="--fail-on",
     )
     regions: tuple[str, ...] = option(
         ("GB", "US"),
