@@ -14,12 +14,11 @@ click and the settings table): each command imports the stages it runs
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -50,6 +49,7 @@ if TYPE_CHECKING:
     from auditor.verdict import Status
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 #: Stages imported when first used; tests replace them here (the fake web, a terminal).
@@ -72,6 +72,13 @@ def _stage(name: str) -> Callable[..., Any]:
 def _check_sources() -> Callable[..., Any]:
     """The checking stage: :func:`auditor.check.engine.check_sources`."""
     return _stage("check_sources")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run``: asyncio is imported by the commands that need it, not by --help."""
+    import asyncio
+
+    return asyncio.run(coroutine)
 
 
 def _warn(message: str) -> None:
@@ -256,7 +263,7 @@ def extract(inputs: tuple[str, ...], fmt: str, **options: Any) -> None:
     if any(source.url for source in sources):
         from auditor.check.engine import extract_with_pages
 
-        extraction = asyncio.run(extract_with_pages(sources, settings.regions, stdin=stdin))
+        extraction = _run(extract_with_pages(sources, settings.regions, stdin=stdin))
     else:
         from auditor.extract import extract_sources
 
@@ -448,7 +455,7 @@ def check(
         sources = [source.crawled(site) if source.url else source for source in sources]
     stdin = sys.stdin.buffer if "-" in inputs else None
     progress = _progress(settings, quiet, no_progress)
-    audit = asyncio.run(_checked(sources, settings, stdin, progress, cache_file if use_cache else None))
+    audit = _run(_checked(sources, settings, stdin, progress, cache_file if use_cache else None))
     extraction, run = audit.extraction, audit.run
     for problem in extraction.problems:
         _warn(str(problem))
@@ -588,7 +595,7 @@ def fix(
     sources = fixable_sources(place(resolve_inputs(inputs, _input_policy(settings)), root_dir, base_url))
     before = snapshot(sources)
     progress = _progress(settings, quiet, no_progress)
-    audit = asyncio.run(_check_sources()(sources, settings, settings.regions, progress=progress))
+    audit = _run(_check_sources()(sources, settings, settings.regions, progress=progress))
     for problem in audit.extraction.problems:
         _warn(str(problem))
     _source_warnings(audit.extraction)
@@ -636,7 +643,7 @@ def run(config_path: str, reset_history: bool, no_cache: bool, no_progress: bool
     given = _given(options)
     config = load(config_path)
     settings = config.over(given)
-    outcome = asyncio.run(
+    outcome = _run(
         run_audit(
             config,
             overrides=given,
@@ -710,7 +717,7 @@ def schedule(config_path: str, no_progress: bool, **options: Any) -> None:
         log(outcome.summary + (f"; {_display(outcome.report)}" if outcome.report else ""))
         return outcome.exit_code
 
-    sys.exit(asyncio.run(serve(config.schedule, audit, last_run=last_run, log=log)))
+    sys.exit(_run(serve(config.schedule, audit, last_run=last_run, log=log)))
 
 
 @main.command()
@@ -727,7 +734,7 @@ def demo(folder: str) -> None:
     """Audit the sample leaflet against a simulated web, offline: a complete report in one command."""
     from auditor.demo.runner import run_demo
 
-    outcome = asyncio.run(run_demo(Path(folder)))
+    outcome = _run(run_demo(Path(folder)))
     _report_run(outcome, quiet=False)
     click.echo(f"open {_display(outcome.report or Path(folder))} in a browser")
     sys.exit(ExitCode.OK)  # the demo shows what fails; it fails nothing
