@@ -280,9 +280,13 @@ def _file_form(value: Any) -> Any:
     return value
 
 
+def _key_default(setting: Setting) -> Any:
+    return setting.default if setting.file_default is UNSET else setting.file_default
+
+
 def _checks_model() -> Any:
     fields = {
-        s.name: (_file_type(s), Field(_file_form(s.default) if s.kind is not Kind.HEADERS else {}))
+        s.name: (_file_type(s), Field(_file_form(_key_default(s)) if s.kind is not Kind.HEADERS else {}))
         for s in SETTINGS.values()
         if s.key
     }
@@ -419,6 +423,9 @@ class Config:
         ``null`` is), as :class:`CheckSettings` holds them."""
         checks = self.targets.checks
         values = {name: self._value(SETTINGS[name], getattr(checks, name)) for name in checks.model_fields_set}
+        for name, setting in SETTINGS.items():
+            if setting.file_default is not UNSET and name not in values:
+                values[name] = setting.file_default  # the key's default, not the library's
         if "fragments" in values or "fail_on" in values:  # each may imply the other (check/fragment_policy.py)
             values["fragments"], values["fail_on"] = effective(
                 values.get("fragments", default("fragments")), False, values.get("fail_on", default("fail_on"))

@@ -79,7 +79,8 @@ def __getattr__(name: str) -> Any:
     """``DEFAULT_TIMEOUT`` and friends: the default declared on the setting (read when asked,
     since :mod:`auditor.check.settings` itself reads this module)."""
     if name in _SETTING_DEFAULTS:
-        from auditor.check.settings import default
+        from auditor.check.settings import SETTINGS, UNSET
 
-        return default(_SETTING_DEFAULTS[name])
+        setting = SETTINGS[_SETTING_DEFAULTS[name]]
+        return setting.default if setting.file_default is UNSET else setting.file_default
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

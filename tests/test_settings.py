@@ -54,10 +54,11 @@ def test_a_default_is_written_once_on_its_field(name: str) -> None:
         [_DEFAULTS_ELSEWHERE[name]] if name in _DEFAULTS_ELSEWHERE else []
     )
     field = {f.name: f for f in dataclasses.fields(CheckSettings)}[name]
-    assert SETTINGS[name].default == field.default  # the old names in defaults.py read it
+    setting = SETTINGS[name]
+    assert setting.default == field.default
     old = f"DEFAULT_{name.upper()}"
-    if old in defaults._SETTING_DEFAULTS:
-        assert getattr(defaults, old) == field.default
+    if old in defaults._SETTING_DEFAULTS:  # the old names in defaults.py read it (the key's, when it has its own)
+        assert getattr(defaults, old) == (field.default if setting.file_default is UNSET else setting.file_default)
 
 
 def test_the_checks_schema_is_the_settings_with_a_key() -> None:
@@ -154,7 +155,7 @@ SOURCES = "sources:\n  - path: a.txt\n"
         pytest.param("  timeout: 5s\n", {}, "timeout", 5.0, id="file-over-default"),
         pytest.param("  timeout: 5s\n", {"timeout": 1.0}, "timeout", 1.0, id="flag-over-file"),
         pytest.param("  timeout: 5s\n", {"timeout": UNSET}, "timeout", 5.0, id="unset-flag-keeps-file"),
-        pytest.param("", {}, "stale_after_days", 1095, id="stale-default"),
+        pytest.param("", {}, "stale_after_days", 1095, id="stale-default-of-the-key"),
         pytest.param("  stale_after_days: null\n", {}, "stale_after_days", None, id="null-is-a-value"),
         pytest.param("  cache_max_age: null\n", {}, "cache_max_age", None, id="null-cache"),
         pytest.param("  max_duration: 10m\n", {}, "max_duration", 600.0, id="time-limit-in-file"),
@@ -204,6 +205,7 @@ def test_repeatable_flags_add_to_the_file_and_remap_rules_come_first(tmp_path: P
 
 def test_without_a_file_the_defaults_are_the_fields() -> None:
     assert layered({}) == CheckSettings().judged() == CheckSettings()
+    assert CheckSettings().stale_after_days is None  # only the weekly audit's file judges staleness by default
     assert CheckSettings().fail_on == DEFAULT_FAIL_ON and CheckSettings().regions == ("GB", "US")
 
 

@@ -104,6 +104,9 @@ class Setting:
     nullable: bool = False  # null in the file turns it off
     metavar: str | None = None
     sets: Any = UNSET  # the flag takes no value and sets this one (--no-archive: None)
+    # The key's default in targets.yaml when it differs from the field's (the library's, and
+    # the command line's without a targets.yaml): the weekly audit judges staleness by default.
+    file_default: Any = UNSET
     name: str = ""  # the field's; filled in below
     default: Any = None  # the field's; filled in below
 
@@ -202,11 +205,12 @@ class CheckSettings:
     insecure: bool = option(False, Kind.SWITCH, "Do not verify TLS certificates.", flag="--insecure")
     probe_soft_404: bool = True  # ask each host for a made-up page once, to recognise its error page
     stale_after_days: int | None = option(
-        1095,
+        None,
         Kind.COUNT,
         "A page whose own date is older than this many days is stale (null: never).",
         minimum=1,
         nullable=True,
+        file_default=1095,
     )
     page_facts: bool = False  # read each page's title, date and main-text fingerprint (the weekly audit)
     archive_url: str | None = option(
@@ -313,7 +317,7 @@ class CheckSettings:
     fail_on: frozenset[Status] = option(
         DEFAULT_FAIL_ON,
         Kind.STATUSES,
-        "Statuses that make the exit code 1, e.g. dead,error ('' : none).",
+        "Statuses that make the exit code 1, e.g. dead,error (an empty value: none).",
         flag="--fail-on",
     )
     regions: tuple[str, ...] = option(
