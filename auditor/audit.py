@@ -30,6 +30,7 @@ from auditor.check.cache import CheckCache
 from auditor.check.engine import Progress
 from auditor.check.freshness import content_changed, title_changed
 from auditor.config import Config
+from auditor.exitcodes import exit_code
 from auditor.history import Comparison, History, Observation, RunInfo
 from auditor.inputfiles import InputPolicy
 from auditor.lock import AuditLock
@@ -40,7 +41,6 @@ from auditor.report.recall import HistoryContext
 from auditor.verdict import Checked, CheckRun, Status
 from auditor.write import write_atomic
 
-EXIT_OK, EXIT_FAILING, EXIT_INPUT, EXIT_NETWORK = 0, 1, 2, 3
 STAMP = "%Y-%m-%dT%H%M%S"
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{6}(?:-\d+)?\.(?:html|json)$")
 
@@ -85,28 +85,31 @@ async def run_audit(
 ) -> AuditOutcome:
     """One audit; ``resolver``/``ssl``/``mail_resolver`` point it at a fake web (tests, ``auditor demo``).
 
-    ``overrides`` are command-line values for CheckSettings (None: not given); ``fail_on``
-    replaces ``checks.fail_on``; ``log`` receives notification warnings and the run's notes
+    ``overrides`` are command-line values for the settings (UNSET: not given; None is a
+    value: ``archive_url=None`` asks no archive; see :meth:`Config.over`); ``fail_on``
+    replaces the settings' fail_on; ``log`` receives notification warnings and the run's notes
     (the archive did not answer). The cross-run cache (in the history file) is used unless
     ``cache`` is false or ``checks.cache_max_age`` is null; ``cache_max_age`` overrides the
     file's. Archived copies of dead pages are looked up unless ``archive`` is false or
     ``checks.archive_url`` is null. ``inputs`` says how the sources are found (default:
     the file's, :meth:`Config.input_policy`).
     """
-    fail_on = fail_on or config.fail_on
+    settings = config.over(overrides or {}, page_facts=True)
+    fail_on = settings.fail_on if fail_on is None else fail_on
     reports = config.reports_dir
     with AuditLock(reports), History.open(config.history_path, reset=reset_history) as history:
         started = now()
-        settings = config.check_settings(**dict(overrides or {}), page_facts=True)
         if not archive:
             settings = replace(settings, archive_url=None)
         sources = config.sources(inputs)
-        max_age = cache_max_age if cache_max_age is not None else config.cache_max_age
+        if cache_max_age is None and settings.cache_max_age is not None:
+            cache_max_age = dt.timedelta(seconds=settings.cache_max_age)
+        max_age = cache_max_age
         reuse = await CheckCache.load(history, max_age=max_age, now=started) if cache and max_age is not None else None
         audit = await check_sources(
             sources,
             settings,
-            config.regions,
+            settings.regions,
             organisations=config.organisations,
             resolver=resolver,
             ssl=ssl,
@@ -119,13 +122,14 @@ async def run_audit(
             log(f"warning: {note}")
         if audit.run.network_unavailable:
             line = "the network is unavailable: nothing was checked, written or recorded (try `auditor demo`)"
-            return AuditOutcome(EXIT_NETWORK, None, line, audit, None, None, fail_on)
+            code = exit_code(bad_input=bool(audit.extraction.problems), failing=False, offline=True)
+            return AuditOutcome(code, None, line, audit, None, None, fail_on)
         observations = [Observation.of(item.reference, item.verdict) for item in audit.run.results]
-        comparison = history.compare(observations, now=started, fail_on=fail_on, confirm_after=config.confirm_after)
+        comparison = history.compare(observations, now=started, fail_on=fail_on, confirm_after=settings.confirm_after)
         audit = Audit(audit.extraction, _with_changes(audit.run, comparison))
         observations = [Observation.of(item.reference, item.verdict) for item in audit.run.results]
         stem = _free_stem(reports, started.astimezone(dt.UTC).strftime(STAMP))
-        context = HistoryContext.of(comparison, config.targets.checks.stale_after_days, started.date())
+        context = HistoryContext.of(comparison, settings.stale_after_days, started.date())
         report_html = html.to_html(
             audit.extraction,
             audit.run,
@@ -160,7 +164,7 @@ async def run_audit(
         ]
         write_atomic(reports / "index.html", index.to_index(rows))
     failing = [key for key, memory in comparison.memories.items() if memory.confirmed]
-    code = EXIT_INPUT if audit.extraction.problems else (EXIT_FAILING if failing else EXIT_OK)
+    code = exit_code(bad_input=bool(audit.extraction.problems), failing=bool(failing))
     line = (
         f"{len(audit.run.results)} references, {len(failing)} failing "
         f"({len(comparison.new_broken)} new, {len(comparison.still_broken)} still, {len(comparison.fixed)} fixed)"

@@ -1,72 +1,84 @@
 """The ``auditor`` command.
 
-Exit codes: 0 done; 1 something fails (from issue 3 on); 2 usage, input or
+Exit codes (:mod:`auditor.exitcodes`): 0 done; 1 something fails; 2 usage, input or
 configuration error (including an input that could not be read, after the others
-were processed); 3 network unavailable (issue 3); 70 an internal error (a bug).
+were processed); 3 network unavailable; 70 an internal error (a bug).
+
+The settings' flags are generated from :mod:`auditor.check.settings`
+(:func:`_setting_options`): each command takes the settings that apply to it.
+
+Imports stay light at the top of this module (``auditor --help`` reads nothing but
+click and the settings table): each command imports the stages it runs
+(tests/test_imports.py keeps it so).
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import datetime as dt
 import functools
 import os
-import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
-from auditor import __version__
-from auditor.check.accept import Accept, parse_accept
-from auditor.check.headers import Header, parse_header
-from auditor.check.remap import Remap, parse_remap
-from auditor.check.settings import CheckSettings, parse_age, parse_duration, parse_time_limit
-from auditor.crawl.scope import CrawlScope
+from auditor._version import __version__
+from auditor.check.settings import SETTINGS, UNSET, CheckSettings, Kind, Setting, layered
 from auditor.defaults import (
-    DEFAULT_CACHE_MAX_AGE,
     DEFAULT_CONFIG,
     DEFAULT_CRAWL_DEPTH,
     DEFAULT_HISTORY,
-    DEFAULT_HOST_CONCURRENCY,
-    DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_MAX_CRAWL_DELAY,
     DEFAULT_MAX_PAGES,
-    DEFAULT_MAX_REDIRECTS,
-    DEFAULT_REGIONS,
     DEFAULT_REPORTS_DIR,
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
 )
 from auditor.errors import AuditorError
-from auditor.extract import Extraction, extract_sources
-from auditor.extract.phones import check_regions
-from auditor.inputfiles import InputPolicy
-from auditor.local_site import place
-from auditor.pipeline import Audit, check_sources, extract_with_pages
-from auditor.report import checked
-from auditor.report import references as dump
-from auditor.report.formats import ReportFormat, format_of, render, render_chunks
-from auditor.report.terminal import ProgressBar, use_colour, wants_progress
-from auditor.sources import Site, Source, resolve_inputs
+from auditor.exitcodes import ExitCode, exit_code, fails
 from auditor.untrusted import safe
-from auditor.verdict import DEFAULT_FAIL_ON, CheckRun, Status
-from auditor.write import ensure_writable, write_atomic
-
-EXIT_OK = 0
-EXIT_FAILING = 1
-EXIT_INPUT = 2
-EXIT_NETWORK = 3
-EXIT_INTERNAL = 70
 
 if TYPE_CHECKING:
     from auditor.audit import AuditOutcome
     from auditor.config import Config
+    from auditor.extract import Extraction
+    from auditor.inputfiles import InputPolicy
+    from auditor.pipeline import Audit
+    from auditor.report.terminal import ProgressBar
+    from auditor.sources import Site, Source
+    from auditor.verdict import CheckRun, Status
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+
+#: Stages imported when first used; tests replace them here (the fake web, a terminal).
+_LAZY = {"check_sources": "auditor.pipeline", "wants_progress": "auditor.report.terminal"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _stage(name: str) -> Callable[..., Any]:
+    """One of :data:`_LAZY`, unless a test put another here."""
+    return globals().get(name) or __getattr__(name)
+
+
+def _check_sources() -> Callable[..., Any]:
+    """The checking stage: :func:`auditor.pipeline.check_sources`."""
+    return _stage("check_sources")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run``: asyncio is imported by the commands that need it, not by --help."""
+    import asyncio
+
+    return asyncio.run(coroutine)
 
 
 def _warn(message: str) -> None:
@@ -80,7 +92,7 @@ def _source_warnings(extraction: Extraction) -> None:
             _warn(f"{info.name}: {warning}")
 
 
-def _fail(message: str, code: int = EXIT_INPUT) -> None:
+def _fail(message: str, code: int = ExitCode.INPUT) -> None:
     for line in message.splitlines():
         click.echo(f"auditor: error: {safe(line)}", err=True)
     sys.exit(code)
@@ -99,55 +111,111 @@ def _user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _regions(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> list[str]:
-    try:
-        return check_regions(value) if value else list(DEFAULT_REGIONS)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+# --- the settings' flags, generated ---------------------------------------------------
+
+#: What --help shows for a value of each kind (a setting may name its own).
+_METAVARS = {
+    Kind.DURATION: "DURATION",
+    Kind.AGE: "AGE",
+    Kind.TIME_LIMIT: "DURATION",
+    Kind.PATTERNS: "REGEX",
+    Kind.STATUSES: "STATUSES",
+    Kind.TEXT: "TEXT",
+    Kind.FILE: "FILE",
+}
 
 
-_format = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the references.",
-)
+def _read(setting: Setting) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """The flag's callback: UNSET when it was not given (the file's value stands), else the value."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if param.name is None or ctx.get_parameter_source(param.name) in (None, ParameterSource.DEFAULT):
+            return UNSET
+        try:
+            return setting.from_flag(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
 
 
-def _path_patterns(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[re.Pattern[str], ...]:
-    try:
-        return tuple(re.compile(v) for v in value)
-    except re.error as exc:
-        raise click.BadParameter(f"not a regular expression: {exc}") from None
+def _setting_option(setting: Setting) -> Callable[[F], F]:
+    assert setting.flag is not None
+    how: dict[str, Any] = {"callback": _read(setting), "metavar": setting.metavar or _METAVARS.get(setting.kind)}
+    if setting.is_flag:
+        how.update(is_flag=True, default=False, metavar=None)
+    elif setting.kind.repeatable:
+        how.update(multiple=True)
+    elif setting.kind is Kind.COUNT:
+        how.update(type=click.IntRange(min=None if setting.minimum is None else int(setting.minimum)), metavar=None)
+    elif setting.kind is Kind.FILE:
+        how.update(type=click.Path(dir_okay=False))
+    shown = setting.shown_default()
+    if shown is not None:
+        how.update(show_default=shown)
+    key = setting.config_key
+    text = setting.help + (f" ({key})" if key and key not in setting.help else "")
+    return click.option(setting.flag, setting.name, help=text, **how)
 
 
-def _input_options(command: F) -> F:
-    """How inputs are found: --follow-symlinks and --exclude-path, for extract, check, fix and run."""
-    command = click.option(
-        "--exclude-path",
-        multiple=True,
-        callback=_path_patterns,
-        metavar="REGEX",
-        help="Leave out input files and folders whose path (relative to the working directory, with /; "
-        "a folder's ends in /) matches REGEX; they are never opened (repeatable; checks.exclude_path).",
-    )(command)
-    return click.option(
-        "--follow-symlinks",
-        is_flag=True,
-        help="Read what symbolic links lead to outside the inputs' tree (the working directory, or the "
-        "folder of an input named outside it); by default such links are refused with a warning "
-        "(checks.follow_symlinks). Devices, FIFOs and sockets are never read.",
-    )(command)
+def _setting_options(command_name: str) -> Callable[[F], F]:
+    """The flags of every setting ``command_name`` takes, in the order they are declared."""
+    options = [_setting_option(s) for s in SETTINGS.values() if s.flag is not None and command_name in s.commands]
+
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
 
 
-def _input_policy(options: dict[str, Any], config: Config | None = None) -> InputPolicy:
-    """The input policy from the flags (taken out of ``options``), added to the file's."""
-    follow, exclude = options.pop("follow_symlinks"), options.pop("exclude_path")
-    if config is not None:
-        return config.input_policy(follow_symlinks=follow or None, exclude_path=exclude)
-    return InputPolicy(follow_symlinks=follow, exclude_path=tuple(exclude))
+def _given(options: dict[str, Any]) -> dict[str, Any]:
+    """The settings' flags, taken out of ``options``: the value given, or UNSET."""
+    return {name: options.pop(name) for name in list(options) if name in SETTINGS}
+
+
+def _input_policy(settings: CheckSettings) -> InputPolicy:
+    from auditor.inputfiles import InputPolicy
+
+    return InputPolicy(follow_symlinks=settings.follow_symlinks, exclude_path=settings.exclude_path)
+
+
+if TYPE_CHECKING:
+    _Choice = click.Choice[str]
+else:
+    _Choice = click.Choice  # generic for the type checker only (older click 8.2 releases may not be)
+
+
+class _LazyChoice(_Choice):
+    """A choice whose values come from a module imported only when they are needed (--help, parsing)."""
+
+    def __init__(self, load: Callable[[], Sequence[str]]) -> None:
+        self._load = load
+        self.case_sensitive = True
+
+    @property  # type: ignore[override]
+    def choices(self) -> Sequence[str]:
+        return tuple(self._load())
+
+    @choices.setter
+    def choices(self, _value: Sequence[str]) -> None:
+        pass
+
+
+def _report_formats() -> list[str]:
+    from auditor.report.formats import ReportFormat
+
+    return [f.value for f in ReportFormat]
+
+
+def _crawl_scopes() -> list[str]:
+    from auditor.crawl.scope import CrawlScope
+
+    return [scope.value for scope in CrawlScope]
+
+
+# --- the commands ----------------------------------------------------------------------
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -157,6 +225,8 @@ def main() -> None:
 
 
 def _emit(extraction: Extraction, fmt: str) -> int:
+    from auditor.report import references as dump
+
     for problem in extraction.problems:
         _warn(str(problem))
     _source_warnings(extraction)
@@ -164,34 +234,40 @@ def _emit(extraction: Extraction, fmt: str) -> int:
     click.echo(out, nl=False)
     if fmt == "text":
         click.echo(dump.summary(extraction), err=True)
-    return EXIT_INPUT if extraction.problems else EXIT_OK
+    return ExitCode.INPUT if extraction.problems else ExitCode.OK
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@_format
 @click.option(
-    "--region",
-    "regions",
-    multiple=True,
-    callback=_regions,
-    metavar="CC",
-    help="Region for phone numbers written without a country code (repeatable; default GB and US).",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the references.",
 )
-@_input_options
+@_setting_options("extract")
 @_user_errors
-def extract(inputs: tuple[str, ...], fmt: str, regions: list[str], **options: Any) -> None:
+def extract(inputs: tuple[str, ...], fmt: str, **options: Any) -> None:
     """Print every reference in INPUT... without checking it.
 
     INPUT is a file, a directory (read recursively: .txt .md .html .pdf), a glob,
     - for standard input, or the URL of a web page (fetched; its links are read).
     """
-    sources = resolve_inputs(inputs, _input_policy(options))
+    from auditor.sources import resolve_inputs
+
+    settings = layered(_given(options))  # extract reads no targets.yaml
+    sources = resolve_inputs(inputs, _input_policy(settings))
     stdin = sys.stdin.buffer if "-" in inputs else None
     if any(source.url for source in sources):
-        extraction = asyncio.run(extract_with_pages(sources, regions, stdin=stdin))
+        from auditor.pipeline import extract_with_pages
+
+        extraction = _run(extract_with_pages(sources, settings.regions, stdin=stdin))
     else:
-        extraction = extract_sources(sources, regions, stdin=stdin)
+        from auditor.extract import extract_sources
+
+        extraction = extract_sources(sources, settings.regions, stdin=stdin)
     sys.exit(_emit(extraction, fmt))
 
 
@@ -202,91 +278,12 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
-    try:
-        return parse_duration(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _patterns(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[re.Pattern[str], ...]:
-    try:
-        return tuple(re.compile(v) for v in value)
-    except re.error as exc:
-        raise click.BadParameter(f"not a regular expression: {exc}") from None
-
-
-def _headers(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[Header, ...]:
-    try:
-        return tuple(parse_header(header) for header in value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _accept(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Accept | None:
-    try:
-        return None if value is None else parse_accept(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _remaps(_ctx: click.Context, _param: click.Parameter, value: Sequence[str]) -> tuple[Remap, ...]:
-    try:
-        return tuple(parse_remap(rule) for rule in value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-_remap = click.option(
-    "--remap",
-    multiple=True,
-    callback=_remaps,
-    metavar="'REGEX REPLACEMENT'",
-    help="Check another address than the one written: the first rule whose REGEX matches rewrites the URL "
-    "($1 or \\1 for a group), e.g. 'https://example\\.org/(.*) http://localhost:8000/$1' (repeatable; "
-    "before checks.remap).",
-)
-
-
-def _optional_duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    return None if value is None else _duration(ctx, param, value)
-
-
-def _optional_age(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
-    try:
-        return None if value is None else parse_age(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _optional_statuses(ctx: click.Context, param: click.Parameter, value: str | None) -> frozenset[Status] | None:
-    return None if value is None else _statuses(ctx, param, value)
-
-
-def _statuses(_ctx: click.Context, _param: click.Parameter, value: str) -> frozenset[Status]:
-    try:
-        return frozenset(Status(part.strip()) for part in value.split(",") if part.strip())
-    except ValueError:
-        known = ", ".join(s.value for s in Status)
-        raise click.BadParameter(f"unknown status in {value!r} (known: {known})") from None
-
-
-def _optional_regions(ctx: click.Context, param: click.Parameter, value: Sequence[str]) -> list[str] | None:
-    return _regions(ctx, param, value) if value else None
-
-
-_include_fragments = click.option(
-    "--include-fragments",
-    is_flag=True,
-    help="A #fragment the page lacks is the failing status missing-fragment (checks.fragments: fail); "
-    "by default it is a warning (a missing-fragment finding) that fails nothing.",
-)
-
-
-def _site_option(parse: Callable[[str], Any]) -> Callable[[click.Context, click.Parameter, str | None], Any]:
+def _site_option(name: str) -> Callable[[click.Context, click.Parameter, str | None], Any]:
     def callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+        from auditor import local_site
+
         try:
-            return None if value is None else parse(value)
+            return None if value is None else getattr(local_site, name)(value)
         except AuditorError as exc:
             raise click.BadParameter(str(exc)) from None
 
@@ -295,13 +292,11 @@ def _site_option(parse: Callable[[str], Any]) -> Callable[[click.Context, click.
 
 def _local_site(command: F) -> F:
     """--root-dir and --base-url: where a local site's "/" is, and where it is published."""
-    from auditor import local_site
-
     command = click.option(
         "--base-url",
         default=None,
         metavar="URL",
-        callback=_site_option(local_site.base_url),
+        callback=_site_option("base_url"),
         help="Where the local files are published: their relative and /root-relative links are checked "
         "at URL (a file's path below the root appended to it).",
     )(command)
@@ -309,189 +304,10 @@ def _local_site(command: F) -> F:
         "--root-dir",
         default=None,
         metavar="DIR",
-        callback=_site_option(local_site.root_dir),
+        callback=_site_option("root_dir"),
         help="The folder /root-relative links in local files mean (/about.html is DIR/about.html); "
         "without it a directory input is its own root, and such links in a file given alone are unchecked.",
     )(command)
-
-
-def _fragments(
-    settings: CheckSettings, include: bool, fail_on: frozenset[Status]
-) -> tuple[CheckSettings, frozenset[Status]]:
-    """The settings and --fail-on with what --include-fragments (or --fail-on missing-fragment) asks."""
-    from auditor.check.fragment_policy import effective
-
-    policy, fail_on = effective(settings.fragments, include, fail_on)
-    return dataclasses.replace(settings, fragments=policy), fail_on
-
-
-def _builtin(value: object) -> str:
-    """The built-in default, as --help shows it (targets.yaml's checks: may say otherwise)."""
-    return str(value)
-
-
-def _checking() -> Callable[[F], F]:
-    """How to check: the same flags for ``check`` and ``fix``.
-
-    Both take their settings from targets.yaml's ``checks:`` too (:func:`_judging`), so an
-    unset flag is None (the file's value stays); help shows the built-in default.
-    """
-
-    options = [
-        click.option(
-            "--region",
-            "regions",
-            multiple=True,
-            callback=_optional_regions,
-            metavar="CC",
-            help="Phone region (repeatable).",
-        ),
-        click.option(
-            "--timeout",
-            type=click.FloatRange(min=0.1),
-            default=None,
-            show_default=_builtin(DEFAULT_TIMEOUT),
-            help="Seconds per request.",
-        ),
-        click.option("--retries", type=click.IntRange(min=0), default=None, show_default=_builtin(DEFAULT_RETRIES)),
-        click.option(
-            "--max-concurrency",
-            type=click.IntRange(min=1),
-            default=None,
-            show_default=_builtin(DEFAULT_MAX_CONCURRENCY),
-        ),
-        click.option(
-            "--host-concurrency",
-            type=click.IntRange(min=1),
-            default=None,
-            show_default=_builtin(DEFAULT_HOST_CONCURRENCY),
-        ),
-        click.option(
-            "--host-request-interval",
-            default=None,
-            show_default=_builtin("100ms"),
-            callback=_optional_duration,
-            help="0, 50ms, 1s.",
-        ),
-        click.option(
-            "--max-redirects", type=click.IntRange(min=0), default=None, show_default=_builtin(DEFAULT_MAX_REDIRECTS)
-        ),
-        click.option("--user-agent", default=None, show_default=False),
-        click.option(
-            "--header",
-            "headers",
-            multiple=True,
-            callback=_headers,
-            help="'Name: value' for every host, 'HOST Name: value' for HOST (or *.DOMAIN) only; never sent "
-            "after a redirect to another origin (repeatable).",
-        ),
-        click.option(
-            "--include", multiple=True, callback=_patterns, help="Check URLs matching REGEX even if excluded."
-        ),
-        click.option("--exclude", multiple=True, callback=_patterns, help="Skip URLs matching REGEX (repeatable)."),
-        _remap,
-        click.option("--insecure", is_flag=True, default=None, help="Do not verify TLS certificates."),
-        *_network_safety(),
-        click.option(
-            "--accept",
-            callback=_accept,
-            metavar="STATUSES",
-            help="HTTP statuses that mean the page is there, lychee's syntax: 200..=299,403 (default: any 2xx).",
-        ),
-        click.option(
-            "--fail-on",
-            default=None,
-            show_default=_builtin(",".join(sorted(s.value for s in DEFAULT_FAIL_ON))),
-            callback=_optional_statuses,
-            help="Statuses that make the exit code 1.",
-        ),
-        _include_fragments,
-    ]
-
-    def apply(command: F) -> F:
-        for option in reversed(options):
-            command = option(command)
-        return command
-
-    return apply
-
-
-def _network_safety() -> list[Callable[[F], F]]:
-    """lychee's address flags, --allow-private and --cookie-jar (check, fix and run)."""
-    flags = [
-        ("--exclude-private", "Refuse private addresses: 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7."),
-        ("--exclude-loopback", "Refuse loopback addresses: 127/8, ::1, 0.0.0.0, localhost."),
-        ("--exclude-link-local", "Refuse link-local addresses: 169.254/16 (cloud metadata), fe80::/10."),
-        (
-            "--exclude-all-private",
-            "All three. The default when CI is set or an input is a remote page (a URL, a crawl).",
-        ),
-    ]
-    return [
-        *(click.option(flag, is_flag=True, default=None, help=text) for flag, text in flags),
-        click.option(
-            "--allow-private",
-            is_flag=True,
-            default=None,
-            help="Check private, loopback and link-local addresses, even when CI is set or an input is a "
-            "remote page (where they are refused by default).",
-        ),
-        click.option(
-            "--cookie-jar",
-            type=click.Path(dir_okay=False),
-            default=None,
-            help="Netscape cookies.txt: loaded at the start, saved at the end.",
-        ),
-    ]
-
-
-#: The flags of :func:`_network_safety` whose False means "not given" where the file's value stands.
-_SAFETY_FLAGS = ("exclude_private", "exclude_loopback", "exclude_link_local", "exclude_all_private", "allow_private")
-
-
-_no_archive = click.option(
-    "--no-archive", is_flag=True, help="Do not ask the web archive for copies of dead, soft-404 and parked pages."
-)
-
-
-def _network_safety_options(command: F) -> F:
-    for option in reversed(_network_safety()):
-        command = option(command)
-    return command
-
-
-def _optional_time_limit(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
-    try:
-        return None if value is None else parse_time_limit(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _bounds(command: F) -> F:
-    """--max-crawl-delay and --max-duration: a hostile site or a slow run ends in bounded time."""
-    command = click.option(
-        "--max-duration",
-        default=None,
-        callback=_optional_time_limit,
-        metavar="DURATION",
-        help="Stop checking after this long (90s, 10m, 1h): what is left is reported unchecked; "
-        "reports are still written (checks.max_duration).",
-    )(command)
-    return click.option(
-        "--max-crawl-delay",
-        default=None,
-        callback=_optional_time_limit,
-        metavar="SECONDS",
-        help=f"Cut a robots.txt Crawl-delay longer than this (default {DEFAULT_MAX_CRAWL_DELAY:g}s), "
-        "with a warning (checks.max_crawl_delay).",
-    )(command)
-
-
-_offline_ok = click.option(
-    "--offline-ok",
-    is_flag=True,
-    help="No network is no failure: say so and exit 0 (or 1 for what failed without it: a missing local file).",
-)
 
 
 _config_option = click.option(
@@ -518,177 +334,28 @@ def _judge_config(command: F) -> F:
     )(command)
 
 
-def _judging(
-    config_path: str | None,
-    no_config: bool,
-    options: dict[str, Any],
-    regions: list[str] | None,
-    fail_on: frozenset[Status] | None,
-) -> tuple[CheckSettings, list[str], frozenset[Status], InputPolicy]:
-    """Settings, phone regions, failing statuses and the input policy for check and fix, alike: the flags
-    given, then targets.yaml's ``checks:`` (the file named, else ./targets.yaml when
-    there is one, unless --no-config), then the built-in defaults."""
+def _judging(config_path: str | None, no_config: bool, given: dict[str, Any]) -> CheckSettings:
+    """The settings of check and fix, alike: the flags given, then targets.yaml's ``checks:`` (the
+    file named, else ./targets.yaml when there is one, unless --no-config), then the defaults."""
     if no_config and config_path is not None:
         raise click.UsageError("--config and --no-config contradict each other")
     config = None if no_config else _judge_config_file(config_path)
-    policy = _input_policy(options, config)
-    if options.get("insecure") is False:
-        options["insecure"] = None  # an unset flag keeps the file's value
-    _unset_flags(options)
-    if config is not None:
-        settings = config.check_settings(**options)
-        return settings, regions or list(config.regions), config.fail_on if fail_on is None else fail_on, policy
-    settings = CheckSettings(**{k: v for k, v in options.items() if v is not None})
-    return settings, regions or list(DEFAULT_REGIONS), DEFAULT_FAIL_ON if fail_on is None else fail_on, policy
+    return layered(given) if config is None else config.over(given)
 
 
-@main.command()
-@_config_option
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, help="Seconds per request (checks.timeout).")
-@click.option("--retries", type=click.IntRange(min=0), default=None, help="checks.retries")
-@click.option("--max-concurrency", type=click.IntRange(min=1), default=None, help="checks.max_concurrency")
-@click.option("--host-concurrency", type=click.IntRange(min=1), default=None, help="checks.host_concurrency")
-@click.option("--host-request-interval", default=None, callback=_optional_duration, help="checks.host_request_interval")
-@click.option("--exclude", multiple=True, callback=_patterns, help="Also skip URLs matching REGEX (repeatable).")
-@_input_options
-@click.option("--fail-on", default=None, callback=_optional_statuses, help="checks.fail_on, e.g. dead,error.")
-@_include_fragments
-@_remap
-@click.option("--reset-history", is_flag=True, help="Start a new history; the old file is kept aside.")
-@click.option("--no-cache", is_flag=True, help="Check everything afresh: no result reused from earlier runs.")
-@click.option("--cache-max-age", default=None, callback=_optional_age, help="checks.cache_max_age, e.g. 12h, 1d.")
-@click.option("--no-archive", is_flag=True, help="Suggest no archived copies: the web archive is not asked.")
-@_bounds
-@click.option("--no-progress", is_flag=True, help="No progress bar.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary: the exit code and errors only.")
-@_network_safety_options
-@_user_errors
-def run(
-    config_path: str,
-    fail_on: frozenset[Status] | None,
-    include_fragments: bool,
-    reset_history: bool,
-    no_cache: bool,
-    cache_max_age: float | None,
-    no_archive: bool,
-    **options: Any,
-) -> None:
-    """Run the audit defined in targets.yaml, with memory across runs.
-
-    Writes reports/<date>.html and .json, reports/latest.html and .json and
-    reports/index.html (every run with a trend), and records the run in the history.
-    Exit codes as `auditor check`.
-    """
-    from auditor.audit import run_audit
-    from auditor.config import load  # pydantic and yaml only for the commands that read targets.yaml
-
-    quiet, no_progress = options.pop("quiet"), options.pop("no_progress")
-    _unset_flags(options)
-    config = load(config_path)
-    inputs = _input_policy(options, config)
-    fail_on = config.fail_on if fail_on is None else fail_on  # --fail-on '': nothing fails
-    from auditor.check.fragment_policy import effective
-
-    options["fragments"], fail_on = effective(config.fragments, include_fragments, fail_on)
-    progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
-    outcome = asyncio.run(
-        run_audit(
-            config,
-            overrides=options,
-            fail_on=fail_on,
-            reset_history=reset_history,
-            cache=not no_cache,
-            cache_max_age=None if cache_max_age is None else dt.timedelta(seconds=cache_max_age),
-            archive=not no_archive,
-            progress=progress,
-            inputs=inputs,
-        )
-    )
-    for note in outcome.audit.run.notes:
-        _warn(note)
-    sys.exit(_report_run(outcome, quiet))
-
-
-def _unset_flags(options: dict[str, Any]) -> None:
-    """An unset safety flag (False) is None: the file's value stands."""
-    for name in _SAFETY_FLAGS:
-        if options.get(name) is False:
-            options[name] = None
-
-
-def _report_run(outcome: AuditOutcome, quiet: bool) -> int:
-    for problem in outcome.audit.extraction.problems:
-        _warn(str(problem))
-    _source_warnings(outcome.audit.extraction)
-    if outcome.report is None:
-        click.echo(f"auditor: {outcome.summary}", err=True)
-        return outcome.exit_code
-    if not quiet:
-        colour = use_colour(sys.stdout)
-        text = checked.to_text(
-            outcome.audit.run, outcome.fail_on, colour=colour, crawls=outcome.audit.extraction.crawls
-        )
-        click.echo(text, nl=False, color=colour)
-        folder = outcome.report.parent
-        also = ", ".join(_display(folder / name) for name in ("latest.html", "index.html"))
-        click.echo(outcome.summary)
-        click.echo(f"wrote {_display(outcome.report)} (and {also})")
-    return outcome.exit_code
-
-
-@main.command()
-@_config_option
-@click.option("--no-progress", is_flag=True, hidden=True)
-@_user_errors
-def schedule(config_path: str, no_progress: bool) -> None:
-    """Run the audit on targets.yaml's schedule (schedule.cron, schedule.timezone) until stopped.
-
-    Runs one audit at once when the last one is older than one period (the machine
-    was off); never two at a time; SIGINT or SIGTERM stops it cleanly.
-    """
-    from auditor.audit import run_audit
+def _judge_config_file(config_path: str | None) -> Config | None:
+    """targets.yaml for check and fix: the file named, else ./targets.yaml if there is one."""
     from auditor.config import load
-    from auditor.history import History
-    from auditor.schedule import serve
 
-    config = load(config_path)
-
-    def log(message: str) -> None:
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"{stamp} auditor: {message}", err=True)
-
-    def last_run() -> dt.datetime | None:
-        with History.open(config.history_path) as history:
-            last = history.last_run()
-        return last.started_at if last else None
-
-    async def audit() -> int:
-        fresh = load(config_path)  # edits to targets.yaml apply from the next run
-        outcome = await run_audit(fresh, log=log)
-        log(outcome.summary + (f"; {_display(outcome.report)}" if outcome.report else ""))
-        return outcome.exit_code
-
-    sys.exit(asyncio.run(serve(config.schedule, audit, last_run=last_run, log=log)))
+    if config_path is not None:
+        return load(config_path)
+    return load(DEFAULT_CONFIG) if Path(DEFAULT_CONFIG).is_file() else None
 
 
-@main.command()
-@click.option(
-    "--dir",
-    "folder",
-    default=str(Path(DEFAULT_REPORTS_DIR) / "demo"),
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Where the demo's audit definition and reports go.",
-)
-@_user_errors
-def demo(folder: str) -> None:
-    """Audit the sample leaflet against a simulated web, offline: a complete report in one command."""
-    from auditor.demo.runner import run_demo
+def _progress(settings: CheckSettings, quiet: bool, no_progress: bool) -> ProgressBar | None:
+    from auditor.report.terminal import ProgressBar
 
-    outcome = asyncio.run(run_demo(Path(folder)))
-    _report_run(outcome, quiet=False)
-    click.echo(f"open {_display(outcome.report or Path(folder))} in a browser")
-    sys.exit(EXIT_OK)
+    return ProgressBar(settings.fail_on) if _stage("wants_progress")(quiet, no_progress, sys.stderr) else None
 
 
 @main.command()
@@ -696,7 +363,7 @@ def demo(folder: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice([f.value for f in ReportFormat]),
+    type=_LazyChoice(_report_formats),
     default="text",
     show_default=True,
     help="What to print.",
@@ -710,8 +377,7 @@ def demo(folder: str) -> None:
     help="Write a report; the format comes from the extension: .json, .html, .xml (JUnit), .sarif, .md (repeatable).",
 )
 @_judge_config
-@_checking()
-@_input_options
+@_setting_options("check")
 @click.option("--crawl", is_flag=True, help="Crawl from each URL input: every page of its site within reach is read.")
 @click.option(
     "--depth",
@@ -727,17 +393,11 @@ def demo(folder: str) -> None:
 )
 @click.option(
     "--crawl-scope",
-    type=click.Choice([scope.value for scope in CrawlScope]),
+    type=_LazyChoice(_crawl_scopes),
     default=None,
     help="host: the start page's host (default); domain: its registrable domain (www. and shop. alike).",
 )
 @click.option("--cache", is_flag=True, help="Reuse healthy results younger than --cache-max-age (and save this run's).")
-@click.option(
-    "--cache-max-age",
-    default=None,
-    callback=_optional_age,
-    help="How old a reused result may be: 30m, 12h, 1d (default), 2w.",
-)
 @click.option(
     "--cache-file",
     default=str(Path(DEFAULT_REPORTS_DIR) / DEFAULT_HISTORY),
@@ -746,9 +406,6 @@ def demo(folder: str) -> None:
     help="The history file the cache lives in (with --cache).",
 )
 @_local_site
-@_no_archive
-@_offline_ok
-@_bounds
 @click.option("--no-progress", is_flag=True, help="No progress bar (drawn on stderr only when it is a terminal).")
 @click.option(
     "-q", "--quiet", is_flag=True, help="No progress bar, no text summary: the exit code, errors and warnings only."
@@ -760,8 +417,6 @@ def check(
     outputs: tuple[str, ...],
     config_path: str | None,
     no_config: bool,
-    regions: list[str] | None,
-    fail_on: frozenset[Status] | None,
     **options: Any,
 ) -> None:
     """Check every reference in INPUT... and exit 0 (fine), 1 (something fails), 2 (bad input) or 3 (no network).
@@ -773,32 +428,34 @@ def check(
     private, loopback and link-local addresses are skipped, never fetched (also after
     a redirect), but for the input URLs' own hosts; --allow-private checks them.
     """
-    include_fragments: bool = options.pop("include_fragments")
+    from auditor.local_site import place
+    from auditor.report import checked
+    from auditor.report.formats import ReportFormat, format_of, render, render_chunks
+    from auditor.report.terminal import use_colour
+    from auditor.sources import resolve_inputs
+    from auditor.write import ensure_writable, write_atomic
+
+    given = _given(options)
     root_dir, base_url = options.pop("root_dir"), options.pop("base_url")
     quiet: bool = options.pop("quiet")
     no_progress: bool = options.pop("no_progress")
     site = _site(options.pop("crawl"), options.pop("depth"), options.pop("max_pages"), options.pop("crawl_scope"))
     use_cache, cache_file = options.pop("cache"), Path(options.pop("cache_file"))
-    max_age = options.pop("cache_max_age")
-    if max_age is not None and not use_cache:
+    if given["cache_max_age"] is not UNSET and not use_cache:
         raise click.UsageError("--cache-max-age needs --cache")
-    no_archive = options.pop("no_archive")
-    settings, regions, fail_on, policy = _judging(config_path, no_config, options, regions, fail_on)
-    if no_archive:
-        settings = dataclasses.replace(settings, archive_url=None)
-    settings, fail_on = _fragments(settings, include_fragments, fail_on)
+    settings = _judging(config_path, no_config, given)
+    fail_on = settings.fail_on
     targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:
         ensure_writable(target)
-    sources = place(resolve_inputs(inputs, policy), root_dir, base_url)
+    sources = place(resolve_inputs(inputs, _input_policy(settings)), root_dir, base_url)
     if site is not None:
         if not any(source.url for source in sources):
             raise click.UsageError("--crawl needs the address of a web page to start from (https://...)")
         sources = [source.crawled(site) if source.url else source for source in sources]
     stdin = sys.stdin.buffer if "-" in inputs else None
-    progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
-    age = dt.timedelta(seconds=DEFAULT_CACHE_MAX_AGE if max_age is None else max_age)
-    audit = asyncio.run(_checked(sources, settings, regions, stdin, progress, cache_file if use_cache else None, age))
+    progress = _progress(settings, quiet, no_progress)
+    audit = _run(_checked(sources, settings, stdin, progress, cache_file if use_cache else None))
     extraction, run = audit.extraction, audit.run
     for problem in extraction.problems:
         _warn(str(problem))
@@ -822,20 +479,11 @@ def check(
     elif not quiet:  # coloured for a terminal; files written with -o never are
         colour = use_colour(sys.stdout)
         click.echo(checked.to_text(run, fail_on, colour=colour, crawls=extraction.crawls), nl=False, color=colour)
-    failing = any(item.verdict.status in fail_on for item in run.reached())
+    failing = fails((item.verdict.status for item in run.reached()), fail_on)
     if run.network_unavailable:
         click.echo(_outage_note(run, settings.offline_ok), err=True)
-    sys.exit(_exit_code(bool(extraction.problems), failing, run.network_unavailable and not settings.offline_ok))
-
-
-def _exit_code(problems: bool, failing: bool, offline: bool) -> int:
-    """2 for bad input, then 1 for what fails (a dead local file fails during an outage too),
-    then 3 when the network was down (and that is not declared ok), else 0."""
-    if problems:
-        return EXIT_INPUT
-    if failing:
-        return EXIT_FAILING
-    return EXIT_NETWORK if offline else EXIT_OK
+    offline = run.network_unavailable and not settings.offline_ok
+    sys.exit(exit_code(bad_input=bool(extraction.problems), failing=failing, offline=offline))
 
 
 def _outage_note(run: CheckRun, offline_ok: bool, *, fixing: bool = False) -> str:
@@ -848,6 +496,9 @@ def _outage_note(run: CheckRun, offline_ok: bool, *, fixing: bool = False) -> st
 
 def _site(crawl: bool, depth: int | None, max_pages: int | None, scope: str | None) -> Site | None:
     """The crawl the flags ask for; --depth and friends without --crawl are a mistake worth naming."""
+    from auditor.crawl.scope import CrawlScope
+    from auditor.sources import Site
+
     if not crawl:
         named = (("--depth", depth), ("--max-pages", max_pages), ("--crawl-scope", scope))
         given = [flag for flag, value in named if value is not None]
@@ -864,27 +515,32 @@ def _site(crawl: bool, depth: int | None, max_pages: int | None, scope: str | No
 async def _checked(
     sources: list[Source],
     settings: CheckSettings,
-    regions: list[str],
     stdin: Any,
     progress: ProgressBar | None,
     cache_file: Path | None,
-    max_age: dt.timedelta,
 ) -> Audit:
-    """``check_sources``, with the cross-run cache in ``cache_file`` when one is given."""
-    if cache_file is None:
-        return await check_sources(sources, settings, regions, stdin=stdin, progress=progress)
+    """``check_sources``, with the cross-run cache in ``cache_file`` when one is given
+    (and ``cache_max_age`` is not null)."""
+    check_sources = _check_sources()
+    if cache_file is None or settings.cache_max_age is None:
+        return await check_sources(sources, settings, settings.regions, stdin=stdin, progress=progress)
     from auditor.check.cache import CheckCache
     from auditor.history import History
 
+    max_age = dt.timedelta(seconds=settings.cache_max_age)
     with History.open(cache_file) as history:
         cache = await CheckCache.load(history, max_age=max_age, now=dt.datetime.now(dt.UTC))
-        return await check_sources(sources, settings, regions, stdin=stdin, progress=progress, cache=cache)
+        return await check_sources(sources, settings, settings.regions, stdin=stdin, progress=progress, cache=cache)
 
 
 def _fixable(_ctx: click.Context, _param: click.Parameter, value: str) -> frozenset[Status]:
+    from auditor.check.settings import parse_statuses
     from auditor.fix import FIXABLE
 
-    statuses = _statuses(_ctx, _param, value)
+    try:
+        statuses = parse_statuses(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
     if not statuses or statuses - FIXABLE:
         raise click.BadParameter(f"fix rewrites only moved and shortened references, not {value!r}")
     return statuses
@@ -902,10 +558,7 @@ def _fixable(_ctx: click.Context, _param: click.Parameter, value: str) -> frozen
 )
 @_judge_config
 @_local_site
-@_no_archive
-@_offline_ok
-@_checking()
-@_input_options
+@_setting_options("fix")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Nothing but the diff (--dry-run), errors and warnings.")
 @_user_errors
@@ -915,10 +568,6 @@ def fix(
     only: frozenset[Status],
     config_path: str | None,
     no_config: bool,
-    no_archive: bool,
-    regions: list[str] | None,
-    fail_on: frozenset[Status] | None,
-    include_fragments: bool,
     root_dir: Path | None,
     base_url: str | None,
     no_progress: bool,
@@ -936,25 +585,27 @@ def fix(
     is a change to make), 2 on bad input, 3 when the network is unavailable.
     """
     from auditor.fix import fixable_sources, plan_fixes, snapshot, write_fixes
+    from auditor.local_site import place
     from auditor.report import fixes
+    from auditor.report.terminal import use_colour
+    from auditor.sources import resolve_inputs
 
-    settings, regions, fail_on, policy = _judging(config_path, no_config, options, regions, fail_on)
-    if no_archive:
-        settings = dataclasses.replace(settings, archive_url=None)
-    settings, fail_on = _fragments(settings, include_fragments, fail_on)
-    sources = fixable_sources(place(resolve_inputs(inputs, policy), root_dir, base_url))
+    settings = _judging(config_path, no_config, _given(options))
+    fail_on = settings.fail_on
+    sources = fixable_sources(place(resolve_inputs(inputs, _input_policy(settings)), root_dir, base_url))
     before = snapshot(sources)
-    progress = ProgressBar(fail_on) if wants_progress(quiet, no_progress, sys.stderr) else None
-    audit = asyncio.run(check_sources(sources, settings, regions, progress=progress))
+    progress = _progress(settings, quiet, no_progress)
+    audit = _run(_check_sources()(sources, settings, settings.regions, progress=progress))
     for problem in audit.extraction.problems:
         _warn(str(problem))
     _source_warnings(audit.extraction)
     for note in audit.run.notes:
         _warn(note)
+    bad_input = bool(audit.extraction.problems)
     if audit.run.network_unavailable:
         click.echo(_outage_note(audit.run, settings.offline_ok, fixing=True), err=True)
-        failing = any(item.verdict.status in fail_on for item in audit.run.reached())
-        sys.exit(_exit_code(bool(audit.extraction.problems), failing, not settings.offline_ok))
+        failing = fails((item.verdict.status for item in audit.run.reached()), fail_on)
+        sys.exit(exit_code(bad_input=bad_input, failing=failing, offline=not settings.offline_ok))
     plan = plan_fixes(sources, before, audit.run, only)
     written = None if dry_run else write_fixes(plan)
     if dry_run:
@@ -963,22 +614,130 @@ def fix(
     if not quiet:
         colour = use_colour(sys.stderr if dry_run else sys.stdout)  # a dry run's stdout is the diff alone
         click.echo(fixes.to_text(plan, left, written=written, colour=colour), nl=False, color=colour, err=dry_run)
-    failing = any(item.checked.verdict.status in fail_on for item in left) or bool(plan.unfixed)
+    failing = fails((item.checked.verdict.status for item in left), fail_on) or bool(plan.unfixed)
     unwritten = bool(written.conflicts or written.failures) if written is not None else bool(plan.changed)
     for file, why in written.refused if written is not None else ():
         click.echo(f"auditor: error: {file.name}: {why}", err=True)
-    if audit.extraction.problems or (written is not None and written.refused):
-        sys.exit(EXIT_INPUT)
-    sys.exit(EXIT_FAILING if failing or unwritten else EXIT_OK)
+    refused = written is not None and bool(written.refused)
+    sys.exit(exit_code(bad_input=bad_input or refused, failing=failing or unwritten))
 
 
-def _judge_config_file(config_path: str | None) -> Config | None:
-    """targets.yaml for check and fix: the file named, else ./targets.yaml if there is one."""
+@main.command()
+@_config_option
+@_setting_options("run")
+@click.option("--reset-history", is_flag=True, help="Start a new history; the old file is kept aside.")
+@click.option("--no-cache", is_flag=True, help="Check everything afresh: no result reused from earlier runs.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary: the exit code and errors only.")
+@_user_errors
+def run(config_path: str, reset_history: bool, no_cache: bool, no_progress: bool, quiet: bool, **options: Any) -> None:
+    """Run the audit defined in targets.yaml, with memory across runs.
+
+    Writes reports/<date>.html and .json, reports/latest.html and .json and
+    reports/index.html (every run with a trend), and records the run in the history.
+    Exit codes as `auditor check`.
+    """
+    from auditor.audit import run_audit
+    from auditor.config import load  # pydantic and yaml only for the commands that read targets.yaml
+
+    given = _given(options)
+    config = load(config_path)
+    settings = config.over(given)
+    outcome = _run(
+        run_audit(
+            config,
+            overrides=given,
+            reset_history=reset_history,
+            cache=not no_cache,
+            progress=_progress(settings, quiet, no_progress),
+            inputs=_input_policy(settings),
+        )
+    )
+    for note in outcome.audit.run.notes:
+        _warn(note)
+    sys.exit(_report_run(outcome, quiet))
+
+
+def _report_run(outcome: AuditOutcome, quiet: bool) -> int:
+    from auditor.report import checked
+    from auditor.report.terminal import use_colour
+
+    for problem in outcome.audit.extraction.problems:
+        _warn(str(problem))
+    _source_warnings(outcome.audit.extraction)
+    if outcome.report is None:
+        click.echo(f"auditor: {outcome.summary}", err=True)
+        return outcome.exit_code
+    if not quiet:
+        colour = use_colour(sys.stdout)
+        text = checked.to_text(
+            outcome.audit.run, outcome.fail_on, colour=colour, crawls=outcome.audit.extraction.crawls
+        )
+        click.echo(text, nl=False, color=colour)
+        folder = outcome.report.parent
+        also = ", ".join(_display(folder / name) for name in ("latest.html", "index.html"))
+        click.echo(outcome.summary)
+        click.echo(f"wrote {_display(outcome.report)} (and {also})")
+    return outcome.exit_code
+
+
+@main.command()
+@_config_option
+@_setting_options("schedule")
+@click.option("--no-progress", is_flag=True, hidden=True)
+@_user_errors
+def schedule(config_path: str, no_progress: bool, **options: Any) -> None:
+    """Run the audit on targets.yaml's schedule (schedule.cron, schedule.timezone) until stopped.
+
+    Runs one audit at once when the last one is older than one period (the machine
+    was off); never two at a time; SIGINT or SIGTERM stops it cleanly. The flags
+    given hold for every run, over targets.yaml (which is read again for each).
+    """
+    from auditor.audit import run_audit
     from auditor.config import load
+    from auditor.history import History
+    from auditor.schedule import serve
 
-    if config_path is not None:
-        return load(config_path)
-    return load(DEFAULT_CONFIG) if Path(DEFAULT_CONFIG).is_file() else None
+    given = _given(options)
+    config = load(config_path)
+    config.over(given)  # a flag that contradicts the file fails now, not at the first run
+
+    def log(message: str) -> None:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(f"{stamp} auditor: {message}", err=True)
+
+    def last_run() -> dt.datetime | None:
+        with History.open(config.history_path) as history:
+            last = history.last_run()
+        return last.started_at if last else None
+
+    async def audit() -> int:
+        fresh = load(config_path)  # edits to targets.yaml apply from the next run
+        outcome = await run_audit(fresh, overrides=given, log=log)
+        log(outcome.summary + (f"; {_display(outcome.report)}" if outcome.report else ""))
+        return outcome.exit_code
+
+    sys.exit(_run(serve(config.schedule, audit, last_run=last_run, log=log)))
+
+
+@main.command()
+@click.option(
+    "--dir",
+    "folder",
+    default=str(Path(DEFAULT_REPORTS_DIR) / "demo"),
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where the demo's audit definition and reports go.",
+)
+@_user_errors
+def demo(folder: str) -> None:
+    """Audit the sample leaflet against a simulated web, offline: a complete report in one command."""
+    from auditor.demo.runner import run_demo
+
+    outcome = _run(run_demo(Path(folder)))
+    _report_run(outcome, quiet=False)
+    click.echo(f"open {_display(outcome.report or Path(folder))} in a browser")
+    sys.exit(ExitCode.OK)  # the demo shows what fails; it fails nothing
 
 
 def entry_point() -> None:
@@ -987,12 +746,12 @@ def entry_point() -> None:
         main(standalone_mode=True)
     except KeyboardInterrupt:
         click.echo("auditor: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (auditor extract ... | head): stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
+        sys.exit(ExitCode.OK)
     except Exception as exc:  # a bug: say so in one line, keep the traceback for whoever asks
         if os.environ.get("AUDITOR_DEBUG"):
             raise
@@ -1001,4 +760,4 @@ def entry_point() -> None:
             "(a bug; rerun with AUDITOR_DEBUG=1 for the traceback and report it)",
             err=True,
         )
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(ExitCode.INTERNAL)

@@ -14,17 +14,19 @@ default comes from :mod:`auditor.defaults`, shared with the command line.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
 import os
 import re
 import zoneinfo
-from collections.abc import Callable
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -39,22 +41,34 @@ from pydantic import (
     StrictStr,
     ValidationError,
     ValidationInfo,
+    create_model,
     field_validator,
     model_validator,
 )
 
 from auditor import defaults, yamlload
 from auditor.check.accept import Accept, parse_accept
-from auditor.check.fragment_policy import DEFAULT_POLICY, FragmentPolicy, effective
+from auditor.check.fragment_policy import FragmentPolicy, effective
 from auditor.check.headers import headers_from_config, host_pattern
 from auditor.check.organisations import OrganisationSpec
 from auditor.check.remap import parse_remap
-from auditor.check.settings import CheckSettings, parse_age, parse_duration
+from auditor.check.settings import (
+    SETTINGS,
+    UNSET,
+    CheckSettings,
+    Kind,
+    Setting,
+    default,
+    layered,
+    parse_age,
+    parse_duration,
+    parse_time_limit,
+)
 from auditor.errors import ConfigError, UnreadableInput
 from auditor.extract.phones import check_regions, parse_number
 from auditor.inputfiles import InputPolicy, read_regular
 from auditor.sources import Site, Source, resolve_inputs
-from auditor.verdict import DEFAULT_FAIL_ON, Status
+from auditor.verdict import Status
 
 # --- the typed views the rest of the product uses ---------------------------------
 
@@ -225,38 +239,70 @@ class Organisation(_Strict):
     expect: list[Text] | None = None  # None: the name; [] switches the check off
 
 
-class Checks(_Strict):
-    timeout: Duration = Field(defaults.DEFAULT_TIMEOUT, gt=0)
-    retries: StrictInt = Field(defaults.DEFAULT_RETRIES, ge=0)
-    max_concurrency: StrictInt = Field(defaults.DEFAULT_MAX_CONCURRENCY, ge=1)
-    host_concurrency: StrictInt = Field(defaults.DEFAULT_HOST_CONCURRENCY, ge=1)
-    host_request_interval: Duration = defaults.DEFAULT_HOST_REQUEST_INTERVAL
-    max_redirects: StrictInt = Field(defaults.DEFAULT_MAX_REDIRECTS, ge=0)
-    user_agent: Text = defaults.DEFAULT_USER_AGENT
-    stale_after_days: Annotated[StrictInt, Field(ge=1)] | None = defaults.DEFAULT_STALE_AFTER_DAYS
-    confirm_after: StrictInt = Field(defaults.DEFAULT_CONFIRM_AFTER, ge=1)
-    regions: list[Region] = Field(list(defaults.DEFAULT_REGIONS), min_length=1)
-    exclude: list[Regex] = []
-    exclude_path: list[Regex] = []  # input paths left out of walks and globs (--exclude-path)
-    follow_symlinks: StrictBool = False  # inputs may leave the sources' tree through a link (--follow-symlinks)
-    include: list[Regex] = []
-    fail_on: list[StatusName] = sorted(DEFAULT_FAIL_ON)
-    insecure: StrictBool = False
-    cache_max_age: Age | None = defaults.DEFAULT_CACHE_MAX_AGE  # None (null): no cross-run cache
-    archive_url: ArchiveAddress | None = defaults.DEFAULT_ARCHIVE_URL  # None (null): no archived copies
-    accept: Accepted | None = None  # HTTP statuses that mean "the page is there"; None: any 2xx
-    fragments: Annotated[FragmentPolicy, BeforeValidator(_switch)] = DEFAULT_POLICY  # fail | warn | off
-    remap: list[RemapRule] = []  # 'REGEX REPLACEMENT', as --remap
-    # Network safety (auditor.check.addresses, .headers, .cookies): the flags of the same names.
-    exclude_private: StrictBool = False
-    exclude_loopback: StrictBool = False
-    exclude_link_local: StrictBool = False
-    exclude_all_private: StrictBool = False
-    allow_private: StrictBool = False
-    headers: dict[HostPattern, dict[Text, StrictStr]] = {}  # "*" or a host (*.domain) -> {Name: value}
-    cookie_jar: Text | None = None  # relative to targets.yaml
-    max_crawl_delay: Age = Field(defaults.DEFAULT_MAX_CRAWL_DELAY, ge=0)  # a longer robots.txt Crawl-delay is cut
-    max_duration: Age | None = None  # None (null): no limit; else what is left then is reported unchecked
+def _time_limit(value: Any) -> float:
+    """Seconds from ``90``, ``"500ms"``, ``"90s"``, ``"10m"`` or ``"1h"``, as the command line takes them."""
+    return _seconds(value, parse_time_limit, "a duration", "90s, 10m or 1h")
+
+
+TimeLimit = Annotated[float, BeforeValidator(_time_limit)]
+
+#: How each kind of setting is written in targets.yaml (its command-line form: Setting.parse).
+_FILE_TYPES: dict[Kind, Any] = {
+    Kind.COUNT: StrictInt,
+    Kind.DURATION: Duration,
+    Kind.AGE: Age,
+    Kind.TIME_LIMIT: TimeLimit,
+    Kind.SWITCH: StrictBool,
+    Kind.TEXT: Text,
+    Kind.FILE: Text,
+    Kind.PATTERNS: list[Regex],
+    Kind.HEADERS: dict[HostPattern, dict[Text, StrictStr]],  # "*" or a host (*.domain) -> {Name: value}
+    Kind.REMAP: list[RemapRule],  # 'REGEX REPLACEMENT', as --remap
+    Kind.ACCEPT: Accepted,
+    Kind.STATUSES: list[StatusName],
+    Kind.REGIONS: Annotated[list[Region], Field(min_length=1)],
+    Kind.FRAGMENTS: Annotated[FragmentPolicy, BeforeValidator(_switch)],  # fail | warn | off
+    Kind.ARCHIVE: ArchiveAddress,
+}
+
+
+def _file_type(setting: Setting) -> Any:
+    kind: Any = Annotated[_FILE_TYPES[setting.kind], Field(ge=setting.minimum, gt=setting.above)]
+    return kind | None if setting.nullable else kind
+
+
+def _file_form(value: Any) -> Any:
+    """A default as targets.yaml would spell it (what :attr:`Config.config_hash` reads)."""
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return [_file_form(item) for item in value]
+    return value
+
+
+def _key_default(setting: Setting) -> Any:
+    return setting.default if setting.file_default is UNSET else setting.file_default
+
+
+def _checks_model() -> Any:
+    fields = {
+        s.name: (_file_type(s), Field(_file_form(_key_default(s)) if s.kind is not Kind.HEADERS else {}))
+        for s in SETTINGS.values()
+        if s.key
+    }
+    return create_model("Checks", __base__=_Strict, **fields)  # type: ignore[call-overload]
+
+
+if TYPE_CHECKING:
+
+    class Checks(_Strict):
+        """targets.yaml's ``checks:``, a key for each setting (see :mod:`auditor.check.settings`)."""
+
+        def __getattr__(self, name: str) -> Any: ...
+
+else:
+    #: targets.yaml's ``checks:``: generated from the settings (auditor.check.settings).
+    Checks = _checks_model()
 
 
 class Schedule(_Strict):
@@ -331,8 +377,6 @@ class Targets(_Strict):
 
 # --- the loaded configuration ------------------------------------------------------
 
-_LISTS = ("headers", "include", "exclude")  # command-line values add to the file's
-
 
 class Config:
     """A loaded targets.yaml: typed views of its content, and the folder its paths are relative to."""
@@ -362,87 +406,92 @@ class Config:
     def input_policy(self, follow_symlinks: bool | None = None, exclude_path: Any = ()) -> InputPolicy:
         """How inputs are found: ``checks.follow_symlinks`` unless ``follow_symlinks`` is given
         (not None); ``checks.exclude_path`` plus the ``exclude_path`` patterns given."""
-        checks = self.targets.checks
+        settings = self.settings
         return InputPolicy(
-            follow_symlinks=checks.follow_symlinks if follow_symlinks is None else follow_symlinks,
-            exclude_path=_compiled(checks.exclude_path) + _compiled(exclude_path),
+            follow_symlinks=settings.follow_symlinks if follow_symlinks is None else follow_symlinks,
+            exclude_path=settings.exclude_path + _compiled(exclude_path),
         )
 
     @property
     def cache_max_age(self) -> dt.timedelta | None:
         """How old a healthy result may be and still be reused (None: no cache)."""
-        age = self.targets.checks.cache_max_age
+        age = self.settings.cache_max_age
         return None if age is None else dt.timedelta(seconds=age)
 
-    def check_settings(self, **overrides: Any) -> CheckSettings:
-        """How to check, from ``checks:``; command-line values in ``overrides`` win.
+    def file_settings(self) -> dict[str, Any]:
+        """The settings targets.yaml's ``checks:`` writes (a key left out is not there: a
+        ``null`` is), as :class:`CheckSettings` holds them."""
+        checks = self.targets.checks
+        values = {name: self._value(SETTINGS[name], getattr(checks, name)) for name in checks.model_fields_set}
+        for name, setting in SETTINGS.items():
+            if setting.file_default is not UNSET and name not in values:
+                values[name] = setting.file_default  # the key's default, not the library's
+        if "fragments" in values or "fail_on" in values:  # each may imply the other (check/fragment_policy.py)
+            values["fragments"], values["fail_on"] = effective(
+                values.get("fragments", default("fragments")), False, values.get("fail_on", default("fail_on"))
+            )
+        return values
 
-        An override of None means "not given" (an unset flag) and keeps the file's
-        value; ``headers``, ``include`` and ``exclude`` from the command line are added
-        to the file's. Patterns may be given as text or compiled. A name CheckSettings
-        does not have is a TypeError (a bug, not a user error).
+    def _value(self, setting: Setting, value: Any) -> Any:
+        if value is None:
+            return None
+        if setting.kind is Kind.PATTERNS:
+            return _compiled(value)
+        if setting.kind is Kind.HEADERS:
+            return headers_from_config(value)
+        if setting.kind is Kind.REMAP:
+            return tuple(parse_remap(rule) for rule in value)
+        if setting.kind is Kind.FILE:
+            return str(self.base / value)
+        if isinstance(value, list):
+            return tuple(value)
+        return value
+
+    def over(self, given: Mapping[str, Any], **fixed: Any) -> CheckSettings:
+        """The settings: ``given`` (the command line; :data:`UNSET`: not given, None is a value)
+        over ``checks:`` over the defaults (:func:`auditor.check.settings.layered`). ``fixed``:
+        fields that are no setting (``page_facts``), taken as they are."""
+        return layered({name: _given(name, value) for name, value in given.items()}, self.file_settings(), **fixed)
+
+    def check_settings(self, **overrides: Any) -> CheckSettings:
+        """:meth:`over`, where an override of None also means "not given" (an unset flag) and keeps
+        the file's value.
+
+        ``headers``, ``include``, ``exclude`` and ``exclude_path`` from the command line are
+        added to the file's. Patterns may be given as text or compiled. A name
+        CheckSettings does not have is a TypeError (a bug, not a user error).
         """
-        unknown = set(overrides) - {f.name for f in fields(CheckSettings)}
+        names = {f.name for f in dataclasses.fields(CheckSettings)}
+        unknown = set(overrides) - names
         if unknown:
             raise TypeError(f"CheckSettings has no field {', '.join(sorted(unknown))}")
-        checks = self.targets.checks
-        values: dict[str, Any] = {
-            "timeout": checks.timeout,
-            "retries": checks.retries,
-            "max_concurrency": checks.max_concurrency,
-            "host_concurrency": checks.host_concurrency,
-            "host_request_interval": checks.host_request_interval,
-            "max_redirects": checks.max_redirects,
-            "user_agent": checks.user_agent,
-            "include": _compiled(checks.include),
-            "exclude": _compiled(checks.exclude),
-            "insecure": checks.insecure,
-            "stale_after_days": checks.stale_after_days,
-            "archive_url": checks.archive_url,
-            "accept": checks.accept,
-            "fragments": self.fragments,
-            "remap": tuple(parse_remap(rule) for rule in checks.remap),
-            "exclude_private": checks.exclude_private,
-            "exclude_loopback": checks.exclude_loopback,
-            "exclude_link_local": checks.exclude_link_local,
-            "exclude_all_private": checks.exclude_all_private,
-            "allow_private": checks.allow_private,
-            "headers": headers_from_config(checks.headers),
-            "cookie_jar": str(self.base / checks.cookie_jar) if checks.cookie_jar else None,
-            "max_crawl_delay": checks.max_crawl_delay,
-            "max_duration": checks.max_duration,
-        }
-        for name, value in overrides.items():
-            if value is None:
-                continue
-            if name == "remap":  # the command line's rules first: the first match wins
-                values[name] = tuple(value) + values[name]
-            elif name in _LISTS:
-                added = _compiled(value) if name != "headers" else tuple(value)
-                values[name] = values.get(name, ()) + added
-            else:
-                values[name] = value
-        return CheckSettings(**values)
+        given = {name: UNSET if value is None else value for name, value in overrides.items() if name in SETTINGS}
+        return self.over(given, **{name: value for name, value in overrides.items() if name not in SETTINGS})
+
+    @functools.cached_property
+    def settings(self) -> CheckSettings:
+        """The file's settings over the defaults (no command line)."""
+        return self.check_settings()
 
     @property
     def regions(self) -> tuple[str, ...]:
         """Regions for phone numbers written without a country code, in order of preference."""
-        return tuple(self.targets.checks.regions)
+        return self.settings.regions
 
     @property
     def fail_on(self) -> frozenset[Status]:
         """``checks.fail_on``, with ``missing-fragment`` when ``checks.fragments`` is ``fail``."""
-        return effective(self.targets.checks.fragments, False, self.targets.checks.fail_on)[1]
+        return self.settings.fail_on
 
     @property
     def fragments(self) -> FragmentPolicy:
         """``checks.fragments``; ``fail`` when ``checks.fail_on`` names ``missing-fragment``."""
-        return effective(self.targets.checks.fragments, False, self.targets.checks.fail_on)[0]
+        return self.settings.fragments
 
     @property
     def confirm_after(self) -> int:
         """Runs in a row a transient error must last before it counts as broken."""
-        return self.targets.checks.confirm_after
+        return self.settings.confirm_after
 
     @property
     def schedule(self) -> ScheduleSpec:
@@ -486,6 +535,13 @@ class Config:
             self.targets.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _given(name: str, value: Any) -> Any:
+    """A command-line value: patterns given as text are compiled."""
+    if value is not None and value is not UNSET and SETTINGS[name].kind is Kind.PATTERNS:
+        return _compiled(value)
+    return value
 
 
 def _compiled(patterns: Any) -> tuple[re.Pattern[str], ...]:

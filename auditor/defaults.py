@@ -1,11 +1,15 @@
-"""Defaults shared by the command line and targets.yaml: one place, one value each."""
+"""Limits and defaults that are not settings a user gives.
+
+The defaults of the settings (``checks.timeout``, ``--timeout``, ...) are declared once,
+on the fields of :class:`auditor.check.settings.CheckSettings`; their old names here
+(``DEFAULT_TIMEOUT``, ``DEFAULT_REGIONS``, ...) still read them (:func:`__getattr__`).
+"""
 
 from __future__ import annotations
 
-from auditor._version import __version__
+from typing import Any
 
-#: Regions tried, in order, for a phone number written without a country code.
-DEFAULT_REGIONS: tuple[str, ...] = ("GB", "US")
+from auditor._version import __version__ as __version__
 
 #: Inputs larger than this are refused rather than read into memory.
 MAX_INPUT_BYTES = 50 * 1024 * 1024
@@ -22,21 +26,10 @@ DEFAULT_REPORTS_DIR = "reports"
 #: Longest context kept around a reference, in characters.
 MAX_CONTEXT_CHARS = 200
 
-# Checking (issue 3). Flag names follow lychee's where the idea is the same.
-DEFAULT_TIMEOUT = 20.0  # seconds per request
-DEFAULT_RETRIES = 2
-DEFAULT_MAX_CONCURRENCY = 128
-DEFAULT_HOST_CONCURRENCY = 8
-DEFAULT_HOST_REQUEST_INTERVAL = 0.1  # seconds between request starts on one host
-DEFAULT_MAX_REDIRECTS = 10
+# Checking (issue 3).
 DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes read of an answer: what the detectors need
-DEFAULT_USER_AGENT = (
-    f"auditor/{__version__} (link and content freshness checker; +https://github.com/auditor-project/auditor)"
-)
 
 # The weekly audit (issue 5): targets.yaml's checks, schedule and reports sections.
-DEFAULT_STALE_AFTER_DAYS = 1095  # a page whose own date is older than three years is called stale
-DEFAULT_CONFIRM_AFTER = 2  # runs in a row a transient error must last before it counts as broken
 DEFAULT_CRON = "0 6 * * 1"  # crontab fields; Monday 06:00
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_KEEP = 52  # runs of report files kept in reports.dir (history keeps every run)
@@ -46,13 +39,8 @@ DEFAULT_HISTORY = "history.sqlite"  # relative to reports.dir
 DEFAULT_CRAWL_DEPTH = 3  # links away from the start page
 DEFAULT_MAX_PAGES = 10_000  # pages read per crawled site
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # of a crawled page: a longer one is read up to here, with a warning
-DEFAULT_CACHE_MAX_AGE = 86_400.0  # seconds (1d) a healthy result is reused without a request
-
-# Fragments and local sites (issue 15).
-DEFAULT_FRAGMENTS = "warn"  # checks.fragments: a missing #fragment is shown, fails nothing (--include-fragments)
 
 # Fixing and archived copies (issue 7).
-DEFAULT_ARCHIVE_URL = "https://web.archive.org/web/"  # GET <this><url>: a redirect to the closest snapshot
 ARCHIVE_CONCURRENCY = 4  # archive lookups at once: a few, politely, after the main checks
 ARCHIVE_TIMEOUT = 10.0  # seconds per archive lookup at most (checks.timeout when shorter): a suggestion, not a check
 #: Asked (one HEAD each, only when every checked host failed at the network level) whether
@@ -64,7 +52,35 @@ QUOTE_LIMIT = 100
 TITLE_LIMIT = 300  # characters of a page's <title> kept (compared across runs, quoted shorter)
 
 # Bounded by design (issue 15): limits that keep one hostile input from taking all memory or time.
-DEFAULT_MAX_CRAWL_DELAY = 60.0  # seconds: a robots.txt Crawl-delay above this is cut to it (and reported)
 MAX_REPORT_ROWS = 5_000  # references listed in the HTML report; the rest are counted, the JSON has them all
 MAX_TERMINAL_ROWS = 1_000  # references listed in the terminal summary; the rest are counted
 MARKDOWN_CHUNK_LINES = 5_000  # a long Markdown file is parsed this many lines (or a few more) at a time
+
+#: The old names of settings' defaults, and the setting each reads.
+_SETTING_DEFAULTS = {
+    "DEFAULT_REGIONS": "regions",
+    "DEFAULT_TIMEOUT": "timeout",
+    "DEFAULT_RETRIES": "retries",
+    "DEFAULT_MAX_CONCURRENCY": "max_concurrency",
+    "DEFAULT_HOST_CONCURRENCY": "host_concurrency",
+    "DEFAULT_HOST_REQUEST_INTERVAL": "host_request_interval",
+    "DEFAULT_MAX_REDIRECTS": "max_redirects",
+    "DEFAULT_USER_AGENT": "user_agent",
+    "DEFAULT_STALE_AFTER_DAYS": "stale_after_days",
+    "DEFAULT_CONFIRM_AFTER": "confirm_after",
+    "DEFAULT_CACHE_MAX_AGE": "cache_max_age",
+    "DEFAULT_FRAGMENTS": "fragments",
+    "DEFAULT_ARCHIVE_URL": "archive_url",
+    "DEFAULT_MAX_CRAWL_DELAY": "max_crawl_delay",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``DEFAULT_TIMEOUT`` and friends: the default declared on the setting (read when asked,
+    since :mod:`auditor.check.settings` itself reads this module)."""
+    if name in _SETTING_DEFAULTS:
+        from auditor.check.settings import SETTINGS, UNSET
+
+        setting = SETTINGS[_SETTING_DEFAULTS[name]]
+        return setting.default if setting.file_default is UNSET else setting.file_default
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -29,7 +29,6 @@ from auditor.check.organisations import OrganisationSpec
 from auditor.check.settings import CheckSettings
 from auditor.crawl.crawler import crawl
 from auditor.crawl.visitor import CrawlProgress
-from auditor.defaults import DEFAULT_REGIONS
 from auditor.extract import Extraction, extract_sources
 from auditor.reference import Reference, merge
 from auditor.sources import Source
@@ -57,7 +56,7 @@ async def check_references(
     mail_resolver: MailResolver | None = None,
     progress: Progress | None = None,
     organisations: Sequence[OrganisationSpec] = (),
-    regions: Sequence[str] = DEFAULT_REGIONS,
+    regions: Sequence[str] | None = None,  # None: settings.regions
 ) -> CheckRun:
     """Check every reference; the public entry point (``resolver``/``ssl``/``mail_resolver`` for a fake web).
 
@@ -116,7 +115,7 @@ async def read_sources(
 
 async def extract_with_pages(
     sources: Sequence[Source],
-    regions: Sequence[str] = DEFAULT_REGIONS,
+    regions: Sequence[str] | None = None,  # None: settings.regions
     *,
     stdin: BinaryIO | None = None,
     settings: CheckSettings | None = None,
@@ -124,15 +123,15 @@ async def extract_with_pages(
     ssl: ssl_module.SSLContext | None = None,
 ) -> Extraction:
     """What ``auditor extract`` reads: like :func:`auditor.extract.extract_sources`, web pages too."""
-    async with Checker(settings, resolver=resolver, ssl=ssl, inputs=_input_urls(sources)) as checker:
-        extraction, _ = await read_sources(checker, sources, regions, stdin=stdin)
+    async with Checker(settings, resolver=resolver, ssl=ssl, regions=regions, inputs=_input_urls(sources)) as checker:
+        extraction, _ = await read_sources(checker, sources, checker._regions, stdin=stdin)
     return extraction
 
 
 async def check_sources(
     sources: Sequence[Source],
     settings: CheckSettings | None = None,
-    regions: Sequence[str] = DEFAULT_REGIONS,
+    regions: Sequence[str] | None = None,  # None: settings.regions
     *,
     stdin: BinaryIO | None = None,
     resolver: AbstractResolver | None = None,
@@ -165,7 +164,7 @@ async def check_sources(
     )
     async with checker:
         crawling = progress if isinstance(progress, CrawlProgress) else None
-        extraction, offline = await read_sources(checker, sources, regions, stdin=stdin, progress=crawling)
+        extraction, offline = await read_sources(checker, sources, checker._regions, stdin=stdin, progress=crawling)
         run = await checker.check(extraction.references, progress)
         if checker.settings.archive_url is not None and not run.network_unavailable and not checker.deadline.expired:
             run = await checker.archive(run, extraction)

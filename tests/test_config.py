@@ -503,7 +503,8 @@ def test_config_hash_changes_with_what_it_says(tmp_path: Path, text: str) -> Non
 
 def test_the_issue_example_loads_with_every_value(tmp_path: Path) -> None:
     config = write_and_load(tmp_path, EXAMPLE)
-    assert config.check_settings() == CheckSettings(stale_after_days=1095)
+    example_fail_on = frozenset({Status.DEAD, Status.SOFT_404, Status.PARKED, Status.ERROR})  # a setting too
+    assert config.check_settings() == CheckSettings(stale_after_days=1095, fail_on=example_fail_on)
     assert config.schedule == ScheduleSpec("0 6 * * 1", "Europe/London")
     assert config.organisations == (
         OrganisationSpec(

@@ -25,13 +25,23 @@ from click.testing import CliRunner
 
 import auditor
 import auditor.cli
-from auditor.check.engine import NETWORK_UNAVAILABLE, Checked, CheckRun, check_references
 from auditor.check.settings import CheckSettings
 from auditor.cli import main
 from auditor.fakeweb import FakeWeb, page, slow
+from auditor.pipeline import check_references
 from auditor.reference import Kind, Reference
 from auditor.report.checked import verdict_fields
-from auditor.verdict import DEFAULT_FAIL_ON, Cause, PhoneFacts, Severity, Status, Verdict
+from auditor.verdict import (
+    DEFAULT_FAIL_ON,
+    NETWORK_UNAVAILABLE,
+    Cause,
+    Checked,
+    CheckRun,
+    PhoneFacts,
+    Severity,
+    Status,
+    Verdict,
+)
 from tests.conftest import extract, through_fake_web
 
 F, W, N, P, Z = Severity.FAILURE, Severity.WARNING, Severity.NOTE, Severity.PASS, Severity.NONE  # Z: none

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import auditor.cli
+import auditor.sources
 from auditor.check.settings import CheckSettings
 from auditor.cli import main
 from auditor.fakeweb import FakeWeb, not_found, page
@@ -184,7 +185,7 @@ def test_check_sources_passes_the_progress_on(tmp_path: Path) -> None:
 
     async def go() -> None:
         async with FakeWeb(sites()) as web:
-            sources = auditor.cli.resolve_inputs([str(doc)])
+            sources = auditor.sources.resolve_inputs([str(doc)])
             await check_sources(sources, FAST, resolver=web.resolver, ssl=web.client_ssl, progress=progress)
 
     asyncio.run(go())

@@ -60,7 +60,7 @@ from auditor.check.redirects import Trail, follow
 from auditor.check.remap import remapped
 from auditor.check.settings import CheckSettings
 from auditor.crawl.visitor import Gate, Visit
-from auditor.defaults import DEFAULT_REGIONS, MAX_INPUT_BYTES
+from auditor.defaults import MAX_INPUT_BYTES
 from auditor.errors import UnreadableInput
 from auditor.extract import Extraction
 from auditor.extract.domains import host_of
@@ -142,7 +142,7 @@ class Checker:
         ssl: ssl_module.SSLContext | None = None,
         mail_resolver: MailResolver | None = None,
         organisations: Sequence[OrganisationSpec] = (),
-        regions: Sequence[str] = DEFAULT_REGIONS,
+        regions: Sequence[str] | None = None,  # None: settings.regions
         cache: CheckCache | None = None,
         inputs: Sequence[str] = (),
     ) -> None:
@@ -152,7 +152,7 @@ class Checker:
         self._cookies: aiohttp.CookieJar | None = None
         self.cache = cache
         self._organisations = tuple(organisations)
-        self._regions = tuple(regions)
+        self._regions = self.settings.regions if regions is None else tuple(regions)
         self._listings: Listings | None = None
         self._mail_resolver = mail_resolver
         self._own_mail_resolver: DnsMailResolver | None = None

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from enum import StrEnum
 
-from auditor import defaults
 from auditor.verdict import Status
 
 
@@ -22,9 +21,6 @@ class FragmentPolicy(StrEnum):
     FAIL = "fail"
     WARN = "warn"
     OFF = "off"
-
-
-DEFAULT_POLICY = FragmentPolicy(defaults.DEFAULT_FRAGMENTS)
 
 
 def effective(
