@@ -17,6 +17,7 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
+from html import unescape as entities_decoded
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -34,6 +35,7 @@ from auditor.extract.context import LineIndex, sentence_around, window
 from auditor.extract.found import Found, scan, target_of
 from auditor.extract.links import LinkBase, repeats_link, resolve
 from auditor.extract.text import extract_text
+from auditor.reference import Form, Markup
 
 #: How deep blocks (quotes in quotes, lists in lists) and inline links may nest before
 #: markdown-it stops reading them: CommonMark's preset stops at 20 and drops the rest.
@@ -184,8 +186,19 @@ def extract_markdown(
     index = LineIndex(text)
 
     def located(f: Found) -> Found:
-        """``order`` as an offset in the whole document, so that nearness compares across blocks."""
-        return replace(f, order=index.line_start(f.line) + (f.column or 1) - 1)
+        """``order`` as an offset in the whole document, so that nearness compares across blocks;
+        it is where the reference is written (its span) when the text there says so."""
+        start = index.line_start(f.line) + (f.column or 1) - 1
+        if f.length < 0 or _writes(text, start, f):
+            return replace(f, order=start)
+        # Columns can drift (HTML in an indented block): the one place on its line that writes it.
+        line_start = index.line_start(f.line)
+        line_end = text.find("\n", line_start)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        at = line.find(f.text)
+        if at < 0 or line.find(f.text, at + 1) >= 0:
+            return replace(f, order=start, length=-1, form=None, markup=None)
+        return replace(f, order=line_start + at, length=len(f.text))
 
     blocks = itertools.count()
     for first, part in chunks.pieces(source_lines, chunk_lines):
@@ -252,6 +265,12 @@ def _tokens(
             yield from embedded
 
 
+def _writes(text: str, start: int, f: Found) -> bool:
+    """Whether ``text`` writes ``f`` at ``start``: exactly, or behind entities where it is HTML."""
+    raw = text[start : start + f.length]
+    return raw == f.text or (f.form is not None and f.form.html and entities_decoded(raw) == f.text)
+
+
 def _beyond_nesting(
     tokens: list[Token], source_lines: list[str], regions: Sequence[str], warn: Callable[[str], None] | None
 ) -> Iterator[Found]:
@@ -293,9 +312,11 @@ def _inline(
     masked: list[tuple[int, int]] = []
     found: list[Found] = []
 
-    def add(target: Any, written: str, start: int, end: int) -> None:
+    def add(
+        target: Any, written: str, start: int, end: int, form: Form, length: int, how: Markup | None = None
+    ) -> None:
         line, column = position(start)
-        found.append(Found(target, written, line, column, block, context(start, end), start))
+        found.append(Found(target, written, line, column, block, context(start, end), start, length, form, how))
 
     for child in token.children or ():
         span = child.meta.get("span")
@@ -316,21 +337,26 @@ def _inline(
                 ):
                     href = f"mailto:{written}"  # <info@example.org>
                 targets = resolve(href, base, regions)
+                if child.markup == "autolink":
+                    form = Form.AUTOLINK
+                else:
+                    form = Form.MARKDOWN_ANGLE if content[start - 1 : start] == "<" else Form.MARKDOWN_LINK
                 for target in targets:
-                    add(target, written, start, end)
+                    add(target, written, start, end, form, end - start)
             else:  # a reference link: its definition is the reference
                 targets = resolve(str(child.attrs.get("href", "")), base, regions)
             if "label" in child.meta and child.type == "link_open":
                 start, end = child.meta["label"]
                 for m in scan(content[start:end], regions, markdown=True):
                     if not repeats_link(target_of(m), targets):
-                        add(target_of(m), m.text, start + m.start, start + m.end)
+                        add(target_of(m), m.text, start + m.start, start + m.end, Form.MARKDOWN_TEXT, len(m.text))
         elif child.type == "html_inline":
             start, _ = span
             for f in html.extract_html(content[span[0] : span[1]], base, regions):
-                add(f.target, f.text, start + f.order, start + f.order + len(f.text))
+                at = start + f.order
+                add(f.target, f.text, at, at + len(f.text), f.form or Form.HTML_TEXT, f.length, f.markup)
     for m in scan(content, regions, markdown=True, masked=masked):
-        add(target_of(m), m.text, m.start, m.end)
+        add(target_of(m), m.text, m.start, m.end, Form.MARKDOWN_TEXT, len(m.text))
     found.sort(key=lambda f: f.order)
     yield from found
 
@@ -353,7 +379,9 @@ def _definitions(
         result = parseLinkDestination(chunk, pos, len(chunk))
         if not result.ok:
             continue
-        start, end = (pos + 1, result.pos - 1) if chunk[pos] == "<" else (pos, result.pos)
+        angle = chunk[pos] == "<"
+        start, end = (pos + 1, result.pos - 1) if angle else (pos, result.pos)
+        form = Form.MARKDOWN_DEFINITION_ANGLE if angle else Form.MARKDOWN_DEFINITION
         written = chunk[start:end]
         href = unescapeAll(written)
         line = first + 1 + chunk.count("\n", 0, start)
@@ -361,4 +389,4 @@ def _definitions(
         block = next(blocks)
         context = " ".join(chunk.split())
         for target in resolve(href, base, regions):
-            yield Found(target, written, line, column, block, context, 0)
+            yield Found(target, written, line, column, block, context, 0, len(written), form)
