@@ -248,11 +248,14 @@ def extract_html(
         for m in scan(chunk, regions):
             if link and repeats_link(target_of(m), link):
                 continue  # a link's visible text naming its own target
-            at = cursor.find(m.text)
-            offset = at if at is not None else cursor.pos
-            span = raw_span(text, m.text, at, at + 10 * len(m.text) + 16) if at is not None else None
-            if span is not None and span[0] != at:
-                span = None
+            # Written in the raw text of this chunk, entities and all; else looked for further on.
+            span = raw_span(text, m.text, cursor.pos, cursor.pos + 10 * len(chunk) + 64)
+            if span is not None:
+                offset = span[0]
+                cursor.pos = span[1]
+            else:
+                at = cursor.find(m.text)
+                offset = at if at is not None else cursor.pos
             context = first_sentence_with(whole, m.text)
             yield found(target_of(m), m.text, offset, block, context, span, Form.HTML_TEXT)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from html import unescape as entities_decoded
@@ -262,13 +262,27 @@ def _tokens(
             embedded = html.extract_html(
                 token.content, base, regions, line_offset=token.map[0], blocks=blocks, warn=warn
             )
-            yield from embedded
+            yield from _in_source(embedded, token, lines.source)
 
 
 def _writes(text: str, start: int, f: Found) -> bool:
     """Whether ``text`` writes ``f`` at ``start``: exactly, or behind entities where it is HTML."""
     raw = text[start : start + f.length]
     return raw == f.text or (f.form is not None and f.form.html and entities_decoded(raw) == f.text)
+
+
+def _in_source(found: Iterable[Found], token: Token, source_lines: list[str]) -> Iterator[Found]:
+    """``found`` in an HTML block with columns in its source lines: in a list item or a quote,
+    the block's lines are those lines without the container's marks and indentation."""
+    assert token.map is not None
+    content = token.content.split("\n")
+    for f in found:
+        k, index = f.line - 1 - token.map[0], f.line - 1
+        if f.column is not None and 0 <= k < len(content) and index < len(source_lines):
+            shift = len(source_lines[index]) - len(content[k])
+            if shift > 0 and source_lines[index].endswith(content[k]):
+                f = replace(f, column=f.column + shift)
+        yield f
 
 
 def _beyond_nesting(
