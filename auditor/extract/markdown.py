@@ -30,7 +30,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from auditor.defaults import MARKDOWN_CHUNK_LINES
-from auditor.extract import chunks, html
+from auditor.extract import chunks, html, plainlist
 from auditor.extract.context import LineIndex, sentence_around, window
 from auditor.extract.found import Found, scan, target_of
 from auditor.extract.links import LinkBase, repeats_link, resolve
@@ -174,9 +174,12 @@ def extract_markdown(
     *,
     warn: Callable[[str], None] | None = None,
     chunk_lines: int = MARKDOWN_CHUNK_LINES,
+    fast: bool = True,
 ) -> Iterator[Found]:
     """References in Markdown, parsed piece by piece (:mod:`.chunks`): memory stays bounded on
-    a long file. ``warn`` hears of any part read as plain text instead (nested too deeply)."""
+    a long file. ``warn`` hears of any part read as plain text instead (nested too deeply).
+    A piece that is a plain list of links is read without markdown-it (:mod:`.plainlist`)
+    unless ``fast`` is False; the references are the same."""
     md = _parser()
     source_lines = text.split("\n")
     # Several pieces: the definitions of all of them first (a link may use one defined further down).
@@ -202,6 +205,11 @@ def extract_markdown(
 
     blocks = itertools.count()
     for first, part in chunks.pieces(source_lines, chunk_lines):
+        plain = plainlist.tokens(part.split("\n"), first, md.validateLink) if fast else None
+        if plain is not None:
+            lines.used.clear()
+            yield from map(located, _tokens(plain, md, env, lines, blocks, base, regions, warn))
+            continue
         try:
             tokens = md.parse(part, env)
         except RecursionError:  # nested beyond what Python's stack holds: no structure at all
@@ -253,8 +261,9 @@ def _tokens(
                 block = next(blocks)
                 context = functools.partial(sentence_around, token.content)
 
-            token.children = []
-            md.inline.parse(token.content, md, env, token.children)
+            if token.block:  # markdown-it's, not the fast path's (:mod:`.plainlist`): inline still to parse
+                token.children = []
+                md.inline.parse(token.content, md, env, token.children)
             found = list(_inline(token, lines.mapper(token), block, context, base, regions))
             token.children = None
             yield from found
@@ -369,8 +378,9 @@ def _inline(
             for f in html.extract_html(content[span[0] : span[1]], base, regions):
                 at = start + f.order
                 add(f.target, f.text, at, at + len(f.text), f.form or Form.HTML_TEXT, f.length, f.markup)
-    for m in scan(content, regions, markdown=True, masked=masked):
-        add(target_of(m), m.text, m.start, m.end, Form.MARKDOWN_TEXT, len(m.text))
+    if masked != [(0, len(content))]:  # else all of it is one link (a list of links): no prose to read
+        for m in scan(content, regions, markdown=True, masked=masked):
+            add(target_of(m), m.text, m.start, m.end, Form.MARKDOWN_TEXT, len(m.text))
     found.sort(key=lambda f: f.order)
     yield from found
 
