@@ -10,11 +10,13 @@ from __future__ import annotations
 import html
 import string
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auditor.fix import FIXABLE, FixPlan, plan_fixes
 from auditor.reference import Form, Location, Markup, Reference
 from auditor.sources import Format
 from tests import test_html, test_markdown
@@ -199,3 +201,34 @@ _HTML = st.lists(
 @given(_HTML)
 def test_every_reference_in_generated_html_slices_to_what_is_written(text: str) -> None:
     assert_spans_write_their_references(text, extract(text, Format.HTML))
+
+
+# --- fix rewrites the span, and only while it writes the reference ----------------------
+
+
+def _plan(tmp_path: Path, text: str, location: Location) -> FixPlan:
+    from auditor.check.engine import Checked, CheckRun
+    from auditor.reference import Url
+    from auditor.sources import Source
+    from auditor.verdict import Status, Verdict
+
+    doc = tmp_path / "a.md"
+    doc.write_text(text)
+    ref = Reference(Url("http://a.org/1"), "http://a.org/1", (location,))
+    run = CheckRun((Checked(ref, Verdict(Status.MOVED, "", suggestion="https://b.org/1")),), False, 0, 0)
+    return plan_fixes([Source("a.md", doc, Format.MARKDOWN)], {"a.md": doc.read_bytes()}, run, FIXABLE)
+
+
+def test_fix_rewrites_the_span_in_the_form_the_location_records(tmp_path: Path) -> None:
+    text = "x http://a.org/1 [y](<http://a.org/1>)\n"
+    where = Location("a.md", 1, 23, "", "http://a.org/1", 0, 22, 14, Form.MARKDOWN_ANGLE)
+    (file,) = _plan(tmp_path, text, where).files
+    assert file.fixed_text() == "x http://a.org/1 [y](<https://b.org/1>)\n"
+
+
+def test_fix_leaves_a_span_that_no_longer_writes_the_reference(tmp_path: Path) -> None:
+    where = Location("a.md", 1, 3, "", "http://a.org/1", 0, 2, 14, Form.MARKDOWN_TEXT)
+    plan = _plan(tmp_path, "x http://a.org/2\n", where)
+    assert not plan.changed
+    (unfixed,) = plan.unfixed
+    assert unfixed.why == "'http://a.org/1' is not written at line 1, column 3"
