@@ -1,9 +1,10 @@
 """``auditor fix``: rewrite moved and shortened references in place, keeping each document's form.
 
 Only where the right answer is certain: a permanent redirect (``moved``) or an expanded
-shortener (``shortened``), to the checker's ``suggestion``. A reference is found where
-its :class:`~auditor.reference.Location` says it is written (line, column, text as
-written), and only the address itself is replaced:
+shortener (``shortened``), to the checker's ``suggestion``. A reference is rewritten where
+its :class:`~auditor.reference.Location` says it is written (its span, kept by the
+extractor with the form it is written in), once the text there is still what was read;
+only the address itself is replaced:
 
 - a Markdown link destination or autolink: the text between ``(`` and ``)`` or ``<`` and ``>``;
 - an HTML attribute (``href``, ``src``, one URL of a ``srcset``): the value, re-escaped
@@ -34,8 +35,8 @@ from urllib.parse import quote, urlsplit
 
 from auditor.defaults import MAX_INPUT_BYTES
 from auditor.errors import AuditorError, UnreadableInput
-from auditor.extract.html import ATTRIBUTE
 from auditor.inputfiles import escape, read_regular
+from auditor.reference import Form as Spelt  # how the place is written; Form here is what a rewrite escapes for
 from auditor.reference import Location, Url
 from auditor.sources import Encoding, Format, Source, decoding, sniff, with_newlines
 from auditor.verdict import Checked, CheckRun, Status
@@ -46,19 +47,17 @@ FIXABLE: frozenset[Status] = frozenset(s for s in Status if s.suggests_rewrite)
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-_TAG_NAME = re.compile(r"<([A-Za-z][^\s/>]*)")
 _LINK_TEXT_END = re.compile(r"\s*</a\s*>", re.IGNORECASE)
-_DEFINITION = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:\n[ \t]*)?<?$")
-#: How far back a start tag is looked for, and a link text that repeats its address: the
-#: searches stay local, so a long document costs linear time, not quadratic.
-_LONGEST_TAG = 16_384
+#: How far back a link text that repeats its address is looked for: the search stays
+#: local, so a long document costs linear time, not quadratic.
 _LONGEST_LABEL = 4_096
 #: Characters an unquoted HTML attribute value cannot hold.
 _UNQUOTED_UNSAFE = re.compile(r"[\s\"'=<>`]")
 
 
 class Form(StrEnum):
-    """How a reference is written where it is rewritten: what the new address must be escaped for."""
+    """What a rewrite escapes the new address for (from the :class:`~auditor.reference.Form`
+    its place is written in)."""
 
     TEXT = "text"
     MARKDOWN_LINK = "markdown-link"  # [label](address) or a [label]: address definition
@@ -322,16 +321,16 @@ class _FileWork:
         planned, else why not."""
         if self.problem is not None:
             return self.problem
-        span = self._find(location)
+        span = self._span(location)
         if span is None:
             return f"{location.text!r} is not written at line {location.line}, column {location.column}"
         start, end = span
-        new = _written_like(self.norm[start:end], old_url, new_url)
-        form, escaped = self._escaped(start, end, new)
+        written = self.norm[start:end]
+        form, escaped = self._escaped(location, written, _written_like(written, old_url, new_url))
         line, column = location.line, location.column or 1
-        self.rewrites.append(Rewrite(start, end, self.norm[start:end], escaped, line, column, form, checked))
-        for label in self._labels(form, start, end, location.text):
-            self.rewrites.append(_label_rewrite(label, new, checked))
+        self.rewrites.append(Rewrite(start, end, written, escaped, line, column, form, checked))
+        for label in self._labels(location, start, end):
+            self.rewrites.append(_label_rewrite(label, _written_like(written, old_url, new_url), checked))
         return None
 
     def plan(self, unfixed: list[Unfixed]) -> FilePlan:
@@ -349,62 +348,43 @@ class _FileWork:
 
     # -- where, and in what form ---------------------------------------------------
 
-    def _offset(self, line: int, column: int) -> int | None:
-        if not 1 <= line <= len(self.norm_lines):
-            return None
-        return self.norm_lines[line - 1] + column - 1
+    def _span(self, location: Location) -> tuple[int, int] | None:
+        """Where ``location`` is written in the normalised text, if it still writes its reference there.
 
-    def _find(self, location: Location) -> tuple[int, int] | None:
-        """The span of ``location.text`` in the normalised text, as written or behind HTML entities."""
+        A place without a span (made by hand, not by an extractor) is taken at its line and
+        column, as plain text, when the text there is the reference.
+        """
+        if location.start is not None:
+            return location.span if location.written_in(self.norm) else None
         written = location.text
-        at = self._offset(location.line, location.column or 1)
-        if at is None or not written:
+        if not written or not 1 <= location.line <= len(self.norm_lines):
             return None
-        if self.norm.startswith(written, at):
-            return at, at + len(written)
-        attribute = _attribute_at(self.norm, at)
-        if attribute is not None:  # &amp; and friends: the value as written decodes to the address
-            for end in range(at + 1, attribute.end + 1):
-                if html.unescape(self.norm[at:end]) == written:
-                    return at, end
-        # The column is off (a PDF has none; a table cell may drift): the one place on the line.
-        line_start = self.norm_lines[location.line - 1]
-        line_end = self.norm.find("\n", line_start)
-        line_end = len(self.norm) if line_end < 0 else line_end
-        hits = [m.start() for m in re.finditer(re.escape(written), self.norm[line_start:line_end])]
-        if len(hits) == 1:
-            return line_start + hits[0], line_start + hits[0] + len(written)
-        return None
+        at = self.norm_lines[location.line - 1] + (location.column or 1) - 1
+        return (at, at + len(written)) if self.norm.startswith(written, at) else None
 
-    def _escaped(self, start: int, end: int, new: str) -> tuple[Form, str]:
-        text = self.norm
-        if self.format in (Format.HTML, Format.MARKDOWN):
-            attribute = _attribute_at(text, start)
-            if attribute is not None:
-                entities = text[start:end] != html.unescape(text[start:end])
-                whole = text[attribute.start : attribute.end].strip() == text[start:end]
-                return Form.HTML_ATTRIBUTE, _attribute_value(new, attribute.quote, entities=entities, whole=whole)
-        if self.format is Format.MARKDOWN:
-            before = text[max(0, start - 300) : start]
-            if before.endswith("<") and text.startswith(">", end):
-                if re.search(r"\]\([ \t]*\n?[ \t]*<$", before) or _DEFINITION.search(self._line_before(start - 1)):
-                    return Form.MARKDOWN_ANGLE, _angled(new)
-                return Form.AUTOLINK, _angled(new)
-            if re.search(r"\]\([ \t]*\n?[ \t]*$", before) or _DEFINITION.search(self._line_before(start)):
-                return Form.MARKDOWN_LINK, _destination(new)
-        if self.format is Format.HTML:
+    def _escaped(self, location: Location, written: str, new: str) -> tuple[Form, str]:
+        """The form of the rewrite, and ``new`` escaped for it."""
+        form = location.form
+        if form in (Spelt.HTML_ATTRIBUTE, Spelt.SRCSET):
+            quote_char = location.markup.quote if location.markup is not None else '"'
+            entities = written != html.unescape(written)
+            # A whole value (not one URL of a srcset or a refresh's content) may be written unquoted as it is.
+            whole = form is Spelt.HTML_ATTRIBUTE and (location.markup is None or location.markup.attribute != "content")
+            return Form.HTML_ATTRIBUTE, _attribute_value(new, quote_char or None, entities=entities, whole=whole)
+        if form in (Spelt.MARKDOWN_ANGLE, Spelt.MARKDOWN_DEFINITION_ANGLE):
+            return Form.MARKDOWN_ANGLE, _angled(new)
+        if form is Spelt.AUTOLINK:
+            return Form.AUTOLINK, _angled(new)
+        if form in (Spelt.MARKDOWN_LINK, Spelt.MARKDOWN_DEFINITION):
+            return Form.MARKDOWN_LINK, _destination(new)
+        if form is Spelt.HTML_TEXT or (form is None and self.format is Format.HTML):
             return Form.TEXT, html.escape(new, quote=False)  # an address in the page's text
         return Form.TEXT, new
 
-    def _line_before(self, at: int) -> str:
-        """The text from the start of the line before ``at``'s line (a definition may wrap) to ``at``."""
-        line = bisect.bisect_right(self.norm_lines, at)
-        return self.norm[self.norm_lines[max(0, line - 2)] : at]
-
-    def _labels(self, form: Form, start: int, end: int, written: str) -> Iterator[_Label]:
+    def _labels(self, location: Location, start: int, end: int) -> Iterator[_Label]:
         """A link's visible text that repeats its old address, to get the new one too."""
-        text = self.norm
-        if form in (Form.MARKDOWN_LINK, Form.MARKDOWN_ANGLE):
+        text, written = self.norm, location.text
+        if location.form in (Spelt.MARKDOWN_LINK, Spelt.MARKDOWN_ANGLE):
             opening = text.rfind("](", max(0, start - 64), start)  # only spaces or "<" may come between
             between = text[opening + 2 : start]
             if opening < 0 or between.strip(" \t\n<"):
@@ -413,9 +393,8 @@ class _FileWork:
             label = text[label_start:opening]
             if label_start > 0 and "[" not in label and "]" not in label and _same_address(label, written):
                 yield _Label(label_start, opening, label, markdown=True)
-        elif form is Form.HTML_ATTRIBUTE:
-            attribute = _attribute_at(text, start)
-            if attribute is None or (attribute.element, attribute.name) != ("a", "href"):
+        elif location.form is Spelt.HTML_ATTRIBUTE and location.markup is not None:
+            if (location.markup.element, location.markup.attribute) != ("a", "href"):
                 return
             close = text.find(">", end)
             after = text.find("<", close + 1)
@@ -452,39 +431,6 @@ def _label_rewrite(label: _Label, new: str, checked: Checked) -> Rewrite:
     """The link text, written as the new address (escaped for Markdown or HTML text)."""
     escaped = new.replace("[", "\\[").replace("]", "\\]") if label.markdown else html.escape(new, quote=False)
     return Rewrite(label.start, label.end, label.text, escaped, 0, 0, Form.TEXT, checked)  # placed by _in_file
-
-
-@dataclass(frozen=True, slots=True)
-class _Attribute:
-    """The start-tag attribute a place is in: the element, the attribute, its value's span and quote."""
-
-    element: str
-    name: str
-    start: int
-    end: int
-    quote: str | None  # '"', "'" or None (unquoted)
-
-
-def _attribute_at(text: str, at: int) -> _Attribute | None:
-    """The attribute whose value ``at`` is inside, if ``at`` is inside a start tag."""
-    tag = text.rfind("<", max(0, at - _LONGEST_TAG), at)
-    if tag < 0 or text.rfind(">", tag, at) >= 0:
-        return None
-    element = _TAG_NAME.match(text, tag)
-    if element is None:
-        return None
-    pos = element.end()
-    while pos < len(text):
-        m = ATTRIBUTE.match(text, pos)
-        if m is None or m.end() == pos:
-            return None
-        for group, quote_char in ((2, '"'), (3, "'"), (4, None)):
-            if m.group(group) is not None and m.start(group) <= at <= m.end(group):
-                return _Attribute(
-                    element.group(1).lower(), m.group(1).lower(), m.start(group), m.end(group), quote_char
-                )
-        pos = m.end()
-    return None
 
 
 def _attribute_value(new: str, quote_char: str | None, *, entities: bool, whole: bool) -> str:

@@ -9,9 +9,11 @@ any of them (it is reported, never requested).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Kind(StrEnum):
@@ -80,6 +82,43 @@ class Invalid:
 Target = Url | Email | Phone | Invalid
 
 
+class Form(StrEnum):
+    """How a reference is written where it is: what its span holds, and what a new address
+    written there must be escaped for."""
+
+    TEXT = "text"  # an address in plain text (a scheme-less one too)
+    MARKDOWN_TEXT = "markdown-text"  # an address in Markdown prose (GFM's bare autolink)
+    MARKDOWN_LINK = "markdown-link"  # [label](address) or ![alt](address)
+    MARKDOWN_ANGLE = "markdown-angle"  # [label](<address>)
+    MARKDOWN_DEFINITION = "markdown-definition"  # [label]: address
+    MARKDOWN_DEFINITION_ANGLE = "markdown-definition-angle"  # [label]: <address>
+    AUTOLINK = "autolink"  # <address> in Markdown
+    HTML_ATTRIBUTE = "html-attribute"  # an attribute's value (Location.markup says which, and its quote)
+    SRCSET = "srcset"  # one URL among a srcset's candidates
+    HTML_TEXT = "html-text"  # an address in an HTML page's text
+
+    @property
+    def html(self) -> bool:
+        """Written in HTML: the span may hold ``&amp;`` and friends where the reference has ``&``."""
+        return self in (Form.HTML_ATTRIBUTE, Form.SRCSET, Form.HTML_TEXT)
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """The element and attribute an HTML reference is the value of, and how that value is
+    quoted: ``"``, ``'`` or ``""`` (unquoted)."""
+
+    element: str
+    attribute: str
+    quote: str
+
+
+@lru_cache(maxsize=1024)
+def markup(element: str, attribute: str, quote: str) -> Markup:
+    """One shared :class:`Markup` per element, attribute and quote: a page of 10,000 links holds a handful."""
+    return Markup(element, attribute, quote)
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """One place that writes a reference.
@@ -88,6 +127,12 @@ class Location:
     ``column`` is ``None``. ``text`` is the reference as written at this place.
     ``block`` numbers the paragraph, table row or page within the source, so that
     references can be related to their neighbours (a phone to the URL beside it).
+
+    ``start`` and ``length`` are where the reference is written, in characters of the
+    document's decoded text with every line end as ``\\n`` (:attr:`span`); ``form`` is how
+    (a Markdown destination, an HTML attribute...), with ``markup`` naming the element,
+    attribute and quote of an HTML one. ``start`` is None where the extractor cannot say
+    (a PDF, a tag the HTML parser invented): then nothing rewrites it.
     """
 
     source: str
@@ -96,6 +141,25 @@ class Location:
     context: str
     text: str
     block: int = 0
+    start: int | None = None
+    length: int = 0
+    form: Form | None = None
+    markup: Markup | None = None
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """``(start, end)`` of the reference in its document's text, or None if not known."""
+        if self.start is None:
+            return None
+        return self.start, self.start + self.length
+
+    def written_in(self, text: str) -> bool:
+        """Whether ``text`` (the document) writes this reference at :attr:`span`: exactly, or
+        behind HTML entities (``&amp;``) where the form is HTML."""
+        if self.start is None:
+            return False
+        raw = text[self.start : self.start + self.length]
+        return raw == self.text or (self.form is not None and self.form.html and html.unescape(raw) == self.text)
 
     @property
     def where(self) -> str:

@@ -32,7 +32,7 @@ from auditor.address import Address
 from auditor.extract import SourceInfo
 from auditor.extract.dates import DocumentDate
 from auditor.history import History, StoredCheck
-from auditor.reference import Email, Invalid, Kind, Location, Phone, Reference, Target, Url
+from auditor.reference import Email, Form, Invalid, Kind, Location, Phone, Reference, Target, Url, markup
 from auditor.sources import Format
 from auditor.verdict import Finding, FindingKind, Hop, PageFacts, Status, Verdict
 
@@ -235,12 +235,29 @@ def _target_from_list(data: list[str]) -> Target:
     return Phone(rest[0], rest[1], rest[2])
 
 
+def _location_to_list(loc: Location) -> list[Any]:
+    fields: list[Any] = [loc.source, loc.line, loc.column, loc.context, loc.text, loc.block]
+    if loc.start is None or loc.form is None:
+        return fields
+    how = loc.markup
+    return [*fields, loc.start, loc.length, loc.form.value, *((how.element, how.attribute, how.quote) if how else ())]
+
+
+def _location_from_list(data: list[Any]) -> Location:
+    """A location as :func:`_location_to_list` wrote it (six fields before spans were kept)."""
+    if len(data) <= 6:
+        return Location(*data)
+    how = markup(*data[9:12]) if len(data) >= 12 else None
+    source, line, column, context, text, block = data[:6]
+    return Location(source, line, column, context, text, block, data[6], data[7], Form(data[8]), how)
+
+
 def _references_to_list(references: Iterable[Reference]) -> list[Any]:
     return [
         [
             _target_to_list(ref.target),
             ref.text,
-            [[loc.source, loc.line, loc.column, loc.context, loc.text, loc.block] for loc in ref.locations],
+            [_location_to_list(loc) for loc in ref.locations],
         ]
         for ref in references
     ]
@@ -267,7 +284,7 @@ def _page_from_bytes(data: bytes) -> PageContent:
     name, fmt, date, url = doc["info"]
     info = SourceInfo(name, Format(fmt), None if date is None else DocumentDate(*date), url)
     references = tuple(
-        Reference(_target_from_list(target), text, tuple(Location(*loc) for loc in locations))
+        Reference(_target_from_list(target), text, tuple(_location_from_list(loc) for loc in locations))
         for target, text, locations in doc["references"]
     )
     return PageContent(doc["url"], info, references, tuple(doc["links"]))

@@ -15,8 +15,9 @@ from html.parser import HTMLParser
 
 from auditor.extract.context import LineIndex, sentence_around
 from auditor.extract.found import Found, scan, target_of
-from auditor.extract.html import references_of, value_offset
+from auditor.extract.html import raw_span, read_attributes, references_of, value_offset
 from auditor.extract.links import LinkBase, Resolved, repeats_link, resolve
+from auditor.reference import Form, Markup, markup
 
 #: Elements whose text is not prose.
 _NOT_PROSE = frozenset({"script", "style", "template", "code", "pre", "kbd", "samp", "textarea", "noscript", "title"})
@@ -51,9 +52,21 @@ class _Reader(HTMLParser):
         line, column = self.getpos()
         return self.index.line_start(line) + column
 
-    def _add(self, target: Resolved, written: str, offset: int, context: str) -> None:
+    def _add(
+        self,
+        target: Resolved,
+        written: str,
+        offset: int,
+        context: str,
+        span: tuple[int, int] | None,
+        form: Form,
+        how: Markup | None = None,
+    ) -> None:
         line, column = self.index.position(offset)
-        self.found.append(Found(target, written, line + self.line_offset, column, self.block, context, offset))
+        length = -1 if span is None else span[1] - span[0]
+        offset = offset if span is None else span[0]
+        found = Found(target, written, line + self.line_offset, column, self.block, context, offset, length, form, how)
+        self.found.append(found)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value for name, value in reversed(attrs) if value is not None}  # the first wins
@@ -64,11 +77,21 @@ class _Reader(HTMLParser):
         if tag in _NOT_PROSE:
             self.code += 1
         at = self._offset()
+        raw: dict[str, tuple[int, int, str]] = {}
+        read_attributes(self.text, at + 1 + len(tag), raw)
+        after: dict[str, int] = {}  # in a srcset, where the next URL is looked for
         for attr, value in references_of(values, tag):
             written = value.strip()
             targets = resolve(written, self.base, self.regions)
+            value_at = raw.get(attr)
+            span = raw_span(self.text, written, after.get(attr, value_at[0]), value_at[1]) if value_at else None
+            if span is not None:
+                after[attr] = span[1]
+            offset = span[0] if span is not None else value_offset(self.text, written, at)
+            form = Form.SRCSET if attr == "srcset" else Form.HTML_ATTRIBUTE
+            how = markup(tag, attr, value_at[2]) if value_at else None
             for target in targets:
-                self._add(target, written, value_offset(self.text, written, at), f'<{tag} {attr}="{written}">')
+                self._add(target, written, offset, f'<{tag} {attr}="{written}">', span, form, how)
             if tag == "a" and attr == "href":
                 self.link = tuple(targets)
 
@@ -91,7 +114,12 @@ class _Reader(HTMLParser):
                 continue
             written = self.text.find(m.text, at)
             offset = written if written >= 0 else at + m.start
-            self._add(target_of(m), m.text, offset, sentence_around(data, m.start, m.end))
+            span = (
+                (offset, offset + len(m.text))
+                if written >= 0
+                else raw_span(self.text, m.text, at, at + 10 * m.end + 16)
+            )
+            self._add(target_of(m), m.text, offset, sentence_around(data, m.start, m.end), span, Form.HTML_TEXT)
 
 
 def extract_flat(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from auditor.extract.domains import host_of, region_of
 from auditor.extract.phones import PhoneChoice, PhoneMatch, choose, find_phones
 from auditor.extract.scan import Match, find_addresses
-from auditor.reference import Email, Invalid, Location, Phone, Reference, Url, merge
+from auditor.reference import Email, Form, Invalid, Location, Markup, Phone, Reference, Url, merge
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,10 @@ class Found:
     column: int | None
     block: int  # paragraph, table row or page: references in one block are neighbours
     context: str
-    order: int  # position in the document, for "nearest"
+    order: int  # position in the document, for "nearest"; where it is written when ``length`` >= 0
+    length: int = -1  # how many characters of the document write it (-1: not known, no span)
+    form: Form | None = None
+    markup: Markup | None = None
 
 
 def scan(
@@ -84,7 +87,10 @@ def _reference(f: Found, target: Url | Email | Phone | Invalid, source: str) -> 
     # One string, not two equal ones: a million links, a million strings fewer.
     text = target.url if isinstance(target, Url) and target.url == f.text else f.text
     context = text if f.context == text else f.context
-    return Reference(target, text, (Location(source, f.line, f.column, context, text, f.block),))
+    if f.length < 0:
+        return Reference(target, text, (Location(source, f.line, f.column, context, text, f.block),))
+    where = Location(source, f.line, f.column, context, text, f.block, f.order, f.length, f.form, f.markup)
+    return Reference(target, text, (where,))
 
 
 class _Spans:

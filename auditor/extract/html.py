@@ -9,6 +9,7 @@ parser invented (``<tbody>``, ``<body>``) do not throw positions off.
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -20,6 +21,7 @@ from lxml import etree
 from auditor.extract.context import LineIndex, first_sentence_with
 from auditor.extract.found import Found, scan, target_of
 from auditor.extract.links import LinkBase, Resolved, repeats_link, resolve
+from auditor.reference import Form, markup
 
 #: Attributes that hold a reference on any element, custom ones too (``<my-card href>``,
 #: MDX ``<Card src>``), as lychee reads them. ``action``/``formaction`` are left out: a
@@ -54,10 +56,10 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 @dataclass(slots=True)
 class _Tag:
-    """Where a start tag is in the raw source, and where each attribute value starts."""
+    """Where a start tag is in the raw source, and each attribute value's span and quote."""
 
     start: int
-    values: dict[str, int] = field(default_factory=dict)
+    values: dict[str, tuple[int, int, str]] = field(default_factory=dict)
 
 
 class _Cursor:
@@ -73,16 +75,7 @@ class _Cursor:
         if m is None or (sourceline is not None and self.index.position(m.start())[0] > sourceline):
             return None  # implied by the parser: not in the source
         tag = _Tag(m.start())
-        pos = m.end()
-        while True:
-            a = ATTRIBUTE.match(self.text, pos)
-            if a is None or a.end() == pos:
-                break
-            name_ = a.group(1).lower()
-            for group in (2, 3, 4):
-                if a.group(group) is not None:
-                    tag.values.setdefault(name_, a.start(group))
-            pos = a.end()
+        pos = read_attributes(self.text, m.end(), tag.values)
         close = self.text.find(">", pos)
         self.pos = close + 1 if close >= 0 else len(self.text)
         return tag
@@ -101,6 +94,48 @@ class _Cursor:
                     self.pos = at + len(candidate)
                     return at
         return None
+
+
+_QUOTES = {2: '"', 3: "'", 4: ""}
+
+
+def read_attributes(text: str, pos: int, values: dict[str, tuple[int, int, str]]) -> int:
+    """The attributes of the start tag whose name ends at ``pos``, into ``values`` (name:
+    its value's span and quote; the first of a name wins); where they end."""
+    while True:
+        a = ATTRIBUTE.match(text, pos)
+        if a is None or a.end() == pos:
+            return pos
+        name = a.group(1).lower()
+        for group in (2, 3, 4):
+            if a.group(group) is not None:
+                values.setdefault(name, (a.start(group), a.end(group), _QUOTES[group]))
+        pos = a.end()
+
+
+def raw_span(text: str, written: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """Where ``written`` (decoded, as the parser gives it) is written in ``text[lo:hi]``: as it
+    is, or behind entities (``&amp;``); never ending inside an entity."""
+    probe = written.split("&", 1)[0]  # the raw text starts so, entities or not
+    at = text.find(probe, lo, hi) if probe else -1
+    while at >= 0:
+        # Entities are longer than what they stand for: the raw text is as long as ``written`` or longer.
+        for end in range(at + len(written), min(hi, at + 10 * len(written) + 16) + 1):
+            raw = text[at:end]
+            amp = raw.rfind("&")
+            if amp < 0:
+                if raw == written:
+                    return at, end
+                break  # no entity in it: no longer raw text decodes to ``written`` either
+            entity = _ENTITY.match(text, at + amp)
+            if (entity is None or entity.end() <= end) and html.unescape(raw) == written:
+                return at, end
+        at = text.find(probe, at + 1, hi)
+    return None
+
+
+#: An entity reference as HTML reads one, with or without its ``;`` (``&amp;``, ``&#38``, ``&b``).
+_ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
 @lru_cache(maxsize=256)
@@ -185,9 +220,25 @@ def extract_html(
             block_texts[block] = visible_text(block)
         return block_texts[block]
 
-    def found(target: Resolved, written: str, offset: int, block: etree._Element, context: str) -> Found:
+    def found(
+        target: Resolved,
+        written: str,
+        offset: int,
+        block: etree._Element,
+        context: str,
+        span: tuple[int, int] | None,
+        form: Form,
+        name: str = "",
+        attr: str = "",
+        quote: str = "",
+    ) -> Found:
         line, column = index.position(offset)
-        return Found(target, written, line + line_offset, column, block_id(block), context, offset)
+        if span is None:
+            return Found(target, written, line + line_offset, column, block_id(block), context, offset)
+        how = markup(name, attr, quote) if name else None
+        return Found(
+            target, written, line + line_offset, column, block_id(block), context, offset, span[1] - span[0], form, how
+        )
 
     def prose(el: etree._Element, chunk: str | None, link: tuple[Resolved, ...]) -> Iterator[Found]:
         if not chunk or not chunk.strip():
@@ -197,9 +248,16 @@ def extract_html(
         for m in scan(chunk, regions):
             if link and repeats_link(target_of(m), link):
                 continue  # a link's visible text naming its own target
-            at = cursor.find(m.text)
-            offset = at if at is not None else cursor.pos
-            yield found(target_of(m), m.text, offset, block, first_sentence_with(whole, m.text))
+            # Written in the raw text of this chunk, entities and all; else looked for further on.
+            span = raw_span(text, m.text, cursor.pos, cursor.pos + 10 * len(chunk) + 64)
+            if span is not None:
+                offset = span[0]
+                cursor.pos = span[1]
+            else:
+                at = cursor.find(m.text)
+                offset = at if at is not None else cursor.pos
+            context = first_sentence_with(whole, m.text)
+            yield found(target_of(m), m.text, offset, block, context, span, Form.HTML_TEXT)
 
     # (element, its end reached, inside code, what the enclosing link points to)
     stack: list[tuple[etree._Element, bool, bool, tuple[Resolved, ...]]] = [(root, False, False, ())]
@@ -218,13 +276,20 @@ def extract_html(
         name = tag.lower()
         located = cursor.tag(name, el.sourceline)
         inner_link = link
+        after: dict[str, int] = {}  # in a srcset, where the next URL is looked for
         for attr, value in references_of(el.attrib, name):
             written = value.strip()
             value_at = located.values.get(attr) if located else None
+            span = None
             if value_at is not None:
-                offset = value_offset(text, written, value_at)
+                span = raw_span(text, written, after.get(attr, value_at[0]), value_at[1])
+                offset = span[0] if span is not None else value_offset(text, written, value_at[0])
+                if span is not None:
+                    after[attr] = span[1]
             else:
                 offset = located.start if located else cursor.pos
+            form = Form.SRCSET if attr == "srcset" else Form.HTML_ATTRIBUTE
+            quote = value_at[2] if value_at is not None else ""
             block = block_of(el)
             if block.tag in ("head", "html"):
                 context = f'<{name} {attr}="{written}">'
@@ -233,7 +298,7 @@ def extract_html(
                 context = first_sentence_with(block_text(block), needle)
             targets = resolve(written, base, regions)
             for target in targets:
-                yield found(target, written, offset, block, context)
+                yield found(target, written, offset, block, context, span, form, name, attr, quote)
             if name == "a" and attr == "href":
                 inner_link = tuple(targets)
         code = in_code or name in _NOT_PROSE

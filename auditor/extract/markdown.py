@@ -14,9 +14,10 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
+from html import unescape as entities_decoded
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -29,11 +30,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from auditor.defaults import MARKDOWN_CHUNK_LINES
-from auditor.extract import chunks, html
+from auditor.extract import chunks, html, plainlist
 from auditor.extract.context import LineIndex, sentence_around, window
 from auditor.extract.found import Found, scan, target_of
 from auditor.extract.links import LinkBase, repeats_link, resolve
 from auditor.extract.text import extract_text
+from auditor.reference import Form, Markup
 
 #: How deep blocks (quotes in quotes, lists in lists) and inline links may nest before
 #: markdown-it stops reading them: CommonMark's preset stops at 20 and drops the rest.
@@ -172,9 +174,12 @@ def extract_markdown(
     *,
     warn: Callable[[str], None] | None = None,
     chunk_lines: int = MARKDOWN_CHUNK_LINES,
+    fast: bool = True,
 ) -> Iterator[Found]:
     """References in Markdown, parsed piece by piece (:mod:`.chunks`): memory stays bounded on
-    a long file. ``warn`` hears of any part read as plain text instead (nested too deeply)."""
+    a long file. ``warn`` hears of any part read as plain text instead (nested too deeply).
+    A piece that is a plain list of links is read without markdown-it (:mod:`.plainlist`)
+    unless ``fast`` is False; the references are the same."""
     md = _parser()
     source_lines = text.split("\n")
     # Several pieces: the definitions of all of them first (a link may use one defined further down).
@@ -184,11 +189,27 @@ def extract_markdown(
     index = LineIndex(text)
 
     def located(f: Found) -> Found:
-        """``order`` as an offset in the whole document, so that nearness compares across blocks."""
-        return replace(f, order=index.line_start(f.line) + (f.column or 1) - 1)
+        """``order`` as an offset in the whole document, so that nearness compares across blocks;
+        it is where the reference is written (its span) when the text there says so."""
+        start = index.line_start(f.line) + (f.column or 1) - 1
+        if f.length < 0 or _writes(text, start, f):
+            return replace(f, order=start)
+        # Columns can drift (HTML in an indented block): the one place on its line that writes it.
+        line_start = index.line_start(f.line)
+        line_end = text.find("\n", line_start)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        at = line.find(f.text)
+        if at < 0 or line.find(f.text, at + 1) >= 0:
+            return replace(f, order=start, length=-1, form=None, markup=None)
+        return replace(f, order=line_start + at, length=len(f.text))
 
     blocks = itertools.count()
     for first, part in chunks.pieces(source_lines, chunk_lines):
+        plain = plainlist.tokens(part.split("\n"), first, md.validateLink) if fast else None
+        if plain is not None:
+            lines.used.clear()
+            yield from map(located, _tokens(plain, md, env, lines, blocks, base, regions, warn))
+            continue
         try:
             tokens = md.parse(part, env)
         except RecursionError:  # nested beyond what Python's stack holds: no structure at all
@@ -240,8 +261,9 @@ def _tokens(
                 block = next(blocks)
                 context = functools.partial(sentence_around, token.content)
 
-            token.children = []
-            md.inline.parse(token.content, md, env, token.children)
+            if token.block:  # markdown-it's, not the fast path's (:mod:`.plainlist`): inline still to parse
+                token.children = []
+                md.inline.parse(token.content, md, env, token.children)
             found = list(_inline(token, lines.mapper(token), block, context, base, regions))
             token.children = None
             yield from found
@@ -249,7 +271,27 @@ def _tokens(
             embedded = html.extract_html(
                 token.content, base, regions, line_offset=token.map[0], blocks=blocks, warn=warn
             )
-            yield from embedded
+            yield from _in_source(embedded, token, lines.source)
+
+
+def _writes(text: str, start: int, f: Found) -> bool:
+    """Whether ``text`` writes ``f`` at ``start``: exactly, or behind entities where it is HTML."""
+    raw = text[start : start + f.length]
+    return raw == f.text or (f.form is not None and f.form.html and entities_decoded(raw) == f.text)
+
+
+def _in_source(found: Iterable[Found], token: Token, source_lines: list[str]) -> Iterator[Found]:
+    """``found`` in an HTML block with columns in its source lines: in a list item or a quote,
+    the block's lines are those lines without the container's marks and indentation."""
+    assert token.map is not None
+    content = token.content.split("\n")
+    for f in found:
+        k, index = f.line - 1 - token.map[0], f.line - 1
+        if f.column is not None and 0 <= k < len(content) and index < len(source_lines):
+            shift = len(source_lines[index]) - len(content[k])
+            if shift > 0 and source_lines[index].endswith(content[k]):
+                f = replace(f, column=f.column + shift)
+        yield f
 
 
 def _beyond_nesting(
@@ -293,9 +335,11 @@ def _inline(
     masked: list[tuple[int, int]] = []
     found: list[Found] = []
 
-    def add(target: Any, written: str, start: int, end: int) -> None:
+    def add(
+        target: Any, written: str, start: int, end: int, form: Form, length: int, how: Markup | None = None
+    ) -> None:
         line, column = position(start)
-        found.append(Found(target, written, line, column, block, context(start, end), start))
+        found.append(Found(target, written, line, column, block, context(start, end), start, length, form, how))
 
     for child in token.children or ():
         span = child.meta.get("span")
@@ -316,21 +360,27 @@ def _inline(
                 ):
                     href = f"mailto:{written}"  # <info@example.org>
                 targets = resolve(href, base, regions)
+                if child.markup == "autolink":
+                    form = Form.AUTOLINK
+                else:
+                    form = Form.MARKDOWN_ANGLE if content[start - 1 : start] == "<" else Form.MARKDOWN_LINK
                 for target in targets:
-                    add(target, written, start, end)
+                    add(target, written, start, end, form, end - start)
             else:  # a reference link: its definition is the reference
                 targets = resolve(str(child.attrs.get("href", "")), base, regions)
             if "label" in child.meta and child.type == "link_open":
                 start, end = child.meta["label"]
                 for m in scan(content[start:end], regions, markdown=True):
                     if not repeats_link(target_of(m), targets):
-                        add(target_of(m), m.text, start + m.start, start + m.end)
+                        add(target_of(m), m.text, start + m.start, start + m.end, Form.MARKDOWN_TEXT, len(m.text))
         elif child.type == "html_inline":
             start, _ = span
             for f in html.extract_html(content[span[0] : span[1]], base, regions):
-                add(f.target, f.text, start + f.order, start + f.order + len(f.text))
-    for m in scan(content, regions, markdown=True, masked=masked):
-        add(target_of(m), m.text, m.start, m.end)
+                at = start + f.order
+                add(f.target, f.text, at, at + len(f.text), f.form or Form.HTML_TEXT, f.length, f.markup)
+    if masked != [(0, len(content))]:  # else all of it is one link (a list of links): no prose to read
+        for m in scan(content, regions, markdown=True, masked=masked):
+            add(target_of(m), m.text, m.start, m.end, Form.MARKDOWN_TEXT, len(m.text))
     found.sort(key=lambda f: f.order)
     yield from found
 
@@ -353,7 +403,9 @@ def _definitions(
         result = parseLinkDestination(chunk, pos, len(chunk))
         if not result.ok:
             continue
-        start, end = (pos + 1, result.pos - 1) if chunk[pos] == "<" else (pos, result.pos)
+        angle = chunk[pos] == "<"
+        start, end = (pos + 1, result.pos - 1) if angle else (pos, result.pos)
+        form = Form.MARKDOWN_DEFINITION_ANGLE if angle else Form.MARKDOWN_DEFINITION
         written = chunk[start:end]
         href = unescapeAll(written)
         line = first + 1 + chunk.count("\n", 0, start)
@@ -361,4 +413,4 @@ def _definitions(
         block = next(blocks)
         context = " ".join(chunk.split())
         for target in resolve(href, base, regions):
-            yield Found(target, written, line, column, block, context, 0)
+            yield Found(target, written, line, column, block, context, 0, len(written), form)

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from auditor.extract.context import LineIndex, paragraphs, sentence_around
 from auditor.extract.found import Found, scan, target_of
+from auditor.reference import Form
 
 
 def extract_text(
@@ -25,4 +26,6 @@ def extract_text(
                 number,
                 sentence_around(block, m.start, m.end),
                 start + m.start,
+                -1 if page is not None else len(m.text),  # text pulled out of a PDF is nowhere in the file
+                None if page is not None else Form.TEXT,
             )
