@@ -207,10 +207,9 @@ def test_every_reference_in_generated_html_slices_to_what_is_written(text: str) 
 
 
 def _plan(tmp_path: Path, text: str, location: Location) -> FixPlan:
-    from auditor.verdict import Checked, CheckRun
     from auditor.reference import Url
     from auditor.sources import Source
-    from auditor.verdict import Status, Verdict
+    from auditor.verdict import Checked, CheckRun, Status, Verdict
 
     doc = tmp_path / "a.md"
     doc.write_text(text)

@@ -12,6 +12,7 @@ from http import HTTPStatus
 from auditor.check import botwall, parking, shortener, soft404, telltale
 from auditor.check.accept import Accept
 from auditor.check.failures import Failure
+from auditor.check.notes import merged_note
 from auditor.check.page import Page
 from auditor.check.redirects import PERMANENT, Trail, only_slash_differs
 from auditor.extract.domains import host_of, registrable_domain
@@ -118,14 +119,6 @@ def _healthy(requested: str, trail: Trail, page: Page) -> Verdict:
         return _verdict(trail, Status.MOVED, reason, page, suggestion=final, domain_changed=changed)
     reason = f"temporary redirect to {final} ({codes}; {count})"
     return _verdict(trail, Status.REDIRECTED, reason, page, domain_changed=changed)
-
-
-def merged_note(host: str, final_host: str) -> str:
-    """What a permanent redirect to another domain tells an editor, in plain words."""
-    return (
-        f"{host} now redirects to {final_host}: the organisation may have merged or renamed"
-        " \u2014 check the text around this reference too"
-    )
 
 
 @lru_cache(maxsize=256)

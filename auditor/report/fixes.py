@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from auditor.check.decide import merged_note
+from auditor.check.notes import merged_note
 from auditor.extract.domains import host_of
 from auditor.fix import FixPlan, Unfixed, Written
 from auditor.reference import Location, Url
