@@ -47,7 +47,7 @@ from auditor.check.deadline import Deadline
 from auditor.check.decide import decide
 from auditor.check.failures import Failure
 from auditor.check.fragment_policy import FragmentPolicy
-from auditor.check.guard import GuardedConnector
+from auditor.check.guard import Guard
 from auditor.check.inputs import fetch_input
 from auditor.check.mail import AddressMailResolver, DnsMailResolver, MailResolver, check_domain
 from auditor.check.organisations import Listings, OrganisationSpec, expected_findings
@@ -56,6 +56,7 @@ from auditor.check.page import Page
 from auditor.check.redirects import Trail, follow
 from auditor.check.remap import remapped
 from auditor.check.settings import CheckSettings
+from auditor.check.transport import Network, Transport, open_transport
 from auditor.crawl.crawler import crawl
 from auditor.crawl.scope import page_key
 from auditor.defaults import DEFAULT_REGIONS, MAX_INPUT_BYTES
@@ -160,9 +161,9 @@ class _Outcome:
 
 
 class Checker:
-    """One aiohttp session and connector for a whole run.
+    """One transport (:mod:`.transport`, ``settings.transport``) for a whole run.
 
-    ``resolver`` and ``ssl`` are injected (the fake web's resolver and CA in tests and
+    ``network`` (or its parts ``resolver``, ``ssl``, ``mail_resolver``) is injected (the fake web's resolver and CA in tests and
     ``auditor demo``); by default the system resolver and verified TLS (``SSL_CERT_FILE``
     is honoured by Python's default context). ``mail_resolver`` answers for mail domains
     (by default DNS MX records, then addresses; with only ``resolver`` given, its addresses).
@@ -185,10 +186,16 @@ class Checker:
         regions: Sequence[str] = DEFAULT_REGIONS,
         cache: CheckCache | None = None,
         inputs: Sequence[str] = (),
+        network: Network | None = None,
     ) -> None:
         self.settings = settings or CheckSettings()
         self._inputs = tuple(inputs)
-        self._connector: GuardedConnector | None = None
+        # One object says which network the run talks to; resolver/ssl/mail_resolver are its parts.
+        network = network or Network(resolver=resolver, ssl=ssl, mail_resolver=mail_resolver)
+        self._network = network
+        resolver, mail_resolver = network.resolver, network.mail_resolver
+        self._guard: Guard | None = None
+        self._transport: Transport | None = None
         self._cookies: aiohttp.CookieJar | None = None
         self.cache = cache
         self._organisations = tuple(organisations)
@@ -197,8 +204,6 @@ class Checker:
         self._mail_resolver = mail_resolver
         self._own_mail_resolver: DnsMailResolver | None = None
         self._resolver = resolver
-        self._ssl = ssl
-        self._session: aiohttp.ClientSession | None = None
         self._fetcher: Fetcher | None = None
         self._urls: dict[tuple[str, bool], asyncio.Future[_Outcome]] = {}
         self._aliases: dict[str, asyncio.Future[_Outcome]] = {}  # crawled pages by page key (/a and /a/)
@@ -213,11 +218,6 @@ class Checker:
 
     async def __aenter__(self) -> Checker:
         self.deadline = Deadline(self.settings.max_duration)
-        tls: ssl_module.SSLContext | bool = False if self.settings.insecure else (self._ssl or True)
-        if self._resolver is None:
-            # The system's resolver (getaddrinfo: /etc/hosts, nsswitch), not the c-ares one
-            # aiohttp picks by itself once aiodns is installed for the MX lookups.
-            self._own_resolver = aiohttp.ThreadedResolver()
         settings = self.settings
         policy = address_policy(
             exclude_private=settings.exclude_private,
@@ -229,19 +229,12 @@ class Checker:
         )
         if settings.cookie_jar is not None:
             self._cookies = cookies.jar_of(await asyncio.to_thread(cookies.read, Path(settings.cookie_jar)))
-        resolver = self._resolver or self._own_resolver
-        assert resolver is not None
-        connector = self._connector = GuardedConnector(
-            policy=policy,
-            limit=0,  # the limits are the fetcher's: --max-concurrency and the politeness slots
-            limit_per_host=0,
-            resolver=resolver,
-            ssl=tls,
-            ttl_dns_cache=300,
+        self._transport, self._guard = open_transport(
+            settings.transport, self._network, policy, verify=not settings.insecure, cookies=self._cookies
         )
-        jar = self._cookies if self._cookies is not None else aiohttp.DummyCookieJar()
-        self._session = aiohttp.ClientSession(connector=connector, cookie_jar=jar)
-        self._fetcher = Fetcher(self._session, self.settings)
+        if self._resolver is None:
+            self._own_resolver = self._guard.resolver  # the system's, which the mail lookups use too
+        self._fetcher = Fetcher(self._transport, self.settings)
         self._listings = Listings(
             self._fetcher,
             self._organisations,
@@ -252,8 +245,8 @@ class Checker:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._session is not None:
-            await self._session.close()
+        if self._transport is not None:
+            await self._transport.close()
         if self._own_resolver is not None:
             await self._own_resolver.close()
         if self._own_mail_resolver is not None:
@@ -327,18 +320,18 @@ class Checker:
         answered = any(o.answered for o in outcomes)
         if answered or not any(o.network_failure for o in outcomes):
             return False
-        assert self._session is not None, "use `async with Checker(...)`"
+        assert self._transport is not None, "use `async with Checker(...)`"
         return not await network_works(
-            self._session, self.settings.outage_witnesses, user_agent=self.settings.user_agent
+            self._transport, self.settings.outage_witnesses, user_agent=self.settings.user_agent
         )
 
     async def archive(self, run: CheckRun, extraction: Extraction) -> CheckRun:
         """``run`` with archived copies suggested for its dead, soft-404 and parked addresses
         (:mod:`.archive`); a note instead when the archive does not answer."""
-        assert self._session is not None, "use `async with Checker(...)`"
-        assert self._connector is not None
+        assert self._transport is not None, "use `async with Checker(...)`"
+        assert self._guard is not None
         looked = await archived_copies(
-            self._session, self.settings, run.results, extraction, public=self._connector.is_public
+            self._transport, self.settings, run.results, extraction, public=self._guard.is_public
         )
         notes = (*run.notes, looked.note) if looked.note else run.notes
         return replace(run, results=looked.results, notes=notes, requests=run.requests + looked.requests)
@@ -476,7 +469,7 @@ class Checker:
             port = parts.port or (443 if scheme == "https" else 80)
         except ValueError:
             return None  # the request fails as a bad URL
-        if host and self._connector is not None and (why := self._connector.refusal_as_written(host, port)):
+        if host and self._guard is not None and (why := self._guard.refusal_as_written(host, port)):
             return Verdict(Status.SKIPPED, why)
         return None
 
@@ -702,13 +695,20 @@ async def check_references(
     progress: Progress | None = None,
     organisations: Sequence[OrganisationSpec] = (),
     regions: Sequence[str] = DEFAULT_REGIONS,
+    network: Network | None = None,
 ) -> CheckRun:
-    """Check every reference; the public entry point (``resolver``/``ssl``/``mail_resolver`` for a fake web).
+    """Check every reference; the public entry point (``network``, or ``resolver``/``ssl``/``mail_resolver``, for a fake web).
 
     Phones are looked up on the pages of ``organisations``, numbers read in ``regions``.
     """
     checker = Checker(
-        settings, resolver=resolver, ssl=ssl, mail_resolver=mail_resolver, organisations=organisations, regions=regions
+        settings,
+        resolver=resolver,
+        ssl=ssl,
+        mail_resolver=mail_resolver,
+        organisations=organisations,
+        regions=regions,
+        network=network,
     )
     async with checker:
         return await checker.check(references, progress)
@@ -767,9 +767,10 @@ async def extract_with_pages(
     settings: CheckSettings | None = None,
     resolver: AbstractResolver | None = None,
     ssl: ssl_module.SSLContext | None = None,
+    network: Network | None = None,
 ) -> Extraction:
     """What ``auditor extract`` reads: like :func:`auditor.extract.extract_sources`, web pages too."""
-    async with Checker(settings, resolver=resolver, ssl=ssl, inputs=_input_urls(sources)) as checker:
+    async with Checker(settings, resolver=resolver, ssl=ssl, inputs=_input_urls(sources), network=network) as checker:
         extraction, _ = await read_sources(checker, sources, regions, stdin=stdin)
     return extraction
 
@@ -787,6 +788,7 @@ async def check_sources(
     organisations: Sequence[OrganisationSpec] = (),
     cache: CheckCache | None = None,
     save_cache: bool = True,
+    network: Network | None = None,
 ) -> Audit:
     """Read every source (web pages fetched and sites crawled first), then check every reference found.
 
@@ -807,6 +809,7 @@ async def check_sources(
         regions=regions,
         cache=cache,
         inputs=_input_urls(sources),
+        network=network,
     )
     async with checker:
         crawling = progress if isinstance(progress, CrawlProgress) else None

@@ -48,6 +48,7 @@ class CheckSettings:
     # after max_duration seconds (None: no limit) what is left is reported unchecked.
     max_crawl_delay: float = defaults.DEFAULT_MAX_CRAWL_DELAY
     max_duration: float | None = None
+    transport: str = "auto"  # the HTTP stack: auto (curl when pycurl is importable), curl, aiohttp (check/transport)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "headers", as_headers(self.headers))  # (name, value) pairs: every host

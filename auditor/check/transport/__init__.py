@@ -1,0 +1,80 @@
+"""The HTTP stack under the checker, behind one small interface.
+
+    Transport.request(method, url, headers, *, max_bytes, timeout) -> Answer
+        one request is one hop (redirects are followed by auditor.check.redirects, our policy);
+        raises TransportError(kind: Trouble, detail, host, port, expired)
+    Transport.expiry_date(url, *, timeout) -> date | None    the refused certificate's end
+    Transport.close()
+
+- :class:`Network`: the one injected object saying where names lead (the resolver, with
+  pretend addresses for the address policy) and which CAs are trusted; ``FakeWeb.network``
+  points every transport at the fake web.
+- :class:`CurlTransport` (``curl``): libcurl's multi interface on the event loop (pycurl);
+  the default when pycurl is importable.
+- :class:`AiohttpTransport` (``aiohttp``): the fallback.
+- :func:`open_transport` picks one for ``checks.transport`` (``auto``, ``curl``, ``aiohttp``).
+
+Both honour the address policy on the resolved address of every hop
+(:class:`auditor.check.guard.Guard`); what a :class:`Trouble` means for a verdict is
+:mod:`auditor.check.failures`' business.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib.util
+from typing import TYPE_CHECKING
+
+from auditor.check.transport._base import Answer, Transport, TransportError, Trouble
+from auditor.check.transport._network import Network
+
+if TYPE_CHECKING:
+    from aiohttp.abc import AbstractCookieJar
+
+    from auditor.check.addresses import AddressPolicy
+    from auditor.check.guard import Guard
+
+__all__ = ["Answer", "Network", "Transport", "TransportChoice", "TransportError", "Trouble", "open_transport"]
+
+
+class TransportChoice(enum.StrEnum):
+    """``checks.transport`` / ``--transport``."""
+
+    AUTO = "auto"  # curl when pycurl is importable, else aiohttp
+    CURL = "curl"
+    AIOHTTP = "aiohttp"
+
+
+def curl_available() -> bool:
+    return importlib.util.find_spec("pycurl") is not None
+
+
+def open_transport(
+    choice: TransportChoice | str,
+    network: Network,
+    policy: AddressPolicy,
+    *,
+    verify: bool = True,
+    cookies: AbstractCookieJar | None = None,
+) -> tuple[Transport, Guard]:
+    """The transport ``choice`` names, on ``network``, judging addresses by ``policy``; and its
+    guard (the engine asks it about addresses as written, the archive whether a host is public).
+    Call it in the running event loop; ``close()`` the transport at the end."""
+    import aiohttp
+
+    from auditor.check.guard import Guard
+
+    choice = TransportChoice(choice)
+    # The system's resolver (getaddrinfo: /etc/hosts, nsswitch), not the c-ares one aiohttp
+    # picks by itself once aiodns is installed for the MX lookups.
+    resolver = network.resolver if network.resolver is not None else aiohttp.ThreadedResolver()
+    if choice is TransportChoice.CURL or (choice is TransportChoice.AUTO and curl_available()):
+        from auditor.check.transport._curl import CurlTransport
+
+        guard = Guard(policy, resolver)
+        return CurlTransport(guard, network, verify=verify, cookies=cookies), guard
+    from auditor.check.transport._aiohttp import AiohttpTransport
+
+    ssl: object = False if not verify else (network.ssl or True)
+    aio = AiohttpTransport(resolver, policy, ssl=ssl, cookies=cookies)
+    return aio, aio.guard
