@@ -391,6 +391,12 @@ def _checking() -> Callable[[F], F]:
         click.option("--exclude", multiple=True, callback=_patterns, help="Skip URLs matching REGEX (repeatable)."),
         _remap,
         click.option("--insecure", is_flag=True, default=None, help="Do not verify TLS certificates."),
+        click.option(
+            "--transport",
+            type=click.Choice(["auto", "curl", "aiohttp"]),
+            default=None,
+            help="The HTTP stack: curl (libcurl, the default when pycurl is installed) or aiohttp (checks.transport).",
+        ),
         *_network_safety(),
         click.option(
             "--accept",

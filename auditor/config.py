@@ -257,6 +257,7 @@ class Checks(_Strict):
     cookie_jar: Text | None = None  # relative to targets.yaml
     max_crawl_delay: Age = Field(defaults.DEFAULT_MAX_CRAWL_DELAY, ge=0)  # a longer robots.txt Crawl-delay is cut
     max_duration: Age | None = None  # None (null): no limit; else what is left then is reported unchecked
+    transport: Literal["auto", "curl", "aiohttp"] = "auto"  # the HTTP stack (auditor.check.transport)
 
 
 class Schedule(_Strict):
@@ -411,6 +412,7 @@ class Config:
             "cookie_jar": str(self.base / checks.cookie_jar) if checks.cookie_jar else None,
             "max_crawl_delay": checks.max_crawl_delay,
             "max_duration": checks.max_duration,
+            "transport": checks.transport,
         }
         for name, value in overrides.items():
             if value is None:

@@ -163,9 +163,9 @@ class _Outcome:
 class Checker:
     """One transport (:mod:`.transport`, ``settings.transport``) for a whole run.
 
-    ``network`` (or its parts ``resolver``, ``ssl``, ``mail_resolver``) is injected (the fake web's resolver and CA in tests and
-    ``auditor demo``); by default the system resolver and verified TLS (``SSL_CERT_FILE``
-    is honoured by Python's default context). ``mail_resolver`` answers for mail domains
+    ``network`` (or its parts ``resolver``, ``ssl``, ``mail_resolver``) is injected (the fake
+    web's resolver and CA in tests and ``auditor demo``); by default the system resolver and
+    verified TLS (``SSL_CERT_FILE`` is honoured). ``mail_resolver`` answers for mail domains
     (by default DNS MX records, then addresses; with only ``resolver`` given, its addresses).
     Phones are looked up on the pages of ``organisations`` (targets.yaml) or of the web
     address beside them, numbers on those pages read in ``regions``.
@@ -697,7 +697,7 @@ async def check_references(
     regions: Sequence[str] = DEFAULT_REGIONS,
     network: Network | None = None,
 ) -> CheckRun:
-    """Check every reference; the public entry point (``network``, or ``resolver``/``ssl``/``mail_resolver``, for a fake web).
+    """Check every reference; the public entry point (``network`` for a fake web).
 
     Phones are looked up on the pages of ``organisations``, numbers read in ``regions``.
     """

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from auditor.check.transport._base import Trouble, TransportError, no_such_name
+from auditor.check.transport._base import TransportError, Trouble, no_such_name
 from auditor.verdict import Status
 
 __all__ = ["Failure", "classify", "failure_of", "no_such_name"]
@@ -67,7 +67,9 @@ def failure_of(error: TransportError, *, timeout: float, expired_on: dt.date | N
         return Failure(Status.ERROR, f"DNS lookup of {host} failed: {detail}", retryable=True, network=True)
     if kind is Trouble.CERTIFICATE:
         if expired_on is not None:
-            return Failure(Status.ERROR, f"TLS: certificate of {host} expired on {expired_on.isoformat()}", https_only=True)
+            return Failure(
+                Status.ERROR, f"TLS: certificate of {host} expired on {expired_on.isoformat()}", https_only=True
+            )
         return Failure(Status.ERROR, f"TLS: certificate of {host} refused: {detail}", https_only=True)
     if kind is Trouble.TLS_HANDSHAKE:
         return Failure(Status.ERROR, f"TLS: handshake with {host} failed ({detail})", https_only=True)
@@ -75,9 +77,7 @@ def failure_of(error: TransportError, *, timeout: float, expired_on: dt.date | N
         where = f"{host}:{error.port}"
         return Failure(Status.DEAD, f"connection refused by {where}", network=True, https_only=error.port == 443)
     if kind is Trouble.CANNOT_CONNECT:
-        return Failure(
-            Status.ERROR, f"cannot connect to {host}:{error.port}: {detail}", retryable=True, network=True
-        )
+        return Failure(Status.ERROR, f"cannot connect to {host}:{error.port}: {detail}", retryable=True, network=True)
     if kind is Trouble.TIMEOUT:
         return Failure(
             Status.ERROR,

@@ -117,7 +117,9 @@ class Guard:
             results = await self.resolver.resolve(host, 0, socket.AF_UNSPEC)
         except (OSError, aiohttp.ClientError):
             return False
-        addresses = [self.resolver.stands_for(host) if isinstance(self.resolver, StandIn) else r["host"] for r in results]
+        addresses = [
+            self.resolver.stands_for(host) if isinstance(self.resolver, StandIn) else r["host"] for r in results
+        ]
         literals = [literal_address(a) for a in addresses]
         return bool(literals) and all(a is not None and kind_of(a) is None for a in literals)
 

@@ -65,6 +65,12 @@ def open_transport(
     from auditor.check.guard import Guard
 
     choice = TransportChoice(choice)
+    if choice is TransportChoice.CURL and not curl_available():
+        from auditor.errors import AuditorError
+
+        raise AuditorError(
+            "--transport curl (checks.transport) needs pycurl: pip install pycurl, or use --transport aiohttp"
+        )
     # The system's resolver (getaddrinfo: /etc/hosts, nsswitch), not the c-ares one aiohttp
     # picks by itself once aiodns is installed for the MX lookups.
     resolver = network.resolver if network.resolver is not None else aiohttp.ThreadedResolver()

@@ -29,7 +29,7 @@ from aiohttp.abc import AbstractResolver
 from auditor.check import tls
 from auditor.check.addresses import AddressPolicy
 from auditor.check.guard import AddressRefused, GuardedConnector
-from auditor.check.transport._base import Answer, Trouble, TransportError, no_such_name
+from auditor.check.transport._base import Answer, TransportError, Trouble, no_such_name
 from auditor.untrusted import quoted
 
 
@@ -51,7 +51,7 @@ class AiohttpTransport:
             limit=0,  # the limits are the fetcher's: --max-concurrency and the politeness slots
             limit_per_host=0,
             resolver=resolver,
-            ssl=ssl,  # type: ignore[arg-type]
+            ssl=ssl,
             ttl_dns_cache=300,
         )
         self.guard = self.connector.guard
@@ -111,9 +111,7 @@ def trouble_of(exc: BaseException) -> TransportError:
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
         cert_error = exc.certificate_error
         message = getattr(cert_error, "verify_message", None) or str(cert_error)
-        return TransportError(
-            Trouble.CERTIFICATE, message, host=exc.host, port=exc.port, expired=tls.has_expired(exc)
-        )
+        return TransportError(Trouble.CERTIFICATE, message, host=exc.host, port=exc.port, expired=tls.has_expired(exc))
     if isinstance(exc, aiohttp.ClientSSLError):
         return TransportError(Trouble.TLS_HANDSHAKE, str(exc.os_error), host=exc.host, port=exc.port)
     if isinstance(exc, aiohttp.ClientConnectorError):

@@ -41,7 +41,7 @@ class TransportError(Exception):
     certificate whether it had expired (the date is then read by ``expiry_date``)."""
 
     def __init__(
-        self, kind: Trouble, detail: str, *, host: str = "", port: int = 0, expired: bool = False
+        self, kind: Trouble, detail: str, *, host: str = "", port: int | None = None, expired: bool = False
     ) -> None:
         super().__init__(detail)
         self.kind = kind

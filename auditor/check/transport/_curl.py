@@ -32,9 +32,11 @@ libcurl's result codes become :class:`Trouble` kinds in :func:`_trouble`::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import errno
 import os
+import select
 import socket
 import ssl
 from collections.abc import Mapping
@@ -46,7 +48,7 @@ from yarl import URL
 
 from auditor.check import tls
 from auditor.check.guard import Guard
-from auditor.check.transport._base import Answer, Trouble, TransportError, lookup_trouble
+from auditor.check.transport._base import Answer, TransportError, Trouble, lookup_trouble
 from auditor.check.transport._network import Network
 from auditor.untrusted import quoted
 
@@ -71,7 +73,6 @@ class _Transfer:
         "chunks",
         "cookies",
         "future",
-        "headers",
         "limit",
         "lines",
         "malformed",
@@ -87,10 +88,9 @@ class _Transfer:
         self.chunks: list[bytes] = []
         self.size = 0
         self.truncated = False
-        self.headers: dict[str, str] = {}
         self.cookies: list[str] = []
         self.refused = False
-        self.lines = 0
+        self.lines: list[bytes] = []  # libcurl bounds them: 100 kB a line, 300 kB in all
         self.malformed = ""
 
     def write(self, data: bytes) -> int | None:
@@ -105,27 +105,31 @@ class _Transfer:
         self.size += len(data)
         return None
 
-    def header(self, line: bytes) -> int | None:
-        self.lines += 1
-        if len(line) > MAX_HEADER_LINE + 2 or self.lines > MAX_HEADERS:  # abort the transfer
-            self.malformed = (
-                f"a header line longer than {MAX_HEADER_LINE} bytes"
-                if len(line) > MAX_HEADER_LINE + 2
-                else f"more than {MAX_HEADERS} header lines"
-            )
-            return 0
-        if line[:5] == b"HTTP/":
-            self.headers.clear()  # a new answer (after a 100 Continue): only the last one counts
-            self.cookies.clear()
-            return
-        name, colon, value = line.partition(b":")
-        if colon:
-            key = name.strip().lower().decode("utf-8", "surrogateescape")
-            text = value.strip().decode("utf-8", "surrogateescape")
-            self.headers[key] = text
-            if key == "set-cookie":
-                self.cookies.append(text)
-        return None
+    def answer_headers(self) -> dict[str, str] | None:
+        """The last answer's headers (lower-case names, the last of repeated ones) from the raw
+        lines libcurl handed over; None when a line or their number is past the parser limits
+        (aiohttp's: libcurl alone would take a 100 kB line)."""
+        lines = self.lines
+        if len(lines) > MAX_HEADERS:
+            self.malformed = f"more than {MAX_HEADERS} header lines"
+            return None
+        headers: dict[str, str] = {}
+        for line in lines:
+            if len(line) > MAX_HEADER_LINE + 2:
+                self.malformed = f"a header line longer than {MAX_HEADER_LINE} bytes"
+                return None
+            if line[:5] == b"HTTP/":
+                headers.clear()  # a new answer (after a 100 Continue): only the last one counts
+                self.cookies.clear()
+                continue
+            name, colon, value = line.partition(b":")
+            if colon:
+                key = name.strip().lower().decode("utf-8", "surrogateescape")
+                text = value.strip().decode("utf-8", "surrogateescape")
+                headers[key] = text
+                if key == "set-cookie":
+                    self.cookies.append(text)
+        return headers
 
     def open_socket(self, purpose: int, address: Any) -> socket.socket | int:
         family, socktype, protocol, where = address
@@ -152,9 +156,15 @@ class CurlTransport:
         self._capath = paths.capath if paths.capath and os.path.isdir(paths.capath) else None
         self._cookies = cookies
         self._multi = pycurl.CurlMulti()
-        self._multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket)
+        self._epoll = select.epoll() if hasattr(select, "epoll") else None
+        if self._epoll is not None:
+            self._loop.add_reader(self._epoll.fileno(), self._on_ready)
+            self._multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket_epoll)
+        else:
+            self._multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket)
         self._multi.setopt(pycurl.M_TIMERFUNCTION, self._on_timer)
         self._timer: asyncio.TimerHandle | None = None
+        self._watched: dict[int, int] = {}  # fd -> the POLL_IN/POLL_OUT bits the loop watches
         self._transfers: dict[pycurl.Curl, _Transfer] = {}
         self._spare: list[pycurl.Curl] = []
         self._dns: dict[tuple[str, int], tuple[float, list[ResolveResult]]] = {}
@@ -183,7 +193,7 @@ class CurlTransport:
         handle.setopt(pycurl.CONNECT_TO, [f"::{f'[{address}]' if ':' in address else address}:{target}"])
         handle.setopt(pycurl.HTTPHEADER, sent)
         handle.setopt(pycurl.WRITEFUNCTION, transfer.write)
-        handle.setopt(pycurl.HEADERFUNCTION, transfer.header)
+        handle.setopt(pycurl.HEADERFUNCTION, transfer.lines.append)
         handle.setopt(pycurl.OPENSOCKETFUNCTION, transfer.open_socket)
         handle.setopt(pycurl.TIMEOUT_MS, max(1, int(timeout * 1000)))
         if method == "HEAD":
@@ -197,13 +207,14 @@ class CurlTransport:
         finally:
             if not future.done():  # cancelled (the run's deadline): the transfer stops too
                 self._drop(handle)
-        if code and not (code == _WRITE_ERROR and transfer.truncated and not transfer.malformed):
+        answered = transfer.answer_headers()
+        if answered is None or (code and not (code == _WRITE_ERROR and transfer.truncated)):
             raise _trouble(handle, code, message, transfer, host, port)
         status = handle.getinfo(pycurl.RESPONSE_CODE)
         self._spare.append(handle)
         if transfer.cookies and self._cookies is not None:
             self._cookies.update_cookies_from_headers(transfer.cookies, parsed)
-        return Answer(asked, status, transfer.headers, b"".join(transfer.chunks))
+        return Answer(asked, status, answered, b"".join(transfer.chunks))
 
     async def expiry_date(self, url: str, *, timeout: float, now: dt.datetime | None = None) -> dt.date | None:
         parsed = URL(url)
@@ -225,6 +236,9 @@ class CurlTransport:
             handle.close()
         self._spare.clear()
         self._multi.close()
+        if self._epoll is not None:
+            self._loop.remove_reader(self._epoll.fileno())
+            self._epoll.close()
 
     def _new_handle(self) -> pycurl.Curl:
         handle = pycurl.Curl()
@@ -275,35 +289,92 @@ class CurlTransport:
 
     # libcurl's multi socket interface on the asyncio loop
 
+    def _on_socket_epoll(self, event: int, fd: int, multi: object, data: object) -> None:
+        """Watch ``fd`` in our own epoll (one reader on the loop for all of libcurl's sockets:
+        cheaper than the loop's per-socket handles)."""
+        epoll = self._epoll
+        assert epoll is not None
+        if event == pycurl.POLL_REMOVE:
+            if self._watched.pop(fd, None) is not None:
+                with contextlib.suppress(OSError):  # already closed: the kernel forgot it
+                    epoll.unregister(fd)
+            return
+        mask = (select.EPOLLIN if event & pycurl.POLL_IN else 0) | (select.EPOLLOUT if event & pycurl.POLL_OUT else 0)
+        was = self._watched.get(fd)
+        if was == mask:
+            return
+        self._watched[fd] = mask
+        try:
+            if was is None:
+                epoll.register(fd, mask)
+            else:
+                epoll.modify(fd, mask)
+        except FileExistsError:
+            epoll.modify(fd, mask)
+        except FileNotFoundError:
+            epoll.register(fd, mask)
+
+    def _on_ready(self) -> None:
+        """Some of libcurl's sockets are ready (our epoll's descriptor is readable)."""
+        assert self._epoll is not None
+        for fd, ready in self._epoll.poll(0):
+            event = 0
+            if ready & (select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR):
+                event |= pycurl.CSELECT_IN
+            if ready & select.EPOLLOUT:
+                event |= pycurl.CSELECT_OUT
+            if ready & select.EPOLLERR:
+                event |= pycurl.CSELECT_ERR
+            self._act(fd, event, drain=False)
+        self._drain()
+
     def _on_socket(self, event: int, fd: int, multi: object, data: object) -> None:
         loop = self._loop
-        if event == pycurl.POLL_REMOVE:
-            loop.remove_reader(fd)
-            loop.remove_writer(fd)
-            return
-        if event & pycurl.POLL_IN:
-            loop.add_reader(fd, self._act, fd, pycurl.CSELECT_IN)
+        was = self._watched.get(fd, 0)
+        now = 0 if event == pycurl.POLL_REMOVE else event
+        if now:
+            self._watched[fd] = now
         else:
-            loop.remove_reader(fd)
-        if event & pycurl.POLL_OUT:
-            loop.add_writer(fd, self._act, fd, pycurl.CSELECT_OUT)
-        else:
-            loop.remove_writer(fd)
+            self._watched.pop(fd, None)
+        if (now ^ was) & pycurl.POLL_IN:
+            if now & pycurl.POLL_IN:
+                loop.add_reader(fd, self._act, fd, pycurl.CSELECT_IN)
+            else:
+                loop.remove_reader(fd)
+        if (now ^ was) & pycurl.POLL_OUT:
+            if now & pycurl.POLL_OUT:
+                loop.add_writer(fd, self._act, fd, pycurl.CSELECT_OUT)
+            else:
+                loop.remove_writer(fd)
 
     def _on_timer(self, milliseconds: int) -> None:
+        # A timer firing early is harmless (libcurl asks again), so an earlier one is kept:
+        # no cancel-and-reschedule for every transfer.
+        if milliseconds < 0:
+            return
+        when = self._loop.time() + milliseconds / 1000
         if self._timer is not None:
+            if self._timer.when() <= when and not self._timer.cancelled():
+                return
             self._timer.cancel()
-            self._timer = None
-        if milliseconds >= 0:
-            self._timer = self._loop.call_later(milliseconds / 1000, self._act, pycurl.SOCKET_TIMEOUT, 0)
+        self._timer = self._loop.call_at(when, self._on_time)
 
-    def _act(self, fd: int, event: int) -> None:
+    def _on_time(self) -> None:
+        self._timer = None
+        self._act(pycurl.SOCKET_TIMEOUT, 0)
+
+    def _act(self, fd: int, event: int, drain: bool = True) -> None:
         if self._closed:
             return
         while True:
             result, _ = self._multi.socket_action(fd, event)
             if result != pycurl.E_CALL_MULTI_PERFORM:
                 break
+        if drain:
+            self._drain()
+
+    def _drain(self) -> None:
+        """Hand every finished transfer to whoever waits for it."""
         while True:
             queued, succeeded, failed = self._multi.info_read()
             for handle in succeeded:
@@ -322,9 +393,7 @@ class CurlTransport:
             transfer.future.set_result((code, message))
 
 
-def _trouble(
-    handle: pycurl.Curl, code: int, message: str, transfer: _Transfer, host: str, port: int
-) -> TransportError:
+def _trouble(handle: pycurl.Curl, code: int, message: str, transfer: _Transfer, host: str, port: int) -> TransportError:
     """A failed transfer's kind (see the module doc); the handle is closed, never reused."""
     words = quoted(message) or f"curl error {code}"
     try:
