@@ -12,6 +12,7 @@
 - :class:`CurlTransport` (``curl``): libcurl's multi interface on the event loop (pycurl);
   the default when pycurl is importable.
 - :class:`AiohttpTransport` (``aiohttp``): the fallback.
+- :class:`MockTransport`: answers from a function, for tests of pure logic.
 - :func:`open_transport` picks one for ``checks.transport`` (``auto``, ``curl``, ``aiohttp``).
 
 Both honour the address policy on the resolved address of every hop
@@ -26,6 +27,7 @@ import importlib.util
 from typing import TYPE_CHECKING
 
 from auditor.check.transport._base import Answer, Transport, TransportError, Trouble
+from auditor.check.transport._mock import MockTransport, Request
 from auditor.check.transport._network import Network
 
 if TYPE_CHECKING:
@@ -34,7 +36,17 @@ if TYPE_CHECKING:
     from auditor.check.addresses import AddressPolicy
     from auditor.check.guard import Guard
 
-__all__ = ["Answer", "Network", "Transport", "TransportChoice", "TransportError", "Trouble", "open_transport"]
+__all__ = [
+    "Answer",
+    "MockTransport",
+    "Network",
+    "Request",
+    "Transport",
+    "TransportChoice",
+    "TransportError",
+    "Trouble",
+    "open_transport",
+]
 
 
 class TransportChoice(enum.StrEnum):
@@ -74,6 +86,8 @@ def open_transport(
     # The system's resolver (getaddrinfo: /etc/hosts, nsswitch), not the c-ares one aiohttp
     # picks by itself once aiodns is installed for the MX lookups.
     resolver = network.resolver if network.resolver is not None else aiohttp.ThreadedResolver()
+    if network.transport is not None:
+        return network.transport, Guard(policy, resolver)
     if choice is TransportChoice.CURL or (choice is TransportChoice.AUTO and curl_available()):
         from auditor.check.transport._curl import CurlTransport
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from aiohttp.abc import AbstractResolver
 
     from auditor.check.mail import MailResolver
+    from auditor.check.transport._base import Transport
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,14 @@ class Network:
       policy judges. The port it returns wins (the fake web's servers listen on free ports).
     - ``ssl``: the client TLS context (the trusted CAs); None: the system's.
     - ``mail_resolver``: answers the MX question (:mod:`auditor.check.mail`).
+    - ``transport``: a ready transport (a test's ``MockTransport``), used as it is, whatever
+      ``checks.transport`` says; the resolver then serves only the address policy's questions.
     """
 
     resolver: AbstractResolver | None = None
     ssl: ssl.SSLContext | None = None
     mail_resolver: MailResolver | None = None
+    transport: Transport | None = None
 
     @cached_property
     def ca_pem(self) -> bytes | None:
