@@ -214,7 +214,10 @@ class CurlTransport:
         self._spare.append(handle)
         if transfer.cookies and self._cookies is not None:
             self._cookies.update_cookies_from_headers(transfer.cookies, parsed)
-        return Answer(asked, status, answered, b"".join(transfer.chunks))
+        body = b"".join(transfer.chunks)
+        transfer.chunks.clear()  # the spare handle's callbacks still reach this transfer: keep nothing
+        transfer.lines.clear()
+        return Answer(asked, status, answered, body)
 
     async def expiry_date(self, url: str, *, timeout: float, now: dt.datetime | None = None) -> dt.date | None:
         parsed = URL(url)
@@ -263,6 +266,8 @@ class CurlTransport:
         if transfer is not None:
             self._multi.remove_handle(handle)
             handle.close()  # its state is unknown: not reused
+            if not transfer.future.done():  # closing with it in flight: whoever waits is told
+                transfer.future.cancel()
 
     async def _address(self, host: str, port: int) -> tuple[str, int]:
         """Where ``host:port`` is connected to: resolved once per DNS_TTL, judged by the guard."""
