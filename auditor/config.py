@@ -58,6 +58,7 @@ from auditor.check.settings import (
     CheckSettings,
     Kind,
     Setting,
+    TransportChoice,
     default,
     layered,
     parse_age,
@@ -263,6 +264,7 @@ _FILE_TYPES: dict[Kind, Any] = {
     Kind.REGIONS: Annotated[list[Region], Field(min_length=1)],
     Kind.FRAGMENTS: Annotated[FragmentPolicy, BeforeValidator(_switch)],  # fail | warn | off
     Kind.ARCHIVE: ArchiveAddress,
+    Kind.TRANSPORT: TransportChoice,
 }
 
 

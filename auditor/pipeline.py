@@ -27,6 +27,7 @@ from auditor.check.engine import Checker, Progress
 from auditor.check.mail import MailResolver
 from auditor.check.organisations import OrganisationSpec
 from auditor.check.settings import CheckSettings
+from auditor.check.transport import Network
 from auditor.crawl.crawler import crawl
 from auditor.crawl.visitor import CrawlProgress
 from auditor.extract import Extraction, extract_sources
@@ -57,13 +58,20 @@ async def check_references(
     progress: Progress | None = None,
     organisations: Sequence[OrganisationSpec] = (),
     regions: Sequence[str] | None = None,  # None: settings.regions
+    network: Network | None = None,
 ) -> CheckRun:
-    """Check every reference; the public entry point (``resolver``/``ssl``/``mail_resolver`` for a fake web).
+    """Check every reference; the public entry point (``network`` for a fake web).
 
     Phones are looked up on the pages of ``organisations``, numbers read in ``regions``.
     """
     checker = Checker(
-        settings, resolver=resolver, ssl=ssl, mail_resolver=mail_resolver, organisations=organisations, regions=regions
+        settings,
+        resolver=resolver,
+        ssl=ssl,
+        mail_resolver=mail_resolver,
+        organisations=organisations,
+        regions=regions,
+        network=network,
     )
     async with checker:
         return await checker.check(references, progress)
@@ -121,9 +129,13 @@ async def extract_with_pages(
     settings: CheckSettings | None = None,
     resolver: AbstractResolver | None = None,
     ssl: ssl_module.SSLContext | None = None,
+    network: Network | None = None,
 ) -> Extraction:
     """What ``auditor extract`` reads: like :func:`auditor.extract.extract_sources`, web pages too."""
-    async with Checker(settings, resolver=resolver, ssl=ssl, regions=regions, inputs=_input_urls(sources)) as checker:
+    checker = Checker(
+        settings, resolver=resolver, ssl=ssl, regions=regions, inputs=_input_urls(sources), network=network
+    )
+    async with checker:
         extraction, _ = await read_sources(checker, sources, checker._regions, stdin=stdin)
     return extraction
 
@@ -141,10 +153,11 @@ async def check_sources(
     organisations: Sequence[OrganisationSpec] = (),
     cache: CheckCache | None = None,
     save_cache: bool = True,
+    network: Network | None = None,
 ) -> Audit:
     """Read every source (web pages fetched and sites crawled first), then check every reference found.
 
-    One session serves both, so a fake web injected through ``resolver``/``ssl`` serves
+    One transport serves both, so a fake web injected through ``network`` serves
     the input pages too, and a page crawled is not fetched again to check links to it.
     ``progress`` hears about the checks (not the reading). Phones are looked up on the
     pages of ``organisations`` (targets.yaml). With a ``cache``, fresh healthy results
@@ -161,6 +174,7 @@ async def check_sources(
         regions=regions,
         cache=cache,
         inputs=_input_urls(sources),
+        network=network,
     )
     async with checker:
         crawling = progress if isinstance(progress, CrawlProgress) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +67,7 @@ def through_fake_web(
 
     async def check(sources, settings, regions, **kwargs: Any) -> Audit:  # type: ignore[no-untyped-def]
         async with FakeWeb(sites() if callable(sites) else sites) as web:
-            kwargs.update(resolver=web.resolver, ssl=web.client_ssl)
-            if mail:
-                kwargs["mail_resolver"] = web.mail_resolver
-            return await check_sources(sources, settings, regions, **kwargs)
+            network = web.network if mail else replace(web.network, mail_resolver=None)
+            return await check_sources(sources, settings, regions, network=network, **kwargs)
 
     return check

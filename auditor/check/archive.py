@@ -18,7 +18,7 @@ one, which is often the error page the reference now leads to.
 
 Only web addresses (http, https) whose status is ``dead``, ``soft-404`` or ``parked``
 are looked up, once per address however often it is written, after the main checks,
-with the run's session (its resolver, TLS settings and user agent: the fake web in tests
+with the run's transport (its resolver, TLS settings and user agent: the fake web in tests
 and ``auditor demo``). The first lookup goes alone, then at most
 :data:`~auditor.defaults.ARCHIVE_CONCURRENCY` at a time: an archive that is down costs
 one request, not one per link. A lookup never fails the run: it changes no status,
@@ -37,12 +37,11 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import aiohttp
-
 from auditor.address import Address
 from auditor.check.decide import status_words
-from auditor.check.failures import classify
+from auditor.check.failures import failure_of
 from auditor.check.settings import CheckSettings
+from auditor.check.transport import Transport, TransportError, Trouble
 from auditor.defaults import ARCHIVE_CONCURRENCY, ARCHIVE_TIMEOUT
 from auditor.extract import Extraction
 from auditor.extract.dates import DocumentDate
@@ -70,7 +69,7 @@ class _Unavailable(Exception):
 
 
 async def archived_copies(
-    session: aiohttp.ClientSession,
+    transport: Transport,
     settings: CheckSettings,
     results: Sequence[Checked],
     extraction: Extraction,
@@ -93,7 +92,7 @@ async def archived_copies(
         wanted = {a: d for a, d in wanted.items() if (urlsplit(a).hostname or "") not in private}
     if not wanted:
         return ArchiveLookups(tuple(results), None, 0)
-    asker = _Asker(session, settings)
+    asker = _Asker(transport, settings)
     found: dict[str, str] = {}
     problem: str | None = None
     answered = 0
@@ -139,10 +138,10 @@ def _note(archive: str, problem: str | None, answered: int, wanted: int) -> str 
 
 
 class _Asker:
-    """One archive, asked with the run's session: a short timeout, our user agent, no redirect."""
+    """One archive, asked with the run's transport: a short timeout, our user agent, no redirect."""
 
-    def __init__(self, session: aiohttp.ClientSession, settings: CheckSettings) -> None:
-        self.session = session
+    def __init__(self, transport: Transport, settings: CheckSettings) -> None:
+        self.transport = transport
         self.timeout = min(settings.timeout, ARCHIVE_TIMEOUT)
         # Only the user agent: headers given for the checked sites (--header) may be
         # credentials, and they are not the archive's business.
@@ -153,17 +152,12 @@ class _Asker:
         """The snapshot the archive names for ``url``, or None; _Unavailable when it cannot say."""
         self.requests += 1
         try:
-            async with self.session.get(
-                url,
-                allow_redirects=False,
-                timeout=aiohttp.ClientTimeout(total=self.timeout),
-                headers=self.headers,
-            ) as response:
-                status, location = response.status, response.headers.get("Location")
-        except (aiohttp.InvalidURL, ValueError, UnicodeError):
-            return None  # this address cannot be put in a request; the archive is not at fault
-        except (TimeoutError, aiohttp.ClientError) as exc:
+            answer = await self.transport.request("GET", url, self.headers, max_bytes=0, timeout=self.timeout)
+        except TransportError as exc:
+            if exc.kind is Trouble.INVALID_URL:
+                return None  # this address cannot be put in a request; the archive is not at fault
             raise _Unavailable(self._words(exc)) from None
+        status, location = answer.status, answer.headers.get("location")
         if status in SNAPSHOT_REDIRECTS and location:
             return urljoin(url, location)
         if status == 200:
@@ -172,10 +166,10 @@ class _Asker:
             return None
         raise _Unavailable(status_words(status))
 
-    def _words(self, exc: BaseException) -> str:
-        if isinstance(exc, TimeoutError):
+    def _words(self, exc: TransportError) -> str:
+        if exc.kind is Trouble.TIMEOUT:
             return f"no answer in {self.timeout:g} s"
-        return classify(exc, timeout=self.timeout).reason
+        return failure_of(exc, timeout=self.timeout).reason
 
 
 def _addresses(results: Sequence[Checked], dates: Mapping[str, DocumentDate | None]) -> dict[str, DocumentDate | None]:

@@ -1,8 +1,8 @@
 """Fetching one URL politely: bounded read, retries with backoff, per-host slots.
 
-Redirects are not followed here (``allow_redirects=False``): :mod:`.redirects` does
-it by hand so that every hop is seen. The aiohttp session is passed in, never built
-here, so tests and ``auditor demo`` point it at the fake web.
+Redirects are not followed here (one request is one hop): :mod:`.redirects` does it by
+hand so that every hop is seen. The transport (:mod:`.transport`) is passed in, never
+built here, so tests and ``auditor demo`` point it at the fake web.
 """
 
 from __future__ import annotations
@@ -12,16 +12,14 @@ import html
 import re
 from collections.abc import Mapping
 
-import aiohttp
-
 from auditor.charset import decode_page
-from auditor.check import tls
-from auditor.check.failures import Failure, classify
+from auditor.check.failures import Failure, failure_of
 from auditor.check.headers import as_headers, for_host
 from auditor.check.page import Page
 from auditor.check.politeness import Politeness
 from auditor.check.retry import backoff, retry_after, retryable_status
 from auditor.check.settings import CheckSettings
+from auditor.check.transport import Transport, TransportError
 from auditor.defaults import TITLE_LIMIT
 from auditor.extract.domains import host_of
 from auditor.untrusted import quoted
@@ -33,14 +31,13 @@ _SPACE = re.compile(r"\s+")
 
 
 class Fetcher:
-    def __init__(self, session: aiohttp.ClientSession, settings: CheckSettings) -> None:
-        self.session = session
+    def __init__(self, transport: Transport, settings: CheckSettings) -> None:
+        self.transport = transport
         self.settings = settings
         self.politeness = Politeness(settings.host_concurrency, settings.host_request_interval)
         # The run-wide limit is a semaphore taken inside the host slot, not the connector's
         # limit: a request never holds one of the 128 places while it waits for its host.
         self._places = asyncio.Semaphore(settings.max_concurrency)
-        self._timeout = aiohttp.ClientTimeout(total=settings.timeout)
         self.requests = 0  # how many requests were sent (for the summary and tests)
         self._headers = {"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.8"}
         self._user_headers = as_headers(settings.headers)
@@ -86,40 +83,23 @@ class Fetcher:
         self, url: str, max_bytes: int, sent: Mapping[str, str], extra: Mapping[str, str] | None
     ) -> Page | Failure:
         self.requests += 1
+        timeout = self.settings.timeout
         try:
-            async with self.session.get(
-                url,
-                allow_redirects=False,
-                timeout=self._timeout,
-                headers={**sent, **extra} if extra else sent,
-            ) as response:
-                body = await _read_at_most(response.content, max_bytes)
-                headers = {k.lower(): v for k, v in response.headers.items()}
-                return _page(str(response.url), response.status, headers, body)
-        except (TimeoutError, aiohttp.ClientError, ValueError, UnicodeError) as exc:
+            answer = await self.transport.request(
+                "GET", url, {**sent, **extra} if extra else sent, max_bytes=max_bytes, timeout=timeout
+            )
+        except TransportError as exc:
             expired_on = None
-            if tls.has_expired(exc):  # ask once more, unverified, for the day it ended
-                expired_on = await tls.expiry_date(self.session, url, timeout=self._timeout)
-            failure = classify(exc, timeout=self.settings.timeout, expired_on=expired_on)
+            if exc.expired:  # ask once more, unverified, for the day it ended
+                expired_on = await self.transport.expiry_date(url, timeout=timeout)
+            failure = failure_of(exc, timeout=timeout, expired_on=expired_on)
             if failure.status is Status.SKIPPED:
                 self.requests -= 1  # refused by the address policy: nothing was sent
             return failure
+        return _page(answer.url, answer.status, answer.headers, answer.body)
 
 
-async def _read_at_most(stream: aiohttp.StreamReader, limit: int) -> bytes:
-    """The body up to ``limit`` bytes (``read(n)`` alone stops at the first chunk)."""
-    chunks = []
-    size = 0
-    while size < limit:
-        chunk = await stream.read(limit - size)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-def _page(url: str, status: int, headers: dict[str, str], body: bytes) -> Page:
+def _page(url: str, status: int, headers: Mapping[str, str], body: bytes) -> Page:
     kind = headers.get("content-type", "").lower()
     textual = not kind or kind.startswith("text/") or "html" in kind or "xml" in kind or "json" in kind
     text = _decode(body, kind) if textual else ""

@@ -50,7 +50,7 @@ from auditor.check.deadline import Deadline
 from auditor.check.decide import decide
 from auditor.check.failures import Failure
 from auditor.check.fragment_policy import FragmentPolicy
-from auditor.check.guard import GuardedConnector
+from auditor.check.guard import Guard
 from auditor.check.inputs import PageInput, as_input, fetch_input
 from auditor.check.mail import AddressMailResolver, DnsMailResolver, MailResolver, check_domain
 from auditor.check.organisations import Listings, OrganisationSpec, expected_findings
@@ -59,6 +59,7 @@ from auditor.check.page import Page
 from auditor.check.redirects import Trail, follow
 from auditor.check.remap import remapped
 from auditor.check.settings import CheckSettings
+from auditor.check.transport import Network, Transport, open_transport
 from auditor.crawl.visitor import Gate, Visit
 from auditor.defaults import MAX_INPUT_BYTES
 from auditor.errors import UnreadableInput
@@ -120,11 +121,11 @@ _Fetched = tuple[_Outcome, Page | Failure | None]
 
 
 class Checker:
-    """One aiohttp session and connector for a whole run.
+    """One transport (:mod:`.transport`, ``settings.transport``) for a whole run.
 
-    ``resolver`` and ``ssl`` are injected (the fake web's resolver and CA in tests and
-    ``auditor demo``); by default the system resolver and verified TLS (``SSL_CERT_FILE``
-    is honoured by Python's default context). ``mail_resolver`` answers for mail domains
+    ``network`` (or its parts ``resolver``, ``ssl``, ``mail_resolver``) is injected (the fake
+    web's resolver and CA in tests and ``auditor demo``); by default the system resolver and
+    verified TLS (``SSL_CERT_FILE`` is honoured). ``mail_resolver`` answers for mail domains
     (by default DNS MX records, then addresses; with only ``resolver`` given, its addresses).
     Phones are looked up on the pages of ``organisations`` (targets.yaml) or of the web
     address beside them, numbers on those pages read in ``regions``.
@@ -145,10 +146,16 @@ class Checker:
         regions: Sequence[str] | None = None,  # None: settings.regions
         cache: CheckCache | None = None,
         inputs: Sequence[str] = (),
+        network: Network | None = None,
     ) -> None:
         self.settings = settings or CheckSettings()
         self._inputs = tuple(inputs)
-        self._connector: GuardedConnector | None = None
+        # One object says which network the run talks to; resolver/ssl/mail_resolver are its parts.
+        network = network or Network(resolver=resolver, ssl=ssl, mail_resolver=mail_resolver)
+        self._network = network
+        resolver, mail_resolver = network.resolver, network.mail_resolver
+        self._guard: Guard | None = None
+        self._transport: Transport | None = None
         self._cookies: aiohttp.CookieJar | None = None
         self.cache = cache
         self._organisations = tuple(organisations)
@@ -157,8 +164,6 @@ class Checker:
         self._mail_resolver = mail_resolver
         self._own_mail_resolver: DnsMailResolver | None = None
         self._resolver = resolver
-        self._ssl = ssl
-        self._session: aiohttp.ClientSession | None = None
         self._fetcher: Fetcher | None = None
         # The run's one result table: each address is fetched once, whoever asks (a link, a
         # crawled page, an organisation's page), however it is written.
@@ -177,11 +182,6 @@ class Checker:
 
     async def __aenter__(self) -> Checker:
         self.deadline = Deadline(self.settings.max_duration)
-        tls: ssl_module.SSLContext | bool = False if self.settings.insecure else (self._ssl or True)
-        if self._resolver is None:
-            # The system's resolver (getaddrinfo: /etc/hosts, nsswitch), not the c-ares one
-            # aiohttp picks by itself once aiodns is installed for the MX lookups.
-            self._own_resolver = aiohttp.ThreadedResolver()
         settings = self.settings
         policy = address_policy(
             exclude_private=settings.exclude_private,
@@ -193,19 +193,12 @@ class Checker:
         )
         if settings.cookie_jar is not None:
             self._cookies = cookies.jar_of(await asyncio.to_thread(cookies.read, Path(settings.cookie_jar)))
-        resolver = self._resolver or self._own_resolver
-        assert resolver is not None
-        connector = self._connector = GuardedConnector(
-            policy=policy,
-            limit=0,  # the limits are the fetcher's: --max-concurrency and the politeness slots
-            limit_per_host=0,
-            resolver=resolver,
-            ssl=tls,
-            ttl_dns_cache=300,
+        self._transport, self._guard = open_transport(
+            settings.transport, self._network, policy, verify=not settings.insecure, cookies=self._cookies
         )
-        jar = self._cookies if self._cookies is not None else aiohttp.DummyCookieJar()
-        self._session = aiohttp.ClientSession(connector=connector, cookie_jar=jar)
-        self._fetcher = Fetcher(self._session, self.settings)
+        if self._resolver is None:
+            self._own_resolver = self._guard.resolver  # the system's, which the mail lookups use too
+        self._fetcher = Fetcher(self._transport, self.settings)
         self._listings = Listings(
             self.read_page,
             self._organisations,
@@ -216,8 +209,8 @@ class Checker:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._session is not None:
-            await self._session.close()
+        if self._transport is not None:
+            await self._transport.close()
         if self._own_resolver is not None:
             await self._own_resolver.close()
         if self._own_mail_resolver is not None:
@@ -292,18 +285,18 @@ class Checker:
         answered = any(o.answered for o in outcomes)
         if answered or not any(o.network_failure for o in outcomes):
             return False
-        assert self._session is not None, "use `async with Checker(...)`"
+        assert self._transport is not None, "use `async with Checker(...)`"
         return not await network_works(
-            self._session, self.settings.outage_witnesses, user_agent=self.settings.user_agent
+            self._transport, self.settings.outage_witnesses, user_agent=self.settings.user_agent
         )
 
     async def archive(self, run: CheckRun, extraction: Extraction) -> CheckRun:
         """``run`` with archived copies suggested for its dead, soft-404 and parked addresses
         (:mod:`.archive`); a note instead when the archive does not answer."""
-        assert self._session is not None, "use `async with Checker(...)`"
-        assert self._connector is not None
+        assert self._transport is not None, "use `async with Checker(...)`"
+        assert self._guard is not None
         looked = await archived_copies(
-            self._session, self.settings, run.results, extraction, public=self._connector.is_public
+            self._transport, self.settings, run.results, extraction, public=self._guard.is_public
         )
         notes = (*run.notes, looked.note) if looked.note else run.notes
         return replace(run, results=looked.results, notes=notes, requests=run.requests + looked.requests)
@@ -488,7 +481,7 @@ class Checker:
             port = parts.port or (443 if scheme == "https" else 80)
         except ValueError:
             return None  # the request fails as a bad URL
-        if host and self._connector is not None and (why := self._connector.refusal_as_written(host, port)):
+        if host and self._guard is not None and (why := self._guard.refusal_as_written(host, port)):
             return Verdict(Status.SKIPPED, why)
         return None
 

@@ -20,7 +20,7 @@ through :class:`StandIn` which address each name stands for; that is what is jud
 from __future__ import annotations
 
 import socket
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import aiohttp
@@ -52,21 +52,28 @@ class StandIn(Protocol):
         ...
 
 
-class GuardedConnector(aiohttp.TCPConnector):
-    """A TCPConnector that connects only to addresses ``policy`` allows (see the module doc)."""
+class Guard:
+    """The address policy for one run, judged on the resolved address (see the module doc).
 
-    def __init__(self, *, policy: AddressPolicy, resolver: AbstractResolver, **kwargs: Any) -> None:
-        super().__init__(resolver=resolver, **kwargs)
+    Shared by every transport: aiohttp's connector asks it in ``_resolve_host``, the curl
+    transport before every hop (and refuses any other address when the socket opens).
+    """
+
+    def __init__(self, policy: AddressPolicy, resolver: AbstractResolver) -> None:
         self.policy = policy
-        self._inner = resolver
+        self.resolver = resolver
 
-    async def _resolve_host(self, host: str, port: int, traces: Sequence[Trace] | None = None) -> list[ResolveResult]:
+    async def addresses(
+        self, host: str, port: int, lookup: Callable[[], Awaitable[list[ResolveResult]]] | None = None
+    ) -> list[ResolveResult]:
+        """Where ``host:port`` may be connected to; :class:`AddressRefused` when nowhere.
+        ``lookup`` resolves the name (aiohttp's, through its DNS cache); else the resolver."""
         if (why := self.refusal_as_written(host, port)) is not None:
             raise AddressRefused(why)
         literal = literal_address(host)
         if literal is not None:
-            if isinstance(self._inner, StandIn):
-                return await self._inner.resolve(str(literal), port)  # the fake web serves declared addresses
+            if isinstance(self.resolver, StandIn):
+                return await self.resolver.resolve(str(literal), port)  # the fake web serves declared addresses
             family = socket.AF_INET6 if literal.version == 6 else socket.AF_INET
             # The address as read, not as written: 127.1 connects to 127.0.0.1 on every aiohttp.
             return [
@@ -74,12 +81,12 @@ class GuardedConnector(aiohttp.TCPConnector):
                     hostname=host, host=str(literal), port=port, family=family, proto=0, flags=socket.AI_NUMERICHOST
                 )
             ]
-        results = await super()._resolve_host(host, port, traces=traces)
+        results = await (lookup() if lookup is not None else self.resolver.resolve(host, port, socket.AF_UNSPEC))
         if not self.policy.refused:
             return results
         kept, refusals = [], []
         for result in results:
-            address = self._inner.stands_for(host) if isinstance(self._inner, StandIn) else result["host"]
+            address = self.resolver.stands_for(host) if isinstance(self.resolver, StandIn) else result["host"]
             literal = literal_address(address)
             why = self.policy.refusal(kind_of(literal), address, host, port) if literal is not None else None
             if why is None:
@@ -107,9 +114,32 @@ class GuardedConnector(aiohttp.TCPConnector):
         if literal_address(host) is not None:
             return True
         try:
-            results = await self._inner.resolve(host, 0, socket.AF_UNSPEC)
+            results = await self.resolver.resolve(host, 0, socket.AF_UNSPEC)
         except (OSError, aiohttp.ClientError):
             return False
-        addresses = [self._inner.stands_for(host) if isinstance(self._inner, StandIn) else r["host"] for r in results]
+        addresses = [
+            self.resolver.stands_for(host) if isinstance(self.resolver, StandIn) else r["host"] for r in results
+        ]
         literals = [literal_address(a) for a in addresses]
         return bool(literals) and all(a is not None and kind_of(a) is None for a in literals)
+
+
+class GuardedConnector(aiohttp.TCPConnector):
+    """A TCPConnector that connects only to addresses ``policy`` allows (see the module doc)."""
+
+    def __init__(self, *, policy: AddressPolicy, resolver: AbstractResolver, **kwargs: Any) -> None:
+        super().__init__(resolver=resolver, **kwargs)
+        self.policy = policy
+        self.guard = Guard(policy, resolver)
+
+    async def _resolve_host(self, host: str, port: int, traces: Sequence[Trace] | None = None) -> list[ResolveResult]:
+        parent = super()._resolve_host
+        return await self.guard.addresses(host, port, lambda: parent(host, port, traces=traces))
+
+    def refusal_as_written(self, host: str, port: int) -> str | None:
+        """Why ``host`` is refused before any lookup (an address literal, a loopback name), or None."""
+        return self.guard.refusal_as_written(host, port)
+
+    async def is_public(self, host: str) -> bool:
+        """Whether ``host`` is public (see :meth:`Guard.is_public`)."""
+        return await self.guard.is_public(host)

@@ -18,13 +18,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-import aiohttp
-
+from auditor.check.transport import Transport, TransportError
 from auditor.defaults import OUTAGE_WITNESS_TIMEOUT
 
 
 async def network_works(
-    session: aiohttp.ClientSession,
+    transport: Transport,
     witnesses: Sequence[str],
     *,
     user_agent: str,
@@ -36,15 +35,10 @@ async def network_works(
 
     async def answers(url: str) -> bool:
         try:
-            async with session.head(
-                url,
-                allow_redirects=False,
-                timeout=aiohttp.ClientTimeout(total=timeout),
-                headers={"User-Agent": user_agent},
-            ):
-                return True
-        except (TimeoutError, aiohttp.ClientError, ValueError, OSError):
+            await transport.request("HEAD", url, {"User-Agent": user_agent}, max_bytes=0, timeout=timeout)
+        except TransportError:
             return False
+        return True
 
     tasks = [asyncio.create_task(answers(url)) for url in witnesses]
     try:

@@ -56,6 +56,14 @@ class _Unset:
 UNSET: Final = _Unset()
 
 
+class TransportChoice(StrEnum):
+    """``checks.transport`` / ``--transport``: the HTTP stack under the checker (auditor.check.transport)."""
+
+    AUTO = "auto"  # curl when pycurl is importable, else aiohttp
+    CURL = "curl"
+    AIOHTTP = "aiohttp"
+
+
 class Kind(StrEnum):
     """How a setting is written, on the command line and in targets.yaml alike."""
 
@@ -74,6 +82,7 @@ class Kind(StrEnum):
     REGIONS = "regions"  # ISO 3166 region codes (repeatable flag; a list in the file)
     FRAGMENTS = "fragments"  # fail | warn | off
     ARCHIVE = "archive"  # a web archive's address, ending in /
+    TRANSPORT = "transport"  # auto | curl | aiohttp
 
     @property
     def repeatable(self) -> bool:
@@ -358,6 +367,13 @@ class CheckSettings:
         metavar="REGEX",
         commands=_INPUTS,
     )
+    transport: TransportChoice = option(
+        TransportChoice.AUTO,
+        Kind.TRANSPORT,
+        "The HTTP stack: curl (libcurl through pycurl, what auto picks when it is installed) or aiohttp; "
+        "the verdicts are the same.",
+        flag="--transport",
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "headers", as_headers(self.headers))  # (name, value) pairs: every host
@@ -502,4 +518,5 @@ _PARSE: dict[Kind, Callable[[str], Any]] = {
     Kind.REGIONS: parse_region,
     Kind.FRAGMENTS: FragmentPolicy,
     Kind.ARCHIVE: str,
+    Kind.TRANSPORT: TransportChoice,
 }

@@ -8,6 +8,7 @@ the connection is dropped right after the handshake: no HTTP request is sent.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import ssl
@@ -79,3 +80,30 @@ class _Grab(aiohttp.Fingerprint):
         host, port, *_ = transport.get_extra_info("peername") or ("", 0)
         got = hashlib.sha256(self.der or b"").digest()
         raise aiohttp.ServerFingerprintMismatch(self.fingerprint, got, host, port)
+
+
+async def handshake_expiry(
+    address: str, port: int, server_name: str, *, timeout: float, now: dt.datetime | None = None
+) -> dt.date | None:
+    """Like :func:`expiry_date`, for a stack without aiohttp's fingerprint hook: an unverified
+    TLS handshake with ``address:port`` (already resolved and allowed by the address policy)
+    naming ``server_name``, then the connection is closed; no HTTP request is sent."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        async with asyncio.timeout(timeout):
+            _, writer = await asyncio.open_connection(address, port, ssl=context, server_hostname=server_name)
+    except (OSError, TimeoutError, ssl.SSLError):
+        return None
+    try:
+        ssl_object: ssl.SSLObject | None = writer.get_extra_info("ssl_object")
+        der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+    finally:
+        writer.close()
+    if der is None:
+        return None
+    ended = not_after(der)
+    if ended is None or ended > (now or dt.datetime.now(dt.UTC)):
+        return None
+    return ended.date()

@@ -44,8 +44,13 @@ class Endless:
         response = web.StreamResponse(headers={"Content-Type": "text/html"})
         await response.prepare(request)
         chunk = b"<p>" + b"a" * (_CHUNK - 3)
-        while True:  # until the client goes away (the write then raises)
+        # Until the client goes away. A write to a TLS connection the client dropped may
+        # neither raise nor wait: the loop is given its turn, so that the server sees the
+        # connection lost (and cancels this handler) instead of starving every other task.
+        while request.transport is not None and not request.transport.is_closing():
             await response.write(chunk)
+            await asyncio.sleep(0)
+        return response
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +60,10 @@ class Drip:
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "text/html"})
         await response.prepare(request)
-        while True:
+        while request.transport is not None and not request.transport.is_closing():
             await response.write(b"x")
             await asyncio.sleep(self.every)
+        return response
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import aiohttp
 from aiohttp import web
@@ -20,6 +20,9 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from auditor.fakeweb._handlers import Handler, Refused, Unresolvable
 from auditor.fakeweb._mail import FakeMailResolver, check_mail
+
+if TYPE_CHECKING:
+    from auditor.check.transport import Network
 
 LOCALHOST = "127.0.0.1"
 #: The address every declared name stands for unless ``addresses`` says otherwise: a
@@ -194,6 +197,17 @@ class FakeWeb:
         if self._client_ssl is None:
             raise RuntimeError("no HTTPS: the fake web is not started, or was built with https=False")
         return self._client_ssl
+
+    @property
+    def network(self) -> Network:
+        """The one object that points the product at this fake web: its resolver (with the
+        pretend addresses), its CA (when it serves HTTPS) and its mail resolver; give it to
+        ``check_sources(network=...)`` and every transport honours it."""
+        from auditor.check.transport import Network
+
+        return Network(
+            resolver=self.resolver, ssl=self._client_ssl if self._https else None, mail_resolver=self._mail_resolver
+        )
 
     @property
     def mail_resolver(self) -> FakeMailResolver:
