@@ -144,6 +144,14 @@ CASES = [
         "---\nurl: https://front.example.org\n---\nBody www.body.org",
         [("url", "www.body.org", "https://www.body.org", 4)],
     ),
+    (
+        "a first list item whose text starts with dashes is no front matter",
+        "- [--](https://a.example.org/)\n- [x](https://b.example.org/)",
+        [
+            ("url", "https://a.example.org/", "https://a.example.org/", 1),
+            ("url", "https://b.example.org/", "https://b.example.org/", 2),
+        ],
+    ),
     ("javascript and data links", "[x](javascript:alert(1)) [y](data:text/plain,hi) [z](#)", []),
 ]
 

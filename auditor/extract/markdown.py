@@ -91,11 +91,27 @@ def _destination(state: StateInline, label_start: int, is_link: bool) -> dict[st
     return found  # no "dest": a reference link, read at its definition
 
 
+def _front_matter(ruler: Any) -> Any:
+    """The plugin's front-matter rule, tried only where the document starts."""
+    rule = next(r.fn for r in ruler.__rules__ if r.name == "front_matter")
+
+    def at_the_top(state: Any, start: int, end: int, silent: bool) -> bool:
+        if state.bMarks[start] + state.tShift[start] != 0:
+            return False
+        return bool(rule(state, start, end, silent))
+
+    return at_the_top
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = (
         MarkdownIt("commonmark", {"linkify": False, "maxNesting": MAX_NESTING}).enable("table").use(front_matter_plugin)
     )
+    # Front matter opens the document, nowhere else: mdit-py-plugins 0.7 also takes a list
+    # item's "- [--](url)" on the first line for it (the item's own text starts after the
+    # document's first "-"), and that link was lost.
+    md.block.ruler.at("front_matter", _front_matter(md.block.ruler), {"alt": []})
     # Footnotes ("[^a]: text") and math ("$$ [\psi](\mathbf{L}) $$", "$[a](b)$") are what
     # GitHub renders them as, not link definitions and links. Math needs no space inside
     # its dollars and no digit after the closing one (pandoc's rule: "$5 and $10" is money).
