@@ -15,11 +15,14 @@ import time
 from email.utils import parsedate_to_datetime
 from http.cookies import Morsel, SimpleCookie
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import aiohttp
 from yarl import URL
 
 from auditor.errors import InputError
+
+if TYPE_CHECKING:
+    import aiohttp
 
 
 def read(path: Path) -> list[http.cookiejar.Cookie]:
@@ -42,6 +45,8 @@ def read(path: Path) -> list[http.cookiejar.Cookie]:
 
 def jar_of(cookies: list[http.cookiejar.Cookie]) -> aiohttp.CookieJar:
     """An aiohttp jar holding ``cookies``, each for the domain and path it names (in the event loop)."""
+    import aiohttp  # only for a run with --cookie-jar
+
     jar = aiohttp.CookieJar()
     for cookie in cookies:
         host = cookie.domain.lstrip(".")

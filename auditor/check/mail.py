@@ -23,15 +23,17 @@ from __future__ import annotations
 import asyncio
 import socket
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import aiodns
 from aiodns.error import ARES_ENODATA, ARES_ENOTFOUND, DNSError
-from aiohttp.abc import AbstractResolver
 from pycares import AresError, MXRecordData
 
 from auditor.check.failures import no_such_name
 from auditor.verdict import Status, Verdict
+
+if TYPE_CHECKING:
+    from auditor.check.transport._resolver import Resolver
 
 
 class MailLookupError(Exception):
@@ -93,7 +95,7 @@ async def check_domain(resolver: MailResolver, domain: str) -> MailCheck:
 class AddressMailResolver:
     """No MX lookup: the domain takes mail if its name resolves to an address."""
 
-    def __init__(self, resolver: AbstractResolver) -> None:
+    def __init__(self, resolver: Resolver) -> None:
         self._resolver = resolver
 
     async def mail_exchangers(self, domain: str) -> list[str]:

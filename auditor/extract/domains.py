@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from auditor.address import public_suffixes
 
-
 #: Generic top-level domains old and common enough to be read as addresses bare.
 #: Newer ones (``.help``, ``.care``) are mostly English words, so bare ``word.help``
 #: counts only with a path after it (``sarcoma.help/about``) or ``www.`` before it.
