@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.errors import AuditorError
-from auditor.extract import Extraction
-from auditor.report import checked
-from auditor.verdict import CheckRun, Status
+
+if TYPE_CHECKING:  # the formats' names are read while options are parsed: nothing heavy here
+    from auditor.extract import Extraction
+    from auditor.verdict import CheckRun, Status
 
 
 class ReportFormat(StrEnum):
@@ -52,6 +54,8 @@ def render(
     inputs: Sequence[str] = (),
 ) -> str:
     """The report in ``fmt``; ``inputs`` are what the user asked to check, as they wrote them."""
+    from auditor.report import checked
+
     if fmt is ReportFormat.JSON:
         return checked.to_json(extraction, run, fail_on)
     # The other formats' modules load when one is asked for (html alone is ~0.02 s).
@@ -85,5 +89,7 @@ def render_chunks(
     """The report in ``fmt`` in pieces, to be written one after the other: JSON is made a
     reference at a time (a million of them are never one string); the others are one piece."""
     if fmt is ReportFormat.JSON:
+        from auditor.report import checked
+
         return checked.json_chunks(extraction, run, fail_on)
     return (render(fmt, extraction, run, fail_on, inputs=inputs),)
