@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import codecs
 
-import charset_normalizer
-
 #: Python text codecs that are no encoding a web page or a document is written in.
 REFUSED = frozenset({"idna", "punycode", "utf-7", "undefined", "unicode-escape", "raw-unicode-escape"})
 #: Detection reads this much of the bytes at most (it is slow on large inputs).
@@ -61,6 +59,8 @@ def detected(data: bytes) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # only for bytes that are not UTF-8
+
     best = charset_normalizer.from_bytes(data[:DETECT_BYTES]).best()
     if best is None or best.encoding is None:
         return None

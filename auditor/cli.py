@@ -345,11 +345,11 @@ def _judging(config_path: str | None, no_config: bool, given: dict[str, Any]) ->
 
 def _judge_config_file(config_path: str | None) -> Config | None:
     """targets.yaml for check and fix: the file named, else ./targets.yaml if there is one."""
+    if config_path is None and not Path(DEFAULT_CONFIG).is_file():
+        return None  # pydantic and yaml only when there is a file to read
     from auditor.config import load
 
-    if config_path is not None:
-        return load(config_path)
-    return load(DEFAULT_CONFIG) if Path(DEFAULT_CONFIG).is_file() else None
+    return load(config_path if config_path is not None else DEFAULT_CONFIG)
 
 
 def _progress(settings: CheckSettings, quiet: bool, no_progress: bool) -> ProgressBar | None:

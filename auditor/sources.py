@@ -27,8 +27,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
 
-import charset_normalizer
-
 from auditor.charset import text_codec
 from auditor.defaults import DEFAULT_CRAWL_DEPTH, DEFAULT_MAX_PAGES, MAX_INPUT_BYTES
 from auditor.errors import InputError, UnreadableInput
@@ -335,6 +333,8 @@ def decoding(data: bytes, name: str) -> tuple[str, Encoding]:
                 return data.decode(named), Encoding(named)
             except (UnicodeError, LookupError):
                 pass
+    import charset_normalizer  # only for a document that is not UTF-8 and names no encoding
+
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise UnreadableInput(name, "cannot decode as UTF-8 or any detected encoding; skipped")

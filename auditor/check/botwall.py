@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from auditor.check import telltale
 from auditor.check.page import Page
 from auditor.check.telltale import Telltales
+from auditor.lazyre import LazyPattern, lazy
 
 #: Statuses with which a bot wall answers; traces that ordinary pages also carry
 #: count only with one of these.
@@ -38,8 +39,8 @@ _MAX_SCAN_CHARS = 200_000
 _FLAGS = re.IGNORECASE
 
 # Markup only challenge and block pages carry: (pattern, vendor).
-_SPECIFIC: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, _FLAGS), vendor)
+_SPECIFIC: tuple[tuple[LazyPattern, str], ...] = tuple(
+    (lazy(pattern, _FLAGS), vendor)
     for pattern, vendor in (
         (r"_cf_chl_opt|\bcf-chl-|\bcf_chl_|/cdn-cgi/challenge-platform/h/[a-z]/orchestrate/", "Cloudflare"),
         (r"<title>\s*Attention Required! \| Cloudflare\s*</title>", "Cloudflare"),
@@ -54,14 +55,14 @@ _SPECIFIC: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 # "Just a moment..." and its cousins are Cloudflare's only with Cloudflare on the answer.
-_CLOUDFLARE_TITLE = re.compile(r"^(?:Just a moment|Un instant|Einen Moment|Un momento)\b", _FLAGS)
-_CLOUDFLARE_TEXT = re.compile(
+_CLOUDFLARE_TITLE = lazy(r"^(?:Just a moment|Un instant|Einen Moment|Un momento)\b", _FLAGS)
+_CLOUDFLARE_TEXT = lazy(
     r"Enable JavaScript and cookies to continue|challenge-platform|challenges\.cloudflare\.com", _FLAGS
 )
 
 # Traces ordinary pages carry too: (pattern, vendor).
-_TRACES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, _FLAGS), vendor)
+_TRACES: tuple[tuple[LazyPattern, str], ...] = tuple(
+    (lazy(pattern, _FLAGS), vendor)
     for pattern, vendor in (
         (r"challenges\.cloudflare\.com|Enable JavaScript and cookies to continue", "Cloudflare"),
         (r"datadome", "DataDome"),
@@ -73,15 +74,13 @@ _TRACES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 # What a challenge asks of its reader, for pages that name no vendor.
-_HUMAN_CHECK = re.compile(
+_HUMAN_CHECK = lazy(
     r"verify (?:that )?you(?:'re| are) (?:a )?human|are you a robot|not a robot|unusual traffic"
     r"|complete the security check|security check to access|Access to this page has been denied"
     r"|automated (?:access|requests|queries)",
     _FLAGS,
 )
-_AKAMAI_DENIED = re.compile(
-    r"<title>\s*Access Denied\s*</title>.*?You don't have permission to access", _FLAGS | re.DOTALL
-)
+_AKAMAI_DENIED = lazy(r"<title>\s*Access Denied\s*</title>.*?You don't have permission to access", _FLAGS | re.DOTALL)
 # Words at least one of which every specific or human-check pattern above contains
 # (lower case): a page that is no refusal and has none of them is not searched pattern
 # by pattern (nor is its text measured, when the shared scan finds none of them).
@@ -90,8 +89,8 @@ TELLTALES = _HINTS = (
     "#18.", "edgesuite", "gokuprops", "awswaf", "sucuri",
     "human", "robot", "unusual traffic", "security check", "has been denied", "automated",
 )  # fmt: skip
-_HIDDEN_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", _FLAGS | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
+_HIDDEN_BLOCKS = lazy(r"<(script|style|noscript|template)\b.*?</\1\s*>", _FLAGS | re.DOTALL)
+_TAG = lazy(r"<[^>]*>")
 
 
 def challenge(page: Page, seen: Telltales | None = None) -> str | None:

@@ -8,18 +8,21 @@ Cookies go where their domain and path say, as a browser sends them; without
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import tempfile
 import time
-from email.utils import parsedate_to_datetime
 from http.cookies import Morsel, SimpleCookie
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import aiohttp
 from yarl import URL
 
 from auditor.errors import InputError
+
+if TYPE_CHECKING:  # a run without --cookie-jar imports none of these (http.cookiejar: ~0.03 s)
+    import http.cookiejar
+
+    import aiohttp
 
 
 def read(path: Path) -> list[http.cookiejar.Cookie]:
@@ -27,6 +30,8 @@ def read(path: Path) -> list[http.cookiejar.Cookie]:
     it is not a cookie file. File I/O: run it in a thread."""
     if not path.exists():
         return []
+    import http.cookiejar
+
     mozilla = http.cookiejar.MozillaCookieJar(str(path))
     try:
         mozilla.load(ignore_discard=True, ignore_expires=True)
@@ -42,6 +47,8 @@ def read(path: Path) -> list[http.cookiejar.Cookie]:
 
 def jar_of(cookies: list[http.cookiejar.Cookie]) -> aiohttp.CookieJar:
     """An aiohttp jar holding ``cookies``, each for the domain and path it names (in the event loop)."""
+    import aiohttp  # only for a run with --cookie-jar
+
     jar = aiohttp.CookieJar()
     for cookie in cookies:
         host = cookie.domain.lstrip(".")
@@ -115,6 +122,8 @@ def _expires(morsel: Morsel[str]) -> int | None:
             return None
     if morsel["expires"]:
         try:
+            from email.utils import parsedate_to_datetime
+
             return int(parsedate_to_datetime(morsel["expires"]).timestamp())
         except (TypeError, ValueError):
             return None

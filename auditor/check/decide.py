@@ -104,7 +104,9 @@ def _healthy(requested: str, trail: Trail, page: Page) -> Verdict:
     final = page.url
     hops = trail.hops
     host = host_of(requested)
-    changed = registrable_domain(host) != registrable_domain(host_of(final))
+    final_host = host_of(final)
+    # The same host is the same site: the suffix list (and its import) only for a move.
+    changed = final_host != host and registrable_domain(host) != registrable_domain(final_host)
     if shortener.is_shortener(host) and hops:
         reason = f"{host} link to {final}"
         return _verdict(trail, Status.SHORTENED, reason, page, suggestion=final, domain_changed=changed)

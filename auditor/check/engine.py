@@ -33,11 +33,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlsplit, urlunsplit
-
-import aiohttp
-from aiohttp.abc import AbstractResolver
 
 from auditor import local_site
 from auditor.address import Address
@@ -80,6 +77,12 @@ from auditor.verdict import (
     Status,
     Verdict,
 )
+
+if TYPE_CHECKING:
+    import aiohttp
+    from aiohttp.abc import AbstractResolver
+
+    from auditor.check.transport import Resolver
 
 CHECKED_SCHEMES = ("http", "https")
 #: Checks in progress per place of --max-concurrency: enough to keep every place busy
@@ -176,7 +179,7 @@ class Checker:
         self._with_fragments: set[str] = set()  # addresses (.url) some reference links to with a #fragment
         self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
         self._facts: dict[str, asyncio.Task[PageFacts]] = {}  # by final URL: two addresses may end on one page
-        self._own_resolver: AbstractResolver | None = None  # the system's, when none was injected
+        self._own_resolver: Resolver | None = None  # the system's, when none was injected
         self.deadline = Deadline(self.settings.max_duration)  # restarted when the session opens
         self._skips: dict[str, _Outcome] = {}  # by reason
 

@@ -34,6 +34,7 @@ from lxml import etree, html
 
 from auditor.check.page import Page
 from auditor.extract.dates import stated_date
+from auditor.lazyre import lazy
 from auditor.untrusted import quoted
 from auditor.verdict import Finding, FindingKind, PageFacts
 
@@ -58,18 +59,18 @@ _META_MODIFIED = frozenset(
     }
 )  # fmt: skip
 _META_ATTRIBUTES = ("property", "name", "itemprop", "http-equiv")
-_JSON_LD_DATE = re.compile(r'"(?:dateModified|lastReviewed)"\s*:\s*"([^"]{4,64})"')
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+_JSON_LD_DATE = lazy(r'"(?:dateModified|lastReviewed)"\s*:\s*"([^"]{4,64})"')
+_ISO_DATE = lazy(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 # "Last reviewed: 14 March 2011", "Page last updated 3 May 2019", "Updated: March 14, 2011".
-_STATEMENT = re.compile(
+_STATEMENT = lazy(
     r"\b(?:(?:page|content|article|information|this\s+page\s+was)\s+)?(?:last\s+)?"
     r"(?:reviewed|updated|modified|revised|checked)\b"
     r"|\b(?:date\s+of\s+(?:last\s+)?review|review\s+date)\b",
     re.IGNORECASE,
 )
-_NEXT = re.compile(r"\bnext\s*$", re.IGNORECASE)  # "Next review date: 2027" is a plan
+_NEXT = lazy(r"\bnext\s*$", re.IGNORECASE)  # "Next review date: 2027" is a plan
 # Words of other kinds of date (publication, copyright): a review date is not read past them.
-_OTHER_STATEMENT = re.compile(r"\u00a9|\(c\)|copyright|published|issued|printed|\bsources?\b", re.IGNORECASE)
+_OTHER_STATEMENT = lazy(r"\u00a9|\(c\)|copyright|published|issued|printed|\bsources?\b", re.IGNORECASE)
 _STATEMENT_REACH = 48  # characters after "Last reviewed" where its date may be
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 _SOURCE_WORDS = {

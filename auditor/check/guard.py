@@ -20,16 +20,16 @@ through :class:`StandIn` which address each name stands for; that is what is jud
 from __future__ import annotations
 
 import socket
-from collections.abc import Awaitable, Callable, Sequence
+import sys
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
-
-import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from auditor.check.addresses import AddressPolicy, is_loopback_name, kind_of, kind_of_host, literal_address
 
 if TYPE_CHECKING:
-    from aiohttp.tracing import Trace
+    from aiohttp.abc import ResolveResult
+
+    from auditor.check.transport._resolver import Resolver
 
 
 class AddressRefused(OSError):
@@ -59,7 +59,7 @@ class Guard:
     transport before every hop (and refuses any other address when the socket opens).
     """
 
-    def __init__(self, policy: AddressPolicy, resolver: AbstractResolver) -> None:
+    def __init__(self, policy: AddressPolicy, resolver: Resolver) -> None:
         self.policy = policy
         self.resolver = resolver
 
@@ -76,11 +76,15 @@ class Guard:
                 return await self.resolver.resolve(str(literal), port)  # the fake web serves declared addresses
             family = socket.AF_INET6 if literal.version == 6 else socket.AF_INET
             # The address as read, not as written: 127.1 connects to 127.0.0.1 on every aiohttp.
-            return [
-                ResolveResult(
-                    hostname=host, host=str(literal), port=port, family=family, proto=0, flags=socket.AI_NUMERICHOST
-                )
-            ]
+            found: ResolveResult = {
+                "hostname": host,
+                "host": str(literal),
+                "port": port,
+                "family": family,
+                "proto": 0,
+                "flags": socket.AI_NUMERICHOST,
+            }
+            return [found]
         results = await (lookup() if lookup is not None else self.resolver.resolve(host, port, socket.AF_UNSPEC))
         if not self.policy.refused:
             return results
@@ -115,7 +119,7 @@ class Guard:
             return True
         try:
             results = await self.resolver.resolve(host, 0, socket.AF_UNSPEC)
-        except (OSError, aiohttp.ClientError):
+        except _lookup_errors():
             return False
         addresses = [
             self.resolver.stands_for(host) if isinstance(self.resolver, StandIn) else r["host"] for r in results
@@ -124,22 +128,17 @@ class Guard:
         return bool(literals) and all(a is not None and kind_of(a) is None for a in literals)
 
 
-class GuardedConnector(aiohttp.TCPConnector):
-    """A TCPConnector that connects only to addresses ``policy`` allows (see the module doc)."""
+def _lookup_errors() -> tuple[type[BaseException], ...]:
+    """What a failed lookup raises: OSError, and aiohttp's errors once aiohttp is loaded (an
+    aiohttp resolver may raise them; none can be raised before aiohttp is imported)."""
+    aiohttp = sys.modules.get("aiohttp")
+    return (OSError, aiohttp.ClientError) if aiohttp is not None else (OSError,)
 
-    def __init__(self, *, policy: AddressPolicy, resolver: AbstractResolver, **kwargs: Any) -> None:
-        super().__init__(resolver=resolver, **kwargs)
-        self.policy = policy
-        self.guard = Guard(policy, resolver)
 
-    async def _resolve_host(self, host: str, port: int, traces: Sequence[Trace] | None = None) -> list[ResolveResult]:
-        parent = super()._resolve_host
-        return await self.guard.addresses(host, port, lambda: parent(host, port, traces=traces))
+def __getattr__(name: str) -> Any:
+    # GuardedConnector lives with the aiohttp transport (importing it imports aiohttp).
+    if name == "GuardedConnector":
+        from auditor.check.transport._aiohttp import GuardedConnector
 
-    def refusal_as_written(self, host: str, port: int) -> str | None:
-        """Why ``host`` is refused before any lookup (an address literal, a loopback name), or None."""
-        return self.guard.refusal_as_written(host, port)
-
-    async def is_public(self, host: str) -> bool:
-        """Whether ``host`` is public (see :meth:`Guard.is_public`)."""
-        return await self.guard.is_public(host)
+        return GuardedConnector
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from auditor.lazyre import lazy
+
 #: ISO 639-1: the two-letter language codes that name a site's language roots.
 LANGUAGES = frozenset(
     """
@@ -23,9 +25,9 @@ LANGUAGES = frozenset(
 )
 
 _INDEX = r"(?:(?:index|default|home)(?:\.(?:html?|php|aspx?|jsp|cfm))?/?)"
-_ROOT = re.compile(rf"^/?{_INDEX}?$", re.IGNORECASE)
+_ROOT = lazy(rf"^/?{_INDEX}?$", re.IGNORECASE)
 # A language, then a region (GB), a UN M.49 area (419) or a script (Hans); then "/" and maybe an index.
-_LOCALE_ROOT = re.compile(rf"^/([a-z]{{2}})(?:[-_](?:[a-z]{{2}}|\d{{3}}|[a-z]{{4}}))?/{_INDEX}?$", re.IGNORECASE)
+_LOCALE_ROOT = lazy(rf"^/([a-z]{{2}})(?:[-_](?:[a-z]{{2}}|\d{{3}}|[a-z]{{4}}))?/{_INDEX}?$", re.IGNORECASE)
 
 
 def is_home_path(path: str) -> bool:

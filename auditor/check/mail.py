@@ -23,15 +23,16 @@ from __future__ import annotations
 import asyncio
 import socket
 from dataclasses import dataclass
-from typing import Protocol
-
-import aiodns
-from aiodns.error import ARES_ENODATA, ARES_ENOTFOUND, DNSError
-from aiohttp.abc import AbstractResolver
-from pycares import AresError, MXRecordData
+from typing import TYPE_CHECKING, Protocol
 
 from auditor.check.failures import no_such_name
 from auditor.verdict import Status, Verdict
+
+if TYPE_CHECKING:
+    import aiodns
+    from pycares import MXRecordData
+
+    from auditor.check.transport._resolver import Resolver
 
 
 class MailLookupError(Exception):
@@ -93,7 +94,7 @@ async def check_domain(resolver: MailResolver, domain: str) -> MailCheck:
 class AddressMailResolver:
     """No MX lookup: the domain takes mail if its name resolves to an address."""
 
-    def __init__(self, resolver: AbstractResolver) -> None:
+    def __init__(self, resolver: Resolver) -> None:
         self._resolver = resolver
 
     async def mail_exchangers(self, domain: str) -> list[str]:
@@ -126,6 +127,10 @@ class DnsMailResolver:
         self._dns: aiodns.DNSResolver | None = None
 
     async def mail_exchangers(self, domain: str) -> list[str]:
+        # c-ares is loaded by the first mail domain, not by every run (pycares: ~0.04 s).
+        from aiodns.error import ARES_ENODATA, ARES_ENOTFOUND, DNSError
+        from pycares import AresError, MXRecordData
+
         try:
             async with asyncio.timeout(self._timeout):
                 result = await self._resolver().query_dns(domain, "MX")
@@ -158,5 +163,7 @@ class DnsMailResolver:
 
     def _resolver(self) -> aiodns.DNSResolver:
         if self._dns is None:  # made on first use: its channel needs the running loop
+            import aiodns
+
             self._dns = aiodns.DNSResolver(nameservers=self._nameservers)
         return self._dns

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from auditor.check import telltale
 from auditor.check.page import Page
 from auditor.check.telltale import Telltales
+from auditor.lazyre import LazyPattern, lazy
 from auditor.untrusted import quoted
 
 #: Visible text shorter than this makes a page short enough for its wording to count.
@@ -40,8 +41,8 @@ _MAX_SCAN_CHARS = 300_000
 _FLAGS = re.IGNORECASE
 
 # (host, listing path or query pattern, provider) for marketplaces a parked domain redirects to.
-_MARKETPLACES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
-    (host, re.compile(pattern, _FLAGS), provider)
+_MARKETPLACES: tuple[tuple[str, LazyPattern, str], ...] = tuple(
+    (host, lazy(pattern, _FLAGS), provider)
     for host, pattern, provider in (
         ("hugedomains.com", r"^/domain_profile\.cfm|^/domain/|[?&]d=", "HugeDomains"),
         ("sedo.com", r"^/search/details|[?&]domain=|^/[a-z]{2}/search/details", "Sedo"),
@@ -58,8 +59,8 @@ _MARKETPLACES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
 )
 
 # Scripts and frames only parking pages load: (pattern in a src attribute, provider, kind).
-_SCRIPTS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(pattern, _FLAGS), provider, kind)
+_SCRIPTS: tuple[tuple[LazyPattern, str, str], ...] = tuple(
+    (lazy(pattern, _FLAGS), provider, kind)
     for pattern, provider, kind in (
         (r"/adsense/domains/caf\.js", "Google AdSense for Domains", "parking"),
         (r"sedoparking\.com|(?:^|[/.])sedo\.com/", "Sedo", "parking"),
@@ -73,11 +74,11 @@ _SCRIPTS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"afternic\.com/", "Afternic", "for-sale"),
     )
 )
-_SRC = re.compile(r"<(?:script|iframe|frame)\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", _FLAGS)
+_SRC = lazy(r"<(?:script|iframe|frame)\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", _FLAGS)
 
 # Links to one domain's listing: a sales pitch when the page has little else.
-_LISTING_LINKS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, _FLAGS), provider)
+_LISTING_LINKS: tuple[tuple[LazyPattern, str], ...] = tuple(
+    (lazy(pattern, _FLAGS), provider)
     for pattern, provider in (
         (r"hugedomains\.com/domain_profile\.cfm\?d=", "HugeDomains"),
         (r"sedo\.com/search/details/?\?[^\"'\s>]*domain=", "Sedo"),
@@ -89,7 +90,7 @@ _LISTING_LINKS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 # Sales pitches and placeholder wording.
-_FOR_SALE = re.compile(
+_FOR_SALE = lazy(
     r"(?<!\w)(?:"
     r"(?:this|the) domain(?: name)?(?: [a-z0-9.-]+\.[a-z]{2,})? (?:is|may be) for sale"
     r"|[a-z0-9-]+\.[a-z]{2,}(?:\.[a-z]{2})? (?:is|may be) for sale"
@@ -102,15 +103,15 @@ _FOR_SALE = re.compile(
     _FLAGS,
 )
 # Sponsored-listing farms: only with little other text.
-_LISTINGS = re.compile(r"(?<!\w)(?:related searches|sponsored listings)(?!\w)", _FLAGS)
+_LISTINGS = lazy(r"(?<!\w)(?:related searches|sponsored listings)(?!\w)", _FLAGS)
 
-_TITLE_FOR_SALE = re.compile(
+_TITLE_FOR_SALE = lazy(
     r"(?:[a-z0-9-]+\.[a-z]{2,}\S*|domain(?: name)?)\s+(?:is |may be )?for sale"
     r"|buy this domain|parked (?:domain|free)",
     _FLAGS,
 )
-_HIDDEN_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", _FLAGS | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
+_HIDDEN_BLOCKS = lazy(r"<(script|style|noscript|template)\b.*?</\1\s*>", _FLAGS | re.DOTALL)
+_TAG = lazy(r"<[^>]*>")
 
 # Words (lower case) at least one of which each pattern above contains: in the markup
 # as written, the scripts (_SCRIPTS) and listing links (_LISTING_LINKS); in the

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable
 from urllib.parse import urlsplit
 
 from auditor.check.page import Page
+from auditor.lazyre import lazy
 
 #: General-purpose URL shorteners, by host name.
 SHORTENERS: frozenset[str] = frozenset(
@@ -37,18 +38,18 @@ SHORTENERS: frozenset[str] = frozenset(
 
 # Words a shortener uses when the short link is gone.
 _SUBJECT = r"(?:link|url|alias|short ?link|short url|tinyurl|bitlink)s?\b[^.!?]{0,60}?"
-_MISSING = re.compile(
+_MISSING = lazy(
     rf"{_SUBJECT}(?:(?:does not|doesn't|no longer) exist|(?:has been|was) (?:removed|deleted|disabled|deactivated)"
     r"|(?:has )?expired|(?:was )?not found)"
     r"|unable to find site's url to redirect to",
     re.IGNORECASE,
 )
-_TINYURL_ERROR = re.compile(r"unable to find site's url to redirect to", re.IGNORECASE)
-_BITLY_ERROR = re.compile(r"something went wrong", re.IGNORECASE)
+_TINYURL_ERROR = lazy(r"unable to find site's url to redirect to", re.IGNORECASE)
+_BITLY_ERROR = lazy(r"something went wrong", re.IGNORECASE)
 _NAMES = {"tinyurl.com": "TinyURL", "bit.ly": "Bitly", "bitly.com": "Bitly", "j.mp": "Bitly"}
-_HIDDEN_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
+_HIDDEN_BLOCKS = lazy(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = lazy(r"<[^>]*>")
+_SPACE = lazy(r"\s+")
 
 
 def shorteners(extra: Iterable[str] = ()) -> frozenset[str]:

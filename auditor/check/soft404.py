@@ -38,6 +38,7 @@ from auditor.check import telltale
 from auditor.check.homepage import is_home_path
 from auditor.check.page import Page
 from auditor.check.telltale import Telltales
+from auditor.lazyre import lazy
 from auditor.untrusted import quoted
 
 #: Visible main text shorter than this makes a page "short": only then is body text
@@ -121,9 +122,9 @@ _STANDALONE = "|".join(
 # The code in running text: "Error 404", "404 Not Found" (not "404 page design").
 _CODE_IN_TEXT = r"(?:error|http|fehler|erreur|errore) 404|404 (?:error|not found|fehler|erreur)"
 _FLAGS = re.IGNORECASE
-_FAILURE = re.compile(rf"(?<!\w)(?:{_FAILURES})(?!\w)", _FLAGS)
-_STANDALONE_RE = re.compile(rf"(?<!\w)(?:{_STANDALONE})", _FLAGS)
-_BODY_STATEMENT = re.compile(
+_FAILURE = lazy(rf"(?<!\w)(?:{_FAILURES})(?!\w)", _FLAGS)
+_STANDALONE_RE = lazy(rf"(?<!\w)(?:{_STANDALONE})", _FLAGS)
+_BODY_STATEMENT = lazy(
     rf"(?<!\w)(?:(?:{_SUBJECTS})\b[^.!?\n]{{0,80}}?(?<!\w)(?:{_FAILURES})(?!\w)"
     rf"|(?:{_FAILURES}) (?:\w+ )?(?:{_SUBJECTS})\b|{_STANDALONE}|{_CODE_IN_TEXT})",
     _FLAGS,
@@ -138,25 +139,25 @@ _FAILURE_WORDS = (
 _STANDALONE_WORDS = ("find", "found", "encontr", "trouv")
 TELLTALES = (*_FAILURE_WORDS, "find", "404")  # _STANDALONE adds "find", the codes "404"
 # A title segment or heading that is only the code: "404", "Error 404", "Fehler 404!".
-_CODE_ONLY = re.compile(
+_CODE_ONLY = lazy(
     r"^(?:(?:oops|sorry|http|error|erreur|fehler|errore|c[oó]digo|code|page|p[aá]gina|seite)\W*\s*)*"
     r"404(?:\W*\s*(?:error|erreur|fehler|errore|page|p[aá]gina|seite|not found))*\W*$",
     _FLAGS,
 )
 # Words of a title or heading that is about errors, not one: questions, how-tos, lists.
-_ARTICLE = re.compile(
+_ARTICLE = lazy(
     r"\?|¿|(?<!\w)(?:how|what|why|when|fix(?:ing|es)?|guide|explained|meaning|causes|solutions?|errors|"
     r"status codes?|tutorial|troubleshoot\w*|c[oó]mo|qu[eé] es|por qu[eé]|solucionar|errores|comment|"
     r"pourquoi|qu'est|corriger|erreurs|wie|was ist|warum|beheben|fehlermeldungen)(?!\w)",
     _FLAGS,
 )
 # Title separators: "Page not found | Site", "404 - Not Found", "Erreur 404 : Page introuvable".
-_TITLE_SEPARATOR = re.compile(r"\s+(?:::|[-|–—:·•»~/])\s+|\s*[|–—·•»]\s*|:\s+")
-_SPACE = re.compile(r"\s+")
-_TAG = re.compile(r"<[^>]*>")
-_LINE_SPACE = re.compile(r"[^\S\n]+")
-_LINE_BREAKS = re.compile(r" ?\n[\s]*")
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+_TITLE_SEPARATOR = lazy(r"\s+(?:::|[-|–—:·•»~/])\s+|\s*[|–—·•»]\s*|:\s+")
+_SPACE = lazy(r"\s+")
+_TAG = lazy(r"<[^>]*>")
+_LINE_SPACE = lazy(r"[^\S\n]+")
+_LINE_BREAKS = lazy(r" ?\n[\s]*")
+_SENTENCE_END = lazy(r"[.!?](?:\s|$)|\n")
 
 # Elements whose text the reader does not see as the page's content.
 _HIDDEN = frozenset(

@@ -12,9 +12,19 @@ import asyncio
 import datetime as dt
 import hashlib
 import ssl
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, cast
 
-import aiohttp
+if TYPE_CHECKING:  # aiohttp is imported by the functions that take its objects: curl needs none
+    import aiohttp
+
+    class _Grabbing(aiohttp.Fingerprint):
+        """What :func:`expiry_date` reads of a ``_Grab``: the certificate, once handshaken."""
+
+        der: bytes | None
+
+        def __init__(self) -> None: ...
+
 
 # OpenSSL's verify code for "certificate has expired" (X509_V_ERR_CERT_HAS_EXPIRED).
 X509_V_ERR_CERT_HAS_EXPIRED = 10
@@ -22,6 +32,8 @@ X509_V_ERR_CERT_HAS_EXPIRED = 10
 
 def has_expired(exc: BaseException) -> bool:
     """Whether ``exc`` is a certificate refused because it (or one above it) has expired."""
+    import aiohttp
+
     if not isinstance(exc, aiohttp.ClientConnectorCertificateError):
         return False
     return getattr(exc.certificate_error, "verify_code", None) == X509_V_ERR_CERT_HAS_EXPIRED
@@ -35,7 +47,9 @@ async def expiry_date(
     None when it cannot be read, or when it has not ended (then an intermediate
     certificate is the expired one, and the host's own date would mislead).
     """
-    grab = _Grab()
+    import aiohttp
+
+    grab = _grab_type()()
     try:
         async with session.get(url, ssl=grab, allow_redirects=False, timeout=timeout):
             pass  # not reached: the connection is dropped after the handshake
@@ -61,25 +75,32 @@ def not_after(der: bytes) -> dt.datetime | None:
         return None
 
 
-class _Grab(aiohttp.Fingerprint):
-    """An ``ssl=`` value that keeps the peer's certificate and then hangs up.
+@cache
+def _grab_type() -> type[_Grabbing]:
+    """The ``ssl=`` value of :func:`expiry_date`, made on first use (it subclasses aiohttp's)."""
+    import aiohttp
 
-    aiohttp checks a fingerprint on the fresh connection, after an unverified
-    handshake and before sending the request; on a mismatch it closes the connection.
-    This one records the certificate and never matches. (A fresh ``_Grab`` is also a
-    fresh connection-pool key, so the handshake always happens.)
-    """
+    class _Grab(aiohttp.Fingerprint):
+        """An ``ssl=`` value that keeps the peer's certificate and then hangs up.
 
-    def __init__(self) -> None:
-        super().__init__(bytes(32))  # any sha256-sized digest: it is never compared
-        self.der: bytes | None = None
+        aiohttp checks a fingerprint on the fresh connection, after an unverified
+        handshake and before sending the request; on a mismatch it closes the connection.
+        This one records the certificate and never matches. (A fresh ``_Grab`` is also a
+        fresh connection-pool key, so the handshake always happens.)
+        """
 
-    def check(self, transport: Any) -> None:
-        ssl_object: ssl.SSLObject | None = transport.get_extra_info("ssl_object")
-        self.der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
-        host, port, *_ = transport.get_extra_info("peername") or ("", 0)
-        got = hashlib.sha256(self.der or b"").digest()
-        raise aiohttp.ServerFingerprintMismatch(self.fingerprint, got, host, port)
+        def __init__(self) -> None:
+            super().__init__(bytes(32))  # any sha256-sized digest: it is never compared
+            self.der: bytes | None = None
+
+        def check(self, transport: Any) -> None:
+            ssl_object: ssl.SSLObject | None = transport.get_extra_info("ssl_object")
+            self.der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+            host, port, *_ = transport.get_extra_info("peername") or ("", 0)
+            got = hashlib.sha256(self.der or b"").digest()
+            raise aiohttp.ServerFingerprintMismatch(self.fingerprint, got, host, port)
+
+    return cast("type[_Grabbing]", _Grab)
 
 
 async def handshake_expiry(

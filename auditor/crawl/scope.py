@@ -14,8 +14,7 @@ from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from auditor.address import Address
-from auditor.extract.domains import registrable_domain
+from auditor.address import Address, registrable_domain  # not extract's: no extractors for --help
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 

@@ -15,9 +15,6 @@ from urllib.parse import urlsplit
 
 from auditor.address import public_suffixes
 
-# No network, no cache directory: the snapshot shipped inside tldextract (one for the package).
-_EXTRACT = public_suffixes()
-
 #: Generic top-level domains old and common enough to be read as addresses bare.
 #: Newer ones (``.help``, ``.care``) are mostly English words, so bare ``word.help``
 #: counts only with a path after it (``sarcoma.help/about``) or ``www.`` before it.
@@ -54,7 +51,9 @@ _HEX_LABEL = re.compile(r"^(?=.*\d)(?=.*[a-f])[0-9a-f]{10,}$")  # a commit hash,
 @lru_cache(maxsize=65536)
 def split_host(host: str) -> tuple[str, str, str]:
     """(subdomain, registrable label, public suffix) by the public suffix list."""
-    ext = _EXTRACT(host)
+    # No network, no cache directory: the snapshot shipped inside tldextract, built on first
+    # use (importing tldextract imports requests: ~0.15 s a run that never needs a suffix).
+    ext = public_suffixes()(host)
     return ext.subdomain, ext.domain, ext.suffix
 
 
@@ -112,6 +111,9 @@ _TLD_REGIONS = {"uk": "GB", "gov": "US", "mil": "US", "edu": "US"}
 
 def region_of(host: str) -> str | None:
     """The country a host's domain points to (``.uk`` -> GB, ``.gov`` -> US), if any."""
+    last = host.rsplit(".", 1)[-1].lower()
+    if last and last not in _TLD_REGIONS and not (len(last) == 2 and last.isascii() and last.isalpha()):
+        return None  # .com, .org, an address: no country whatever the suffix list says (not loaded)
     _, _, suffix = split_host(host)
     tld = suffix.rsplit(".", 1)[-1].lower()
     if tld in _TLD_REGIONS:

@@ -29,6 +29,7 @@ from auditor.check.settings import TransportChoice
 from auditor.check.transport._base import Answer, Transport, TransportError, Trouble
 from auditor.check.transport._mock import MockTransport, Request
 from auditor.check.transport._network import Network
+from auditor.check.transport._resolver import Resolver, SystemResolver
 
 if TYPE_CHECKING:
     from aiohttp.abc import AbstractCookieJar
@@ -41,6 +42,8 @@ __all__ = [
     "MockTransport",
     "Network",
     "Request",
+    "Resolver",
+    "SystemResolver",
     "Transport",
     "TransportChoice",
     "TransportError",
@@ -64,8 +67,6 @@ def open_transport(
     """The transport ``choice`` names, on ``network``, judging addresses by ``policy``; and its
     guard (the engine asks it about addresses as written, the archive whether a host is public).
     Call it in the running event loop; ``close()`` the transport at the end."""
-    import aiohttp
-
     from auditor.check.guard import Guard
 
     choice = TransportChoice(choice)
@@ -76,8 +77,8 @@ def open_transport(
             "--transport curl (checks.transport) needs pycurl: pip install pycurl, or use --transport aiohttp"
         )
     # The system's resolver (getaddrinfo: /etc/hosts, nsswitch), not the c-ares one aiohttp
-    # picks by itself once aiodns is installed for the MX lookups.
-    resolver = network.resolver if network.resolver is not None else aiohttp.ThreadedResolver()
+    # picks by itself once aiodns is installed for the MX lookups; aiohttp's shape, not its code.
+    resolver = network.resolver if network.resolver is not None else SystemResolver()
     if network.transport is not None:
         return network.transport, Guard(policy, resolver)
     if choice is TransportChoice.CURL or (choice is TransportChoice.AUTO and curl_available()):
@@ -85,8 +86,11 @@ def open_transport(
 
         guard = Guard(policy, resolver)
         return CurlTransport(guard, network, verify=verify, cookies=cookies), guard
+    import aiohttp
+
     from auditor.check.transport._aiohttp import AiohttpTransport
 
     ssl: object = False if not verify else (network.ssl or True)
-    aio = AiohttpTransport(resolver, policy, ssl=ssl, cookies=cookies)
+    own = network.resolver if network.resolver is not None else aiohttp.ThreadedResolver()
+    aio = AiohttpTransport(own, policy, ssl=ssl, cookies=cookies)
     return aio, aio.guard

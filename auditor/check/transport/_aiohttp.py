@@ -21,20 +21,24 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import errno
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
-from aiohttp.abc import AbstractResolver
+from aiohttp.abc import AbstractResolver, ResolveResult
 
 from auditor.check import tls
 from auditor.check.addresses import AddressPolicy
-from auditor.check.guard import AddressRefused, GuardedConnector
+from auditor.check.guard import AddressRefused, Guard
 from auditor.check.transport._base import Answer, TransportError, Trouble, no_such_name
 from auditor.untrusted import quoted
 
+if TYPE_CHECKING:
+    from aiohttp.tracing import Trace
+
 
 class AiohttpTransport:
-    """One aiohttp session over one :class:`~auditor.check.guard.GuardedConnector`."""
+    """One aiohttp session over one :class:`GuardedConnector`."""
 
     name = "aiohttp"
 
@@ -141,3 +145,24 @@ def _parser_words(exc: aiohttp.ClientResponseError) -> str:
 def words(exc: BaseException) -> str:
     text = quoted(str(exc))  # an error may quote what the server sent
     return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
+
+
+class GuardedConnector(aiohttp.TCPConnector):
+    """A TCPConnector that connects only to addresses ``policy`` allows (see the module doc)."""
+
+    def __init__(self, *, policy: AddressPolicy, resolver: AbstractResolver, **kwargs: Any) -> None:
+        super().__init__(resolver=resolver, **kwargs)
+        self.policy = policy
+        self.guard = Guard(policy, resolver)
+
+    async def _resolve_host(self, host: str, port: int, traces: Sequence[Trace] | None = None) -> list[ResolveResult]:
+        parent = super()._resolve_host
+        return await self.guard.addresses(host, port, lambda: parent(host, port, traces=traces))
+
+    def refusal_as_written(self, host: str, port: int) -> str | None:
+        """Why ``host`` is refused before any lookup (an address literal, a loopback name), or None."""
+        return self.guard.refusal_as_written(host, port)
+
+    async def is_public(self, host: str) -> bool:
+        """Whether ``host`` is public (see :meth:`Guard.is_public`)."""
+        return await self.guard.is_public(host)

@@ -7,15 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import socket
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from aiodns.error import ARES_ENODATA, ARES_ENOTFOUND, DNSError
-
 _NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
-# The same answers from c-ares, which aiohttp's AsyncResolver (and the MX lookup) use.
-_ARES_NO_SUCH_NAME = {ARES_ENOTFOUND, ARES_ENODATA}
 
 
 class Trouble(enum.Enum):
@@ -93,8 +90,17 @@ def no_such_name(error: BaseException) -> bool:
     """
     if getattr(error, "errno", None) in _NO_SUCH_NAME:
         return True
-    cause = error if isinstance(error, DNSError) else error.__cause__
-    return isinstance(cause, DNSError) and bool(cause.args) and cause.args[0] in _ARES_NO_SUCH_NAME
+    # The same answers from c-ares, which aiohttp's AsyncResolver (and the MX lookup) use; not
+    # imported for this: no DNSError exists before something has loaded aiodns.
+    ares = sys.modules.get("aiodns.error")
+    if ares is None:
+        return False
+    cause = error if isinstance(error, ares.DNSError) else error.__cause__
+    return (
+        isinstance(cause, ares.DNSError)
+        and bool(cause.args)
+        and cause.args[0] in (ares.ARES_ENOTFOUND, ares.ARES_ENODATA)
+    )
 
 
 def lookup_trouble(host: str, port: int, error: BaseException) -> TransportError:

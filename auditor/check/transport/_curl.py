@@ -40,10 +40,9 @@ import select
 import socket
 import ssl
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pycurl
-from aiohttp.abc import AbstractCookieJar, ResolveResult
 from yarl import URL
 
 from auditor.check import tls
@@ -51,6 +50,9 @@ from auditor.check.guard import Guard
 from auditor.check.transport._base import Answer, TransportError, Trouble, lookup_trouble
 from auditor.check.transport._network import Network
 from auditor.untrusted import quoted
+
+if TYPE_CHECKING:
+    from aiohttp.abc import AbstractCookieJar, ResolveResult
 
 #: How long a name's addresses are kept (as aiohttp's ``ttl_dns_cache``).
 DNS_TTL = 300.0
