@@ -179,6 +179,7 @@ class Checker:
         self._own_resolver: AbstractResolver | None = None  # the system's, when none was injected
         self.deadline = Deadline(self.settings.max_duration)  # restarted when the session opens
         self._skips: dict[str, _Outcome] = {}  # by reason
+        self._refusals: dict[tuple[str, int], str | None] = {}  # the guard's word on a host and port as written
 
     async def __aenter__(self) -> Checker:
         self.deadline = Deadline(self.settings.max_duration)
@@ -196,6 +197,7 @@ class Checker:
         self._transport, self._guard = open_transport(
             settings.transport, self._network, policy, verify=not settings.insecure, cookies=self._cookies
         )
+        self._refusals.clear()  # the guard's judgements are this transport's
         if self._resolver is None:
             self._own_resolver = self._guard.resolver  # the system's, which the mail lookups use too
         self._fetcher = Fetcher(self._transport, self.settings)
@@ -433,9 +435,21 @@ class Checker:
         task = self._urls.get(address)
         if task is None and self._aliases and not address.schemeless:
             task = self._aliases.get(address.without_slash())  # a crawled page, written another way
-        if task is None:
-            task = self._urls[address] = asyncio.ensure_future(self._fetched(address))
-        return await task
+        if task is not None:
+            return await task
+        # The first caller checks it itself (no task per address); the others wait on the future.
+        future = self._urls[address] = asyncio.get_running_loop().create_future()
+        try:
+            fetched = await self._fetched(address)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # told to the caller below: not "never retrieved" when nobody else waits
+            raise
+        future.set_result(fetched)
+        return fetched
 
     async def _fetched(self, address: Address) -> _Fetched:
         keep = address in self._keep
@@ -481,9 +495,14 @@ class Checker:
             port = parts.port or (443 if scheme == "https" else 80)
         except ValueError:
             return None  # the request fails as a bad URL
-        if host and self._guard is not None and (why := self._guard.refusal_as_written(host, port)):
-            return Verdict(Status.SKIPPED, why)
-        return None
+        if not host or self._guard is None:
+            return None
+        key = (host, port)
+        if key in self._refusals:
+            why = self._refusals[key]
+        else:  # one judgement per host and port: many links share a few hosts
+            why = self._refusals[key] = self._guard.refusal_as_written(host, port)
+        return Verdict(Status.SKIPPED, why) if why else None
 
     async def _check_url(
         self,

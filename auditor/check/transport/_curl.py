@@ -36,6 +36,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import re
 import select
 import socket
 import ssl
@@ -174,21 +175,27 @@ class CurlTransport:
     async def request(
         self, method: str, url: str, headers: Mapping[str, str], *, max_bytes: int, timeout: float
     ) -> Answer:
-        try:
-            parsed = URL(url)
-            host, port = parsed.raw_host, parsed.port
-        except (ValueError, UnicodeError) as exc:
-            raise TransportError(Trouble.INVALID_URL, _words(exc)) from None
-        if not host or port is None or parsed.scheme not in ("http", "https"):
-            raise TransportError(Trouble.INVALID_URL, f"InvalidURL: {quoted(url)}")
+        plain = _plain(url)
+        if plain is not None:  # yarl would give it back as it is: not parsed again
+            host, port = plain
+            asked = url
+            parsed = URL(url) if self._cookies is not None else None
+        else:
+            try:
+                parsed = URL(url)
+                host, port = parsed.raw_host, parsed.port
+            except (ValueError, UnicodeError) as exc:
+                raise TransportError(Trouble.INVALID_URL, _words(exc)) from None
+            if not host or port is None or parsed.scheme not in ("http", "https"):
+                raise TransportError(Trouble.INVALID_URL, f"InvalidURL: {quoted(url)}")
+            asked = str(parsed)
         address, target = await self._address(host, port)
         sent = [f"{k}: {v}" for k, v in headers.items()]
-        if self._cookies is not None and (cookie := self._cookies.filter_cookies(parsed)):
+        if parsed is not None and self._cookies is not None and (cookie := self._cookies.filter_cookies(parsed)):
             sent.append("Cookie: " + "; ".join(f"{m.key}={m.coded_value}" for m in cookie.values()))
         future: asyncio.Future[tuple[int, str]] = self._loop.create_future()
         transfer = _Transfer(max_bytes, address, future)
         handle = self._spare.pop() if self._spare else self._new_handle()
-        asked = str(parsed)
         handle.setopt(pycurl.URL, asked)
         handle.setopt(pycurl.CONNECT_TO, [f"::{f'[{address}]' if ':' in address else address}:{target}"])
         handle.setopt(pycurl.HTTPHEADER, sent)
@@ -212,7 +219,7 @@ class CurlTransport:
             raise _trouble(handle, code, message, transfer, host, port)
         status = handle.getinfo(pycurl.RESPONSE_CODE)
         self._spare.append(handle)
-        if transfer.cookies and self._cookies is not None:
+        if transfer.cookies and parsed is not None and self._cookies is not None:
             self._cookies.update_cookies_from_headers(transfer.cookies, parsed)
         body = b"".join(transfer.chunks)
         transfer.chunks.clear()  # the spare handle's callbacks still reach this transfer: keep nothing
@@ -430,6 +437,29 @@ def _trouble(handle: pycurl.Curl, code: int, message: str, transfer: _Transfer, 
         return TransportError(Trouble.OTHER, f"curl error {code}: {words}", host=host, port=port)
     finally:
         handle.close()
+
+
+#: An address yarl gives back unchanged (lower-case host, no default port, no percent-escape,
+#: no dot segment, only unreserved characters): read here without yarl, the common case.
+_PLAIN = re.compile(
+    r"(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::([1-9][0-9]{0,4}))?(?:(/[A-Za-z0-9._~/-]*)(?:\?[A-Za-z0-9._~=&-]+)?)?"
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _plain(url: str) -> tuple[str, int] | None:
+    """The host and port of a plain ``url`` (see ``_PLAIN``), or None: then yarl reads it."""
+    m = _PLAIN.fullmatch(url)
+    if m is None:
+        return None
+    scheme, host, written, path = m.groups()
+    if path is not None and "/." in path:
+        return None
+    default = _DEFAULT_PORTS[scheme]
+    if written is None:
+        return host, default
+    port = int(written)
+    return (host, port) if port <= 65535 and port != default else None
 
 
 def _words(exc: BaseException) -> str:
