@@ -28,6 +28,7 @@ from auditor.verdict import Status
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_NOT_TRIED = Failure(Status.ERROR, "not tried")
 
 
 class Fetcher:
@@ -60,7 +61,7 @@ class Fetcher:
         host = host_of(url)
         slot = self.politeness.slot(host)
         attempts = self.settings.retries + 1
-        outcome: Page | Failure = Failure(Status.ERROR, "not tried")
+        outcome: Page | Failure = _NOT_TRIED
         sent = self._headers
         if user_headers and self._user_headers:
             sent = self._by_host.get(host) or self._by_host.setdefault(

@@ -409,7 +409,9 @@ class Checker:
 
     async def _url(self, target: Url, *, schemeless: bool, remote: bool = False) -> _Outcome:
         url = target.url
-        scheme = urlsplit(url).scheme.lower()
+        address = Address.of(url, schemeless=schemeless)
+        plain = _parsed_alike(url, address)
+        scheme = address.scheme if plain else urlsplit(url).scheme.lower()
         if scheme == "file" and remote:
             why = "a local file named by a remote page is never looked up on this machine"
             return _Outcome(Verdict(Status.SKIPPED, why), "", False, False)
@@ -419,14 +421,14 @@ class Checker:
         if not scheme and local_site.is_unplaced(url):
             unplaced = Verdict(Status.UNCHECKED, local_site.ROOT_RELATIVE_REASON, cause=Cause.UNPLACED)
             return _Outcome(unplaced, "", False, False)
-        skipped = self._skipped(url, scheme)
+        skipped = self._skipped(url, scheme, address if plain else None)
         if skipped is not None:
             outcome = self._skips.get(skipped.reason)
             if outcome is None:  # one per reason: a million excluded links share a handful
                 outcome = self._skips[skipped.reason] = _Outcome(skipped, "", False, False)
             return outcome
         # Typed without a scheme, it may fall back to http: another check than the link's.
-        outcome, _ = await self._once(Address.of(url, schemeless=schemeless))
+        outcome, _ = await self._once(address)
         return outcome
 
     async def _once(self, address: Address) -> _Fetched:
@@ -477,7 +479,8 @@ class Checker:
             return None
         return next((f"excluded by --exclude {p.pattern}" for p in self.settings.exclude if p.search(url)), None)
 
-    def _skipped(self, url: str, scheme: str) -> Verdict | None:
+    def _skipped(self, url: str, scheme: str, address: Address | None = None) -> Verdict | None:
+        """Why ``url`` is not requested, or None; ``address``: its parse, when urllib would read it alike."""
         if scheme not in CHECKED_SCHEMES:
             return Verdict(Status.SKIPPED, f"{scheme}: addresses are not checked")
         included = any(p.search(url) for p in self.settings.include)
@@ -489,12 +492,16 @@ class Checker:
                 return Verdict(Status.SKIPPED, why)
         # An address refused as written is skipped here, before the cache could answer for it;
         # names are judged by the connector, once resolved.
-        parts = urlsplit(url)
-        host = parts.hostname
-        try:
-            port = parts.port or (443 if scheme == "https" else 80)
-        except ValueError:
-            return None  # the request fails as a bad URL
+        host: str | None
+        if address is not None:
+            host, port = address.host, address.port or (443 if scheme == "https" else 80)
+        else:
+            parts = urlsplit(url)
+            host = parts.hostname
+            try:
+                port = parts.port or (443 if scheme == "https" else 80)
+            except ValueError:
+                return None  # the request fails as a bad URL
         if not host or self._guard is None:
             return None
         key = (host, port)
@@ -546,8 +553,10 @@ class Checker:
             trail = await follow(self.fetcher, plain, settings.max_redirects, max_bytes=max_bytes, excluded=self._hop)
             url = plain
         probe = await self._probe(url, trail) if settings.probe_soft_404 else None
-        verdict = decide(url, trail, retries=settings.retries, probe=probe, accept=settings.accept)
-        verdict = replace(verdict, elapsed_ms=int((time.monotonic() - started) * 1000))
+        elapsed_ms = int((time.monotonic() - started) * 1000)
+        verdict = decide(
+            url, trail, retries=settings.retries, probe=probe, accept=settings.accept, elapsed_ms=elapsed_ms
+        )
         failure = trail.final if isinstance(trail.final, Failure) else None
         answered = failure is None or bool(trail.hops)
         network = failure is not None and failure.network and not trail.hops
@@ -586,12 +595,17 @@ class Checker:
         final = trail.final
         if isinstance(final, Failure) or not 200 <= final.status < 300:
             return None
-        parts = urlsplit(final.url)
-        if parts.path in ("", "/"):
+        address = Address.of(final.url)
+        if _parsed_alike(final.url, address) and "%" not in final.url and "/." not in final.url:
+            root = address.path == "/"  # no dot segment or escape: the path as written is this one
+        else:
+            root = urlsplit(final.url).path in ("", "/")
+        if root:
             return None
-        key = Address.of(final.url).origin
+        key = address.origin
         task = self._probes.get(key)
         if task is None:
+            parts = urlsplit(final.url)
             folder = parts.path.rsplit("/", 1)[0]
             made_up = urlunsplit((parts.scheme, parts.netloc, f"{folder}/{secrets.token_hex(8)}-no-such-page", "", ""))
             task = self._probes[key] = asyncio.ensure_future(self._probe_answer(made_up))
@@ -617,6 +631,12 @@ class Checker:
                 self._mail_resolver = DnsMailResolver(addresses, timeout=self.settings.timeout)
                 self._own_mail_resolver = self._mail_resolver
         return self._mail_resolver
+
+
+def _parsed_alike(url: str, address: Address) -> bool:
+    """Whether ``address`` has the scheme, host and port urllib reads in ``url`` (then
+    ``url`` is not split again): an ASCII address with nothing to strip at its ends."""
+    return not address.opaque and url.isascii() and url[:1].isalpha() and not url[-1:].isspace()
 
 
 def _remapped(ref: Reference, settings: CheckSettings) -> Reference:

@@ -183,11 +183,12 @@ class CurlTransport:
         else:
             try:
                 parsed = URL(url)
-                host, port = parsed.raw_host, parsed.port
+                raw_host, raw_port = parsed.raw_host, parsed.port
             except (ValueError, UnicodeError) as exc:
                 raise TransportError(Trouble.INVALID_URL, _words(exc)) from None
-            if not host or port is None or parsed.scheme not in ("http", "https"):
+            if not raw_host or raw_port is None or parsed.scheme not in ("http", "https"):
                 raise TransportError(Trouble.INVALID_URL, f"InvalidURL: {quoted(url)}")
+            host, port = raw_host, raw_port
             asked = str(parsed)
         address, target = await self._address(host, port)
         sent = [f"{k}: {v}" for k, v in headers.items()]
