@@ -126,14 +126,16 @@ def _unhealthy(requested: str, trail: Trail, page: Page, probe: Page | None) -> 
 def _healthy(requested: str, trail: Trail, page: Page, elapsed_ms: int = 0) -> Verdict:
     final = page.url
     hops = trail.hops
+    if not hops:  # the page itself answered (the common case): no domain to compare
+        return _verdict(trail, Status.OK, status_words(page.status), page, elapsed_ms=elapsed_ms)
     host = host_of(requested)
     changed = registrable_domain(host) != registrable_domain(host_of(final))
-    if shortener.is_shortener(host) and hops:
+    if shortener.is_shortener(host):
         reason = f"{host} link to {final}"
         return _verdict(
             trail, Status.SHORTENED, reason, page, suggestion=final, domain_changed=changed, elapsed_ms=elapsed_ms
         )
-    if not hops or only_slash_differs(requested, final):
+    if only_slash_differs(requested, final):
         return _verdict(trail, Status.OK, status_words(page.status), page, elapsed_ms=elapsed_ms)
     count = f"{len(hops)} hop{'s' if len(hops) > 1 else ''}"
     codes = ", ".join(str(h.status) for h in hops)
