@@ -242,6 +242,7 @@ class Checker:
             for ref in references
             if isinstance(ref.target, Url)
             and self.settings.fragments is not FragmentPolicy.OFF
+            and "#" in ref.target.url  # no fragment: nothing to split
             and fragments.needs_anchor(urlsplit(ref.target.url).fragment)
         }
         self.listings.start(references)  # phones' organisations; their pages start loading
