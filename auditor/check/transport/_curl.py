@@ -64,6 +64,7 @@ _TLS_HANDSHAKE = frozenset({35, 58, 59, 66, 80, 83, 90, 91})
 _BROKE_OFF = frozenset({18, 52, 55, 56, 61, 92})
 _MALFORMED = frozenset({1, 8, 100})
 _CERT_PREFIX = "SSL certificate problem: "
+_ASCII_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip() takes away
 
 
 class _Transfer:
@@ -147,6 +148,15 @@ class _Transfer:
             if line[:5] == b"HTTP/":
                 headers.clear()  # a new answer (after a 100 Continue): only the last one counts
                 self.cookies.clear()
+                continue
+            if line.isascii():  # decoded once; ASCII white space and case, as bytes would have it
+                name_text, colon_text, value_text = line.decode("ascii").partition(":")
+                if colon_text:
+                    key = name_text.strip(_ASCII_SPACE).lower()
+                    text = value_text.strip(_ASCII_SPACE)
+                    headers[key] = text
+                    if key == "set-cookie":
+                        self.cookies.append(text)
                 continue
             name, colon, value = line.partition(b":")
             if colon:
