@@ -28,6 +28,7 @@ from auditor.verdict import Status
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_NOT_TRIED = Failure(Status.ERROR, "not tried")
 
 
 class Fetcher:
@@ -41,6 +42,7 @@ class Fetcher:
         self.requests = 0  # how many requests were sent (for the summary and tests)
         self._headers = {"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.8"}
         self._user_headers = as_headers(settings.headers)
+        self._by_host: dict[str, dict[str, str]] = {}  # what goes to each host: worked out once per host
 
     async def get(
         self,
@@ -56,10 +58,15 @@ class Fetcher:
         ``headers`` are added to this request (the cache's ``If-None-Match``). The user's
         ``--header``s for this host go too, unless ``user_headers`` is false (a redirect
         left the link's origin: :mod:`auditor.check.headers`)."""
-        slot = self.politeness.slot(host_of(url))
+        host = host_of(url)
+        slot = self.politeness.slot(host)
         attempts = self.settings.retries + 1
-        outcome: Page | Failure = Failure(Status.ERROR, "not tried")
-        sent = {**self._headers, **for_host(self._user_headers, host_of(url))} if user_headers else self._headers
+        outcome: Page | Failure = _NOT_TRIED
+        sent = self._headers
+        if user_headers and self._user_headers:
+            sent = self._by_host.get(host) or self._by_host.setdefault(
+                host, {**self._headers, **for_host(self._user_headers, host)}
+            )
         for attempt in range(1, attempts + 1):
             async with slot, self._places:
                 outcome = await self._once(url, max_bytes or self.settings.max_body, sent, headers)

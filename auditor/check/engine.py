@@ -26,7 +26,9 @@ detectors, and does no checking itself.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import gc
 import secrets
 import ssl as ssl_module
 import time
@@ -182,6 +184,7 @@ class Checker:
         self._own_resolver: Resolver | None = None  # the system's, when none was injected
         self.deadline = Deadline(self.settings.max_duration)  # restarted when the session opens
         self._skips: dict[str, _Outcome] = {}  # by reason
+        self._refusals: dict[tuple[str, int], str | None] = {}  # the guard's word on a host and port as written
 
     async def __aenter__(self) -> Checker:
         self.deadline = Deadline(self.settings.max_duration)
@@ -199,6 +202,7 @@ class Checker:
         self._transport, self._guard = open_transport(
             settings.transport, self._network, policy, verify=not settings.insecure, cookies=self._cookies
         )
+        self._refusals.clear()  # the guard's judgements are this transport's
         if self._resolver is None:
             self._own_resolver = self._guard.resolver  # the system's, which the mail lookups use too
         self._fetcher = Fetcher(self._transport, self.settings)
@@ -241,18 +245,20 @@ class Checker:
             for ref in references
             if isinstance(ref.target, Url)
             and self.settings.fragments is not FragmentPolicy.OFF
+            and "#" in ref.target.url  # no fragment: nothing to split
             and fragments.needs_anchor(urlsplit(ref.target.url).fragment)
         }
         self.listings.start(references)  # phones' organisations; their pages start loading
         self._keep.update(Address.of(url) for url in self.listings.wanted())  # a link to one is its page too
-        if progress is None:
-            outcomes = await self._outcomes(references)
-        else:
-            progress.start(len(references))
-            try:
-                outcomes = await self._outcomes(references, progress)
-            finally:
-                progress.finish()
+        with _fewer_collections():
+            if progress is None:
+                outcomes = await self._outcomes(references)
+            else:
+                progress.start(len(references))
+                try:
+                    outcomes = await self._outcomes(references, progress)
+                finally:
+                    progress.finish()
         down = await self._network_down(outcomes)
         # Organisations' pages that no longer say what they should.
         expected = await self.deadline.value(self.listings.expected_text(), {})
@@ -410,7 +416,9 @@ class Checker:
 
     async def _url(self, target: Url, *, schemeless: bool, remote: bool = False) -> _Outcome:
         url = target.url
-        scheme = urlsplit(url).scheme.lower()
+        address = Address.of(url, schemeless=schemeless)
+        plain = _parsed_alike(url, address)
+        scheme = address.scheme if plain else urlsplit(url).scheme.lower()
         if scheme == "file" and remote:
             why = "a local file named by a remote page is never looked up on this machine"
             return _Outcome(Verdict(Status.SKIPPED, why), "", False, False)
@@ -420,14 +428,14 @@ class Checker:
         if not scheme and local_site.is_unplaced(url):
             unplaced = Verdict(Status.UNCHECKED, local_site.ROOT_RELATIVE_REASON, cause=Cause.UNPLACED)
             return _Outcome(unplaced, "", False, False)
-        skipped = self._skipped(url, scheme)
+        skipped = self._skipped(url, scheme, address if plain else None)
         if skipped is not None:
             outcome = self._skips.get(skipped.reason)
             if outcome is None:  # one per reason: a million excluded links share a handful
                 outcome = self._skips[skipped.reason] = _Outcome(skipped, "", False, False)
             return outcome
         # Typed without a scheme, it may fall back to http: another check than the link's.
-        outcome, _ = await self._once(Address.of(url, schemeless=schemeless))
+        outcome, _ = await self._once(address)
         return outcome
 
     async def _once(self, address: Address) -> _Fetched:
@@ -436,9 +444,21 @@ class Checker:
         task = self._urls.get(address)
         if task is None and self._aliases and not address.schemeless:
             task = self._aliases.get(address.without_slash())  # a crawled page, written another way
-        if task is None:
-            task = self._urls[address] = asyncio.ensure_future(self._fetched(address))
-        return await task
+        if task is not None:
+            return await task
+        # The first caller checks it itself (no task per address); the others wait on the future.
+        future = self._urls[address] = asyncio.get_running_loop().create_future()
+        try:
+            fetched = await self._fetched(address)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # told to the caller below: not "never retrieved" when nobody else waits
+            raise
+        future.set_result(fetched)
+        return fetched
 
     async def _fetched(self, address: Address) -> _Fetched:
         keep = address in self._keep
@@ -466,7 +486,8 @@ class Checker:
             return None
         return next((f"excluded by --exclude {p.pattern}" for p in self.settings.exclude if p.search(url)), None)
 
-    def _skipped(self, url: str, scheme: str) -> Verdict | None:
+    def _skipped(self, url: str, scheme: str, address: Address | None = None) -> Verdict | None:
+        """Why ``url`` is not requested, or None; ``address``: its parse, when urllib would read it alike."""
         if scheme not in CHECKED_SCHEMES:
             return Verdict(Status.SKIPPED, f"{scheme}: addresses are not checked")
         included = any(p.search(url) for p in self.settings.include)
@@ -478,15 +499,24 @@ class Checker:
                 return Verdict(Status.SKIPPED, why)
         # An address refused as written is skipped here, before the cache could answer for it;
         # names are judged by the connector, once resolved.
-        parts = urlsplit(url)
-        host = parts.hostname
-        try:
-            port = parts.port or (443 if scheme == "https" else 80)
-        except ValueError:
-            return None  # the request fails as a bad URL
-        if host and self._guard is not None and (why := self._guard.refusal_as_written(host, port)):
-            return Verdict(Status.SKIPPED, why)
-        return None
+        host: str | None
+        if address is not None:
+            host, port = address.host, address.port or (443 if scheme == "https" else 80)
+        else:
+            parts = urlsplit(url)
+            host = parts.hostname
+            try:
+                port = parts.port or (443 if scheme == "https" else 80)
+            except ValueError:
+                return None  # the request fails as a bad URL
+        if not host or self._guard is None:
+            return None
+        key = (host, port)
+        if key in self._refusals:
+            why = self._refusals[key]
+        else:  # one judgement per host and port: many links share a few hosts
+            why = self._refusals[key] = self._guard.refusal_as_written(host, port)
+        return Verdict(Status.SKIPPED, why) if why else None
 
     async def _check_url(
         self,
@@ -530,8 +560,10 @@ class Checker:
             trail = await follow(self.fetcher, plain, settings.max_redirects, max_bytes=max_bytes, excluded=self._hop)
             url = plain
         probe = await self._probe(url, trail) if settings.probe_soft_404 else None
-        verdict = decide(url, trail, retries=settings.retries, probe=probe, accept=settings.accept)
-        verdict = replace(verdict, elapsed_ms=int((time.monotonic() - started) * 1000))
+        elapsed_ms = int((time.monotonic() - started) * 1000)
+        verdict = decide(
+            url, trail, retries=settings.retries, probe=probe, accept=settings.accept, elapsed_ms=elapsed_ms
+        )
         failure = trail.final if isinstance(trail.final, Failure) else None
         answered = failure is None or bool(trail.hops)
         network = failure is not None and failure.network and not trail.hops
@@ -570,12 +602,17 @@ class Checker:
         final = trail.final
         if isinstance(final, Failure) or not 200 <= final.status < 300:
             return None
-        parts = urlsplit(final.url)
-        if parts.path in ("", "/"):
+        address = Address.of(final.url)
+        if _parsed_alike(final.url, address) and "%" not in final.url and "/." not in final.url:
+            root = address.path == "/"  # no dot segment or escape: the path as written is this one
+        else:
+            root = urlsplit(final.url).path in ("", "/")
+        if root:
             return None
-        key = Address.of(final.url).origin
+        key = address.origin
         task = self._probes.get(key)
         if task is None:
+            parts = urlsplit(final.url)
             folder = parts.path.rsplit("/", 1)[0]
             made_up = urlunsplit((parts.scheme, parts.netloc, f"{folder}/{secrets.token_hex(8)}-no-such-page", "", ""))
             task = self._probes[key] = asyncio.ensure_future(self._probe_answer(made_up))
@@ -601,6 +638,32 @@ class Checker:
                 self._mail_resolver = DnsMailResolver(addresses, timeout=self.settings.timeout)
                 self._own_mail_resolver = self._mail_resolver
         return self._mail_resolver
+
+
+def _parsed_alike(url: str, address: Address) -> bool:
+    """Whether ``address`` has the scheme, host and port urllib reads in ``url`` (then
+    ``url`` is not split again): an ASCII address with nothing to strip at its ends."""
+    return not address.opaque and url.isascii() and url[:1].isalpha() and not url[-1:].isspace()
+
+
+#: The collector's first threshold while references are checked: Python's default (700
+#: allocations) runs it hundreds of times over objects that live to the end of the run
+#: (references, verdicts, pages), about 5% of a run's CPU; cycles are rare meanwhile.
+CHECK_GC_THRESHOLD = 50_000
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect garbage cycles less often while checking (see ``CHECK_GC_THRESHOLD``);
+    what was there before (modules, the references) is frozen out of the collections."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(before[0], CHECK_GC_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def _remapped(ref: Reference, settings: CheckSettings) -> Reference:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -86,6 +87,7 @@ def for_host(headers: Iterable[Header], host: str) -> dict[str, str]:
     return {h.name: h.value for h in headers if h.applies_to(host)}
 
 
+@lru_cache(maxsize=16_384)
 def origin(url: str) -> tuple[str, str, int | None]:
     """Scheme, host and port (the default one written out): what must match for headers to follow."""
     parts = urlsplit(url)

@@ -23,6 +23,8 @@ class HostSlot:
 
     async def __aenter__(self) -> HostSlot:
         await self._gate.acquire()
+        if self._interval <= 0 and not self._lock.locked() and self._next_start <= time.monotonic():
+            return self  # nothing to space and no pause: no lock to take (the common case)
         try:
             async with self._lock:  # starts are spaced one by one
                 wait = self._next_start - time.monotonic()

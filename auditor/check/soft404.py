@@ -437,6 +437,7 @@ def _is_home(path: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # the probe's address is compared with every page of its host
 def _address(url: str) -> tuple[str, str]:
     try:
         parts = urlsplit(url)

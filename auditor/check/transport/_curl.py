@@ -36,6 +36,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import re
 import select
 import socket
 import ssl
@@ -65,34 +66,60 @@ _TLS_HANDSHAKE = frozenset({35, 58, 59, 66, 80, 83, 90, 91})
 _BROKE_OFF = frozenset({18, 52, 55, 56, 61, 92})
 _MALFORMED = frozenset({1, 8, 100})
 _CERT_PREFIX = "SSL certificate problem: "
+_ASCII_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip() takes away
 
 
 class _Transfer:
-    """One request in flight: what has come back so far, and where it may connect."""
+    """One handle's request in flight: what has come back so far, and where it may connect.
+
+    One per handle, for the handle's life: its callbacks are set once, and :meth:`start`
+    readies it for the next request (the options that did not change are not set again).
+    """
 
     __slots__ = (
         "address",
         "chunks",
+        "connect_to",
         "cookies",
         "future",
+        "headers",
         "limit",
         "lines",
         "malformed",
+        "method",
         "refused",
         "size",
+        "timeout_ms",
         "truncated",
     )
 
-    def __init__(self, limit: int, address: str, future: asyncio.Future[tuple[int, str]]) -> None:
-        self.limit = limit
-        self.address = address
-        self.future = future
+    def __init__(self) -> None:
+        self.limit = 0
+        self.address = ""
+        self.future: asyncio.Future[tuple[int, str]] | None = None
         self.chunks: list[bytes] = []
         self.size = 0
         self.truncated = False
         self.cookies: list[str] = []
         self.refused = False
         self.lines: list[bytes] = []  # libcurl bounds them: 100 kB a line, 300 kB in all
+        self.malformed = ""
+        # what the handle was last set to (None: never)
+        self.connect_to: str | None = None
+        self.headers: list[str] | None = None
+        self.timeout_ms: int | None = None
+        self.method: str | None = None
+
+    def start(self, limit: int, address: str, future: asyncio.Future[tuple[int, str]]) -> None:
+        self.limit = limit
+        self.address = address
+        self.future = future
+        self.chunks = []
+        self.size = 0
+        self.truncated = False
+        self.cookies = []
+        self.refused = False
+        self.lines.clear()
         self.malformed = ""
 
     def write(self, data: bytes) -> int | None:
@@ -123,6 +150,15 @@ class _Transfer:
             if line[:5] == b"HTTP/":
                 headers.clear()  # a new answer (after a 100 Continue): only the last one counts
                 self.cookies.clear()
+                continue
+            if line.isascii():  # decoded once; ASCII white space and case, as bytes would have it
+                name_text, colon_text, value_text = line.decode("ascii").partition(":")
+                if colon_text:
+                    key = name_text.strip(_ASCII_SPACE).lower()
+                    text = value_text.strip(_ASCII_SPACE)
+                    headers[key] = text
+                    if key == "set-cookie":
+                        self.cookies.append(text)
                 continue
             name, colon, value = line.partition(b":")
             if colon:
@@ -168,7 +204,7 @@ class CurlTransport:
         self._timer: asyncio.TimerHandle | None = None
         self._watched: dict[int, int] = {}  # fd -> the POLL_IN/POLL_OUT bits the loop watches
         self._transfers: dict[pycurl.Curl, _Transfer] = {}
-        self._spare: list[pycurl.Curl] = []
+        self._spare: list[tuple[pycurl.Curl, _Transfer]] = []
         self._dns: dict[tuple[str, int], tuple[float, list[ResolveResult]]] = {}
         self._lookups: dict[tuple[str, int], asyncio.Future[list[ResolveResult]]] = {}
         self._closed = False
@@ -176,32 +212,47 @@ class CurlTransport:
     async def request(
         self, method: str, url: str, headers: Mapping[str, str], *, max_bytes: int, timeout: float
     ) -> Answer:
-        try:
-            parsed = URL(url)
-            host, port = parsed.raw_host, parsed.port
-        except (ValueError, UnicodeError) as exc:
-            raise TransportError(Trouble.INVALID_URL, _words(exc)) from None
-        if not host or port is None or parsed.scheme not in ("http", "https"):
-            raise TransportError(Trouble.INVALID_URL, f"InvalidURL: {quoted(url)}")
+        plain = _plain(url)
+        if plain is not None:  # yarl would give it back as it is: not parsed again
+            host, port = plain
+            asked = url
+            parsed = URL(url) if self._cookies is not None else None
+        else:
+            try:
+                parsed = URL(url)
+                raw_host, raw_port = parsed.raw_host, parsed.port
+            except (ValueError, UnicodeError) as exc:
+                raise TransportError(Trouble.INVALID_URL, _words(exc)) from None
+            if not raw_host or raw_port is None or parsed.scheme not in ("http", "https"):
+                raise TransportError(Trouble.INVALID_URL, f"InvalidURL: {quoted(url)}")
+            host, port = raw_host, raw_port
+            asked = str(parsed)
         address, target = await self._address(host, port)
         sent = [f"{k}: {v}" for k, v in headers.items()]
-        if self._cookies is not None and (cookie := self._cookies.filter_cookies(parsed)):
+        if parsed is not None and self._cookies is not None and (cookie := self._cookies.filter_cookies(parsed)):
             sent.append("Cookie: " + "; ".join(f"{m.key}={m.coded_value}" for m in cookie.values()))
         future: asyncio.Future[tuple[int, str]] = self._loop.create_future()
-        transfer = _Transfer(max_bytes, address, future)
-        handle = self._spare.pop() if self._spare else self._new_handle()
-        asked = str(parsed)
+        handle, transfer = self._spare.pop() if self._spare else self._new_handle()
+        transfer.start(max_bytes, address, future)
         handle.setopt(pycurl.URL, asked)
-        handle.setopt(pycurl.CONNECT_TO, [f"::{f'[{address}]' if ':' in address else address}:{target}"])
-        handle.setopt(pycurl.HTTPHEADER, sent)
-        handle.setopt(pycurl.WRITEFUNCTION, transfer.write)
-        handle.setopt(pycurl.HEADERFUNCTION, transfer.lines.append)
-        handle.setopt(pycurl.OPENSOCKETFUNCTION, transfer.open_socket)
-        handle.setopt(pycurl.TIMEOUT_MS, max(1, int(timeout * 1000)))
-        if method == "HEAD":
-            handle.setopt(pycurl.NOBODY, 1)
-        else:
-            handle.setopt(pycurl.HTTPGET, 1)
+        # The rest only when it changed since this handle's last request (one host's headers, say).
+        connect_to = f"::{f'[{address}]' if ':' in address else address}:{target}"
+        if connect_to != transfer.connect_to:
+            handle.setopt(pycurl.CONNECT_TO, [connect_to])
+            transfer.connect_to = connect_to
+        if sent != transfer.headers:
+            handle.setopt(pycurl.HTTPHEADER, sent)
+            transfer.headers = sent
+        timeout_ms = max(1, int(timeout * 1000))
+        if timeout_ms != transfer.timeout_ms:
+            handle.setopt(pycurl.TIMEOUT_MS, timeout_ms)
+            transfer.timeout_ms = timeout_ms
+        if method != transfer.method:
+            if method == "HEAD":
+                handle.setopt(pycurl.NOBODY, 1)
+            else:
+                handle.setopt(pycurl.HTTPGET, 1)
+            transfer.method = method
         self._transfers[handle] = transfer
         self._multi.add_handle(handle)
         try:
@@ -213,12 +264,13 @@ class CurlTransport:
         if answered is None or (code and not (code == _WRITE_ERROR and transfer.truncated)):
             raise _trouble(handle, code, message, transfer, host, port)
         status = handle.getinfo(pycurl.RESPONSE_CODE)
-        self._spare.append(handle)
-        if transfer.cookies and self._cookies is not None:
+        if transfer.cookies and parsed is not None and self._cookies is not None:
             self._cookies.update_cookies_from_headers(transfer.cookies, parsed)
         body = b"".join(transfer.chunks)
-        transfer.chunks.clear()  # the spare handle's callbacks still reach this transfer: keep nothing
+        transfer.chunks = []  # a spare handle keeps no body
         transfer.lines.clear()
+        transfer.future = None
+        self._spare.append((handle, transfer))
         return Answer(asked, status, answered, body)
 
     async def expiry_date(self, url: str, *, timeout: float, now: dt.datetime | None = None) -> dt.date | None:
@@ -237,7 +289,7 @@ class CurlTransport:
             self._drop(handle)
         if self._timer is not None:
             self._timer.cancel()
-        for handle in self._spare:
+        for handle, _ in self._spare:
             handle.close()
         self._spare.clear()
         self._multi.close()
@@ -245,8 +297,12 @@ class CurlTransport:
             self._loop.remove_reader(self._epoll.fileno())
             self._epoll.close()
 
-    def _new_handle(self) -> pycurl.Curl:
+    def _new_handle(self) -> tuple[pycurl.Curl, _Transfer]:
         handle = pycurl.Curl()
+        transfer = _Transfer()
+        handle.setopt(pycurl.WRITEFUNCTION, transfer.write)
+        handle.setopt(pycurl.HEADERFUNCTION, transfer.lines.append)  # the same list for the handle's life
+        handle.setopt(pycurl.OPENSOCKETFUNCTION, transfer.open_socket)
         handle.setopt(pycurl.NOSIGNAL, 1)
         handle.setopt(pycurl.PROXY, "")  # not the environment's proxy: the same hosts as aiohttp asks
         handle.setopt(pycurl.ACCEPT_ENCODING, "")  # every encoding libcurl decodes; the limit counts decoded bytes
@@ -261,15 +317,15 @@ class CurlTransport:
                 handle.setopt(pycurl.CAINFO, self._cafile)
             if self._capath is not None:
                 handle.setopt(pycurl.CAPATH, self._capath)
-        return handle
+        return handle, transfer
 
     def _drop(self, handle: pycurl.Curl) -> None:
         transfer = self._transfers.pop(handle, None)
         if transfer is not None:
             self._multi.remove_handle(handle)
             handle.close()  # its state is unknown: not reused
-            if not transfer.future.done():  # closing with it in flight: whoever waits is told
-                transfer.future.cancel()
+            if transfer.future is not None and not transfer.future.done():  # closing with it in flight
+                transfer.future.cancel()  # whoever waits is told
 
     async def _address(self, host: str, port: int) -> tuple[str, int]:
         """Where ``host:port`` is connected to: resolved once per DNS_TTL, judged by the guard."""
@@ -396,7 +452,7 @@ class CurlTransport:
         if transfer is None:
             return
         self._multi.remove_handle(handle)
-        if not transfer.future.done():
+        if transfer.future is not None and not transfer.future.done():
             transfer.future.set_result((code, message))
 
 
@@ -432,6 +488,29 @@ def _trouble(handle: pycurl.Curl, code: int, message: str, transfer: _Transfer, 
         return TransportError(Trouble.OTHER, f"curl error {code}: {words}", host=host, port=port)
     finally:
         handle.close()
+
+
+#: An address yarl gives back unchanged (lower-case host, no default port, no percent-escape,
+#: no dot segment, only unreserved characters): read here without yarl, the common case.
+_PLAIN = re.compile(
+    r"(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::([1-9][0-9]{0,4}))?(?:(/[A-Za-z0-9._~/-]*)(?:\?[A-Za-z0-9._~=&-]+)?)?"
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _plain(url: str) -> tuple[str, int] | None:
+    """The host and port of a plain ``url`` (see ``_PLAIN``), or None: then yarl reads it."""
+    m = _PLAIN.fullmatch(url)
+    if m is None:
+        return None
+    scheme, host, written, path = m.groups()
+    if path is not None and "/." in path:
+        return None
+    default = _DEFAULT_PORTS[scheme]
+    if written is None:
+        return host, default
+    port = int(written)
+    return (host, port) if port <= 65535 and port != default else None
 
 
 def _words(exc: BaseException) -> str:
