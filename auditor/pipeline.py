@@ -136,7 +136,7 @@ async def extract_with_pages(
         settings, resolver=resolver, ssl=ssl, regions=regions, inputs=_input_urls(sources), network=network
     )
     async with checker:
-        extraction, _ = await read_sources(checker, sources, checker._regions, stdin=stdin)
+        extraction, _ = await read_sources(checker, sources, checker.regions, stdin=stdin)
     return extraction
 
 
@@ -178,7 +178,7 @@ async def check_sources(
     )
     async with checker:
         crawling = progress if isinstance(progress, CrawlProgress) else None
-        extraction, offline = await read_sources(checker, sources, checker._regions, stdin=stdin, progress=crawling)
+        extraction, offline = await read_sources(checker, sources, checker.regions, stdin=stdin, progress=crawling)
         run = await checker.check(extraction.references, progress)
         if checker.settings.archive_url is not None and not run.network_unavailable and not checker.deadline.expired:
             run = await checker.archive(run, extraction)

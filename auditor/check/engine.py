@@ -164,7 +164,7 @@ class Checker:
         self._cookies: aiohttp.CookieJar | None = None
         self.cache = cache
         self._organisations = tuple(organisations)
-        self._regions = self.settings.regions if regions is None else tuple(regions)
+        self.regions = self.settings.regions if regions is None else tuple(regions)  # phones read in these
         self._listings: Listings | None = None
         self._mail_resolver = mail_resolver
         self._own_mail_resolver: DnsMailResolver | None = None
@@ -209,7 +209,7 @@ class Checker:
         self._listings = Listings(
             self.read_page,
             self._organisations,
-            self._regions,
+            self.regions,
             max_redirects=self.settings.max_redirects,
             excluded=self._excluded,
         )
