@@ -17,7 +17,6 @@ from importlib.metadata import version
 
 import pytest
 
-from auditor.check.engine import CheckRun, check_references
 from auditor.check.settings import CheckSettings
 from auditor.check.transport import (
     Answer,
@@ -46,7 +45,8 @@ from auditor.fakeweb import (
     status,
     unresolvable,
 )
-from auditor.verdict import Status
+from auditor.pipeline import check_references
+from auditor.verdict import CheckRun, Status
 from tests.conftest import extract
 
 ARTICLE = "<title>Article</title><h1>Article</h1>" + "<p>What the article says.</p>" * 20

@@ -758,19 +758,3 @@ def _local(url: str, wants_anchors: bool) -> _Outcome:
         except UnreadableInput:
             anchors = None
     return _Outcome(Verdict(Status.OK, f"the file {path} exists"), "", False, False, anchors)
-
-
-#: Moved to :mod:`auditor.pipeline` (it imports this module): still importable from here, lazily.
-_MOVED = frozenset({"Audit", "check_references", "check_sources", "extract_with_pages", "read_sources"})
-
-
-def __getattr__(name: str) -> object:
-    if name in _MOVED:
-        from auditor import pipeline
-
-        return getattr(pipeline, name)
-    if name in ("CrawlProgress", "Visit"):
-        from auditor.crawl import visitor
-
-        return getattr(visitor, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
