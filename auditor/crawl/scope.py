@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from auditor.address import Address, registrable_domain  # not extract's: no extractors for --help
+from auditor.address import Address, registrable_domain, remove_dot_segments  # not extract's: no extractors for --help
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -58,25 +58,8 @@ def _split(url: str) -> _Parts | None:
         netloc = f"{netloc}:{port}"
     if userinfo:
         netloc = f"{userinfo}@{netloc}"
-    path = _remove_dot_segments(parts.path) if parts.path else "/"
+    path = remove_dot_segments(parts.path) if parts.path else "/"
     return _Parts(f"{scheme}://{netloc}", path, parts.query, host, port)
-
-
-def _remove_dot_segments(path: str) -> str:
-    """RFC 3986 §5.2.4, without merging empty segments (``//`` stays: some sites mean it)."""
-    if "/." not in path:
-        return path
-    segments = path[1:].split("/")  # the path of a URL with a host starts with "/"
-    out: list[str] = []
-    for segment in segments:
-        if segment == "..":
-            if out:
-                out.pop()
-        elif segment != ".":
-            out.append(segment)
-    if segments[-1] in (".", ".."):
-        out.append("")  # "/a/b/.." is the folder "/a/"
-    return "/" + "/".join(out)
 
 
 def canonical(url: str) -> str | None:
