@@ -47,6 +47,7 @@ def serve(hosts: int, latency: float) -> None:
     ``/__requests`` (not delayed, not counted) answers how many requests came since it was last asked.
     """
     from aiohttp import web
+    from localweb import serve_forever  # bench/localweb.py, beside this file
 
     page = "<html><title>Page</title><body><h1>Page</h1><p>Content.</p></body></html>"
     served = [0]
@@ -61,17 +62,7 @@ def serve(hosts: int, latency: float) -> None:
             return web.Response(status=404, text="not found")
         return web.Response(text=page, content_type="text/html")
 
-    async def run_server() -> None:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", handler)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        for i in range(hosts):
-            await web.TCPSite(runner, address(i), PORT, backlog=1024).start()
-        print("ready", flush=True)
-        await asyncio.Event().wait()
-
-    asyncio.run(run_server())
+    serve_forever(handler, (address(i) for i in range(hosts)), PORT)
 
 
 def requests_served() -> int:

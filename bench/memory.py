@@ -20,7 +20,6 @@ Cases, each run as ``auditor`` in a subprocess (peak RSS from ``wait4``, as GNU 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import subprocess
 import sys
@@ -53,6 +52,7 @@ def write_phones(path: Path, size: int = 2_000_000) -> None:
 def serve() -> None:
     """The sitemap bomb's server (its own process): robots.txt, 100 sitemaps of 50,000 URLs, small pages."""
     from aiohttp import web
+    from localweb import serve_forever  # bench/localweb.py, beside this file
 
     origin = f"http://127.0.0.1:{PORT}"
     robots = "User-agent: *\n" + "".join(f"Sitemap: {origin}/sitemap{k}.xml\n" for k in range(SITEMAPS))
@@ -71,16 +71,7 @@ def serve() -> None:
         page = f"<html><head><title>{path}</title></head><body><h1>{path}</h1><p>Some text.</p></body></html>"
         return web.Response(text=page, content_type="text/html")
 
-    async def run_server() -> None:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", handler)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", PORT).start()
-        print("ready", flush=True)
-        await asyncio.Event().wait()
-
-    asyncio.run(run_server())
+    serve_forever(handler, ["127.0.0.1"], PORT)
 
 
 def measured(command: list[str], cwd: Path) -> tuple[float, float, int, str]:
