@@ -10,7 +10,7 @@ import pytest
 import pytest_asyncio
 from aiodns.error import ARES_ECONNREFUSED, ARES_ENODATA, ARES_ENOTFOUND, ARES_ETIMEOUT, DNSError
 
-from auditor.check.failures import classify, no_such_name
+from auditor.check.failures import failure_of, no_such_name
 from auditor.check.mail import (
     AddressMailResolver,
     DnsMailResolver,
@@ -20,6 +20,7 @@ from auditor.check.mail import (
     NoSuchDomain,
     check_domain,
 )
+from auditor.check.transport._aiohttp import trouble_of
 from auditor.fakeweb import FakeWeb, page
 from auditor.verdict import Status
 from tests.dnsserver import DnsServer, Zone
@@ -190,5 +191,5 @@ async def test_nxdomain_from_aiohttps_own_c_ares_resolver_is_dead(dns: DnsServer
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=resolver)) as session:
         with pytest.raises(aiohttp.ClientConnectorDNSError) as caught:
             await session.get("http://no-such-charity.org/")
-    failure = classify(caught.value, timeout=1)
+    failure = failure_of(trouble_of(caught.value), timeout=1)
     assert (failure.status, failure.reason) == (Status.DEAD, "the domain no-such-charity.org does not exist (NXDOMAIN)")

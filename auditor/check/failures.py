@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from auditor.check.transport._base import TransportError, Trouble, no_such_name
 from auditor.verdict import Status
 
-__all__ = ["Failure", "classify", "failure_of", "no_such_name"]
+__all__ = ["Failure", "failure_of", "no_such_name"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,20 +40,6 @@ class Failure:
     retryable: bool = False
     network: bool = False  # a DNS or connection failure: counts towards "network unavailable"
     https_only: bool = False  # a failure of TLS or of port 443: worth trying http:// instead
-
-
-def classify(exc: BaseException, *, timeout: float, expired_on: dt.date | None = None) -> Failure:
-    """What went wrong, in words a person understands, and whether to try again.
-
-    ``exc``: a :class:`TransportError`, or an aiohttp exception (sorted by the aiohttp
-    transport); ``expired_on``: the day a refused certificate ended, when it could be read
-    (see :mod:`auditor.check.tls`).
-    """
-    if not isinstance(exc, TransportError):
-        from auditor.check.transport._aiohttp import trouble_of
-
-        exc = trouble_of(exc)
-    return failure_of(exc, timeout=timeout, expired_on=expired_on)
 
 
 def failure_of(error: TransportError, *, timeout: float, expired_on: dt.date | None = None) -> Failure:

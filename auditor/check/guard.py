@@ -11,7 +11,7 @@ so judging there judges exactly what is connected to:
 - a loopback name (``localhost``) is refused before any lookup;
 - any other name is resolved (through the DNS cache), and the addresses the policy
   refuses are dropped; when none is left, the lookup fails with :class:`AddressRefused`,
-  which :func:`auditor.check.failures.classify` turns into ``skipped`` with the reason.
+  which :func:`auditor.check.failures.failure_of` turns into ``skipped`` with the reason.
 
 A resolver that leads every name somewhere else (the fake web: all to 127.0.0.1) says
 through :class:`StandIn` which address each name stands for; that is what is judged.
