@@ -41,7 +41,7 @@ class Group(StrEnum):
     FINE = "fine"
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
         return _TITLES[self][0]
 
     @property
