@@ -221,3 +221,17 @@ def summary_of(standings: Iterable[Standing], *, history: bool = False, network_
         history=history,
         network_unavailable=network_unavailable,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RunPoint:
+    """One past run as a trend shows it (the index's chart, the report's sparkline): its
+    groups' counts as that run's summary gave them, and its dated report's file name."""
+
+    started_at: dt.datetime
+    by_group: Mapping[Group, int]
+    report: str | None = None
+
+    @property
+    def failing(self) -> int:
+        return self.by_group.get(Group.FAILS, 0)
