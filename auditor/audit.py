@@ -56,6 +56,7 @@ class AuditOutcome:
     comparison: Comparison | None
     run: RunInfo | None
     fail_on: frozenset[Status]
+    context: HistoryContext | None = None  # what the history added to the reports
 
 
 def _quiet(_message: str) -> None:
@@ -179,7 +180,7 @@ async def run_audit(
             report=str(dated),
         )
         await _notify(config, notice, resolver=resolver, ssl=ssl, log=log)
-    return AuditOutcome(code, dated, line, audit, comparison, recorded, fail_on)
+    return AuditOutcome(code, dated, line, audit, comparison, recorded, fail_on, context)
 
 
 def _described(run: CheckRun, keys: Sequence[str]) -> list[str]:

@@ -671,7 +671,11 @@ def _report_run(outcome: AuditOutcome, quiet: bool) -> int:
     if not quiet:
         colour = use_colour(sys.stdout)
         text = checked.to_text(
-            outcome.audit.run, outcome.fail_on, colour=colour, crawls=outcome.audit.extraction.crawls
+            outcome.audit.run,
+            outcome.fail_on,
+            colour=colour,
+            crawls=outcome.audit.extraction.crawls,
+            history=outcome.context,
         )
         click.echo(text, nl=False, color=colour)
         folder = outcome.report.parent
@@ -737,7 +741,8 @@ def demo(folder: str) -> None:
     outcome = _run(run_demo(Path(folder)))
     _report_run(outcome, quiet=False)
     click.echo(f"open {_display(outcome.report or Path(folder))} in a browser")
-    sys.exit(ExitCode.OK)  # the demo shows what fails; it fails nothing
+    # The exit code a CI job would get from this audit (1: the simulated web breaks some references).
+    sys.exit(outcome.exit_code)
 
 
 def entry_point() -> None:

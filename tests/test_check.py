@@ -141,7 +141,7 @@ TABLE = [
     ("bot challenge", "https://www.example.org/challenge", Status.BLOCKED, "could not verify", None),
     ("429 then success", "https://www.example.org/busy", Status.OK, "200", None),
     ("503 once then success", "https://www.example.org/flaky", Status.OK, "200", None),
-    ("server error", "https://www.example.org/broken", Status.ERROR, "500 Internal Server Error after 1 retries", None),
+    ("server error", "https://www.example.org/broken", Status.ERROR, "500 Internal Server Error after 1 retry", None),
     ("timeout", "https://www.example.org/slow", Status.ERROR, "timeout after 0.5 s", None),
     ("connection reset", "https://www.example.org/reset", Status.ERROR, "broke off", None),
     ("malformed response", "https://www.example.org/ssh", Status.ERROR, "malformed response (", None),

@@ -74,13 +74,20 @@ def decide(
             elapsed_ms=elapsed_ms,
         )
     if status == 429:
-        reason = f"{words} still after {retries} retries \u2014 could not verify{via}"
+        reason = f"{words}{_after(retries, ' still')} \u2014 could not verify{via}"
         return _verdict(trail, Status.BLOCKED, reason, page, elapsed_ms=elapsed_ms)
     if 400 <= status < 500:
         return _verdict(trail, Status.DEAD, words + via, page, elapsed_ms=elapsed_ms)
     if 500 <= status < 600:
-        return _verdict(trail, Status.ERROR, f"{words} after {retries} retries{via}", page, elapsed_ms=elapsed_ms)
+        return _verdict(trail, Status.ERROR, f"{words}{_after(retries)}{via}", page, elapsed_ms=elapsed_ms)
     return _verdict(trail, Status.ERROR, f"unexpected answer {words}{via}", page, elapsed_ms=elapsed_ms)
+
+
+def _after(retries: int, still: str = "") -> str:
+    """`` after 2 retries``, `` after 1 retry``; nothing when none was made (never "after 0 retries")."""
+    if retries <= 0:
+        return ""
+    return f"{still} after {retries} retr{'y' if retries == 1 else 'ies'}"
 
 
 def _verdict(

@@ -7,7 +7,9 @@ copy of a dead, soft-404 or parked page, or null), ``cause`` (why a verdict is n
 the target: ``outage``, ``deadline``, ``unplaced``, or null) (phones: ``listed_on``, ``found``;
 a URL checked at another address by ``--remap``: ``remapped``; a malformed link:
 ``written`` and ``invalid``, instead of ``url``/``address``/``e164``); a
-``summary`` with ``total``, ``by_status`` and ``broken``; ``network_unavailable``; and
+``summary`` with ``total``, ``by_status``, ``by_group`` (fails / replace / check by hand / fine),
+``broken`` (failing) and ``waiting`` (first transient errors, not failing until they repeat:
+all from :func:`auditor.report.summary.summarize`, as every other report's counts); ``network_unavailable``; and
 ``notes``, warnings about the run itself (the web archive did not answer).
 
 With a history (``auditor run``) each reference also has ``previous_status`` (null on
@@ -18,7 +20,6 @@ transient error is damped), each source ``stale``, the summary ``new_broken``,
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from auditor.reference import Kind
 from auditor.report import jsondoc
 from auditor.report.fragments import fragment_warnings
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
+from auditor.report.summary import WAITING, standing, summarize, summary_of
 from auditor.report.terminal import paint
 from auditor.untrusted import safe
 from auditor.verdict import Cause, Checked, CheckRun, Finding, PhoneFacts, Status, Verdict
@@ -140,13 +142,15 @@ def _document(
     extraction: Extraction, run: CheckRun, fail_on: Collection[Status], *, history: HistoryContext | None = None
 ) -> dict[str, Any]:
     """The report with its ``references`` as an iterator: each made when it is written."""
-    by_status = Counter(item.verdict.status.value for item in run.results)
+    counted = summarize(run, fail_on, history)
     references = (_reference(item, history) for item in run.results)
     sources = sources_to_list(extraction)
     summary: dict[str, Any] = {
-        "total": len(run.results),
-        "by_status": dict(sorted(by_status.items())),
-        "broken": sum(1 for item in run.results if item.verdict.status in fail_on),
+        "total": counted.total,
+        "by_status": dict(sorted(counted.status_counts.items())),
+        "by_group": counted.group_counts,
+        "broken": counted.failing,
+        "waiting": counted.waiting,
         "requests": run.requests,
         "cached": run.cached,
         "elapsed_ms": run.elapsed_ms,
@@ -157,10 +161,7 @@ def _document(
     if history is not None:
         for info, source in zip(extraction.sources, sources, strict=True):
             source["stale"] = history.is_stale(info)
-        summary["broken"] = sum(1 for m in history.memories.values() if m.confirmed)
-        summary.update(
-            new_broken=len(history.new_broken), fixed=len(history.fixed), still_broken=len(history.still_broken)
-        )
+        summary.update(new_broken=counted.new_broken, fixed=counted.fixed, still_broken=counted.still_broken)
         document["changes"] = {
             "previous_run": history.previous_run.isoformat(timespec="seconds") if history.previous_run else None,
             "new_broken": sorted(history.new_broken),
@@ -206,9 +207,11 @@ def to_text(
     colour: bool = False,
     crawls: Sequence[CrawlReport] = (),
     max_rows: int = MAX_TERMINAL_ROWS,
+    history: HistoryContext | None = None,
 ) -> str:
     """A short summary, then every reference that fails or has a suggestion, by status
-    (at most ``max_rows`` of each status; the rest are counted).
+    (at most ``max_rows`` of each status; the rest are counted). With ``history`` (``auditor
+    run``) a first transient error says it is waiting to be confirmed, and is not counted failing.
 
     ``colour`` paints the status words and headings (for a terminal); the words are the same.
     """
@@ -219,16 +222,20 @@ def to_text(
     lines = [line for report in crawls for line in crawl_lines(report)]
     if run.network_unavailable:
         lines.append("The network is unavailable: no host could be reached, so nothing was judged dead.")
-    counts = Counter(item.verdict.status for item in run.results)
+    standings = {id(item): standing(item, fail_on, history) for item in run.results}
+    counted = summary_of(standings.values(), history=history is not None, network_unavailable=run.network_unavailable)
     lines.append(
-        f"{len(run.results)} reference{'' if len(run.results) == 1 else 's'}: "
+        f"{counted.total} reference{'' if counted.total == 1 else 's'}: "
         + ", ".join(
-            styled(f"{n} {status.value}", status) for status, n in sorted(counts.items(), key=lambda kv: kv[0].value)
+            styled(f"{n} {status.value}", status)
+            for status, n in sorted(counted.by_status.items(), key=lambda kv: kv[0].value)
         )
         + f" ({run.requests} requests, "
         + (f"{run.cached} cached, " if run.cached else "")
         + f"{run.elapsed_ms / 1000:.1f} s)"
     )
+    if counted.total:
+        lines.append(" \u00b7 ".join(f"{group.value} {n:,}" for group, n in counted.by_group.items()))
     for status in Status:
         # In an outage every unreachable reference says the same: the first line said it.
         items = [item for item in run.results if item.verdict.status is status and not run.unreached(item)]
@@ -239,7 +246,8 @@ def to_text(
         for item in items[:max_rows]:
             loc = item.reference.locations[0]
             lines.append(safe(f"  {loc.where}  {item.reference.text}"))
-            lines.append(safe(f"      {item.verdict.reason}"))
+            waiting = f" ({WAITING})" if standings[id(item)].waiting else ""
+            lines.append(safe(f"      {item.verdict.reason}{waiting}"))
             if item.verdict.suggestion:
                 lines.append(safe(f"      \u2192 {item.verdict.suggestion}"))
             if item.verdict.archive_url:

@@ -11,6 +11,7 @@ from auditor.errors import AuditorError
 
 if TYPE_CHECKING:  # the formats' names are read while options are parsed: nothing heavy here
     from auditor.extract import Extraction
+    from auditor.report.recall import HistoryContext
     from auditor.verdict import CheckRun, Status
 
 
@@ -52,30 +53,32 @@ def render(
     fail_on: Collection[Status],
     *,
     inputs: Sequence[str] = (),
+    history: HistoryContext | None = None,
 ) -> str:
-    """The report in ``fmt``; ``inputs`` are what the user asked to check, as they wrote them."""
+    """The report in ``fmt``; ``inputs`` are what the user asked to check, as they wrote them;
+    ``history`` (``auditor run``) counts a first transient error as waiting, not failing, in every format."""
     from auditor.report import checked
 
     if fmt is ReportFormat.JSON:
-        return checked.to_json(extraction, run, fail_on)
+        return checked.to_json(extraction, run, fail_on, history=history)
     # The other formats' modules load when one is asked for (html alone is ~0.02 s).
     if fmt is ReportFormat.HTML:
         from auditor.report import html
 
-        return html.to_html(extraction, run, fail_on, inputs=inputs)
+        return html.to_html(extraction, run, fail_on, inputs=inputs, history=history)
     if fmt is ReportFormat.SARIF:
         from auditor.report import sarif
 
-        return sarif.to_sarif(run, fail_on)
+        return sarif.to_sarif(run, fail_on, history=history)
     if fmt is ReportFormat.JUNIT:
         from auditor.report import junit
 
-        return junit.to_junit(run, fail_on)
+        return junit.to_junit(run, fail_on, history=history)
     if fmt is ReportFormat.MARKDOWN:
         from auditor.report import markdown
 
-        return markdown.to_markdown(run, fail_on, crawls=extraction.crawls)
-    return checked.to_text(run, fail_on, crawls=extraction.crawls)
+        return markdown.to_markdown(run, fail_on, crawls=extraction.crawls, history=history)
+    return checked.to_text(run, fail_on, crawls=extraction.crawls, history=history)
 
 
 def render_chunks(

@@ -1,6 +1,7 @@
 """JUnit XML for CI systems: a testsuite per source, a testcase per reference in it.
 
-A failing status (``--fail-on``) is a ``<failure>`` with the reason and the suggested
+A failing reference (``--fail-on``, decided by :func:`auditor.report.summary.standing` as in
+every report) is a ``<failure>`` at each of its places, with the reason and the suggested
 replacement (or an archived copy); a reference that could not be verified (blocked), was skipped by
 configuration, or is not checked yet (phones) is ``<skipped>``. ``file`` and ``line``
 attributes let GitLab and Jenkins point at the place. Text from documents and from the
@@ -12,16 +13,22 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from auditor.report.fragments import warning
+from auditor.report.summary import standing
 from auditor.verdict import Checked, CheckRun, Status
+
+if TYPE_CHECKING:
+    from auditor.report.recall import HistoryContext
 
 # Characters not allowed in XML 1.0 documents, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def to_junit(run: CheckRun, fail_on: Collection[Status]) -> str:
+def to_junit(run: CheckRun, fail_on: Collection[Status], *, history: HistoryContext | None = None) -> str:
     suites: dict[str, list[tuple[Checked, int]]] = {}
+    failing = {id(item) for item in run.results if standing(item, fail_on, history).failing}
     for item in run.results:
         for location in item.reference.locations:
             suites.setdefault(location.source, []).append((item, location.line))
@@ -42,7 +49,7 @@ def to_junit(run: CheckRun, fail_on: Collection[Status]) -> str:
                 time=_seconds(verdict.elapsed_ms),
             )
             where = f"{source}:{line}"
-            if verdict.status in fail_on:
+            if id(item) in failing:
                 counts["failures"] += 1
                 failure = ET.SubElement(case, "failure", message=_xml(verdict.reason), type=verdict.status.value)
                 failure.text = _xml(_details(item, where))

@@ -8,39 +8,48 @@ pipes are escaped.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from auditor.report.checked import crawl_lines
 from auditor.report.fragments import fragment_warnings
+from auditor.report.summary import standing, summary_of
 from auditor.untrusted import without_controls
 from auditor.verdict import Checked, CheckRun, Status
 
 if TYPE_CHECKING:
     from auditor.crawl.report import CrawlReport
+    from auditor.report.recall import HistoryContext
 
 
-def to_markdown(run: CheckRun, fail_on: Collection[Status], *, crawls: Sequence[CrawlReport] = ()) -> str:
+def to_markdown(
+    run: CheckRun,
+    fail_on: Collection[Status],
+    *,
+    crawls: Sequence[CrawlReport] = (),
+    history: HistoryContext | None = None,
+) -> str:
     """The summary; ``crawls`` (``Extraction.crawls``) adds a "Site crawl" list: pages read, caps hit, warnings."""
-    counts = Counter(item.verdict.status for item in run.results)
-    failing = [item for item in run.results if item.verdict.status in fail_on]
+    standings = [standing(item, fail_on, history) for item in run.results]
+    counted = summary_of(standings, history=history is not None, network_unavailable=run.network_unavailable)
+    failing = [item for item, one in zip(run.results, standings, strict=True) if one.failing]
     lines = ["## Link audit", ""]
     if run.network_unavailable:
         lines += ["**The network was unavailable: nothing was judged dead.**", ""]
-    verdict = f"{len(failing)} failing" if failing else "nothing failing"
+    verdict = f"{counted.failing} failing" if counted.failing else "nothing failing"
     lines += [
-        f"{len(run.results)} references checked, {verdict} ({run.requests} requests, "
+        f"{counted.total} references checked, {verdict} ({run.requests} requests, "
         + (f"{run.cached} cached, " if run.cached else "")
         + f"{run.elapsed_ms / 1000:.1f} s).",
+        "",
+        " · ".join(f"{group.value}: {n:,}" for group, n in counted.by_group.items()),
         "",
         "| status | references |",
         "|---|---:|",
     ]
     lines += [
-        _row(f"**{status.value}** (fails)" if status in fail_on else status.value, str(counts[status]))
-        for status in Status
-        if counts[status]
+        _row(f"**{status.value}** (fails)" if status in fail_on else status.value, str(n))
+        for status, n in sorted(counted.by_status.items(), key=lambda kv: list(Status).index(kv[0]))
     ]
     if crawls:
         lines += ["", "### Site crawl", ""]

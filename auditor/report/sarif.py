@@ -30,16 +30,20 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from auditor import __version__
 from auditor.reference import Location
 from auditor.report import jsondoc
 from auditor.report.fragments import warning
+from auditor.report.summary import standing
 from auditor.sources import STDIN_NAME
 from auditor.untrusted import without_controls
 from auditor.verdict import NETWORK_UNAVAILABLE, Checked, CheckRun, Severity, Status
+
+if TYPE_CHECKING:
+    from auditor.report.recall import HistoryContext
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -201,7 +205,9 @@ RULES: dict[Status, Rule] = {
 _RULE_INDEX: dict[Status, int] = {status: i for i, status in enumerate(Status)}
 
 
-def to_sarif(run: CheckRun, fail_on: Collection[Status], root: Path | None = None) -> str:
+def to_sarif(
+    run: CheckRun, fail_on: Collection[Status], root: Path | None = None, *, history: HistoryContext | None = None
+) -> str:
     """The run as a SARIF 2.1.0 log; file locations are relative to ``root`` (default: the working directory)."""
     base = Path(os.path.abspath(root if root is not None else Path.cwd()))
     invocation: dict[str, Any] = {"executionSuccessful": not run.network_unavailable}
@@ -235,7 +241,7 @@ def to_sarif(run: CheckRun, fail_on: Collection[Status], root: Path | None = Non
                 "invocations": [invocation],
                 # Columns count characters of the decoded text, not UTF-16 code units.
                 "columnKind": "unicodeCodePoints",
-                "results": _results(run, fail_on, base),
+                "results": _results(run, fail_on, base, history),
             }
         ],
     }
@@ -253,11 +259,15 @@ class _Place:
     rule: Status  # the verdict's status; missing-fragment for a warning about a healthy one
 
 
-def _results(run: CheckRun, fail_on: Collection[Status], base: Path) -> list[dict[str, Any]]:
+def _results(
+    run: CheckRun, fail_on: Collection[Status], base: Path, history: HistoryContext | None = None
+) -> list[dict[str, Any]]:
     places: list[_Place] = []
     for item in run.results:
         rule = item.verdict.status
-        level = _level(rule, fail_on)
+        one = standing(item, fail_on, history)
+        # A first transient error waits to be confirmed (auditor run): a warning, not an error, until it repeats.
+        level = "error" if one.failing else "warning" if one.waiting else _level(rule, fail_on)
         if level is None and warning(item) is not None:  # checks.fragments: warn
             rule, level = Status.MISSING_FRAGMENT, FRAGMENT_WARNING
         if level is None:
