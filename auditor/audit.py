@@ -38,6 +38,7 @@ from auditor.notify import Notice, notify
 from auditor.pipeline import Audit, check_sources
 from auditor.report import checked, html, index
 from auditor.report.recall import HistoryContext
+from auditor.report.summary import WAITING, summarize
 from auditor.verdict import Checked, CheckRun, Status
 from auditor.write import write_atomic
 
@@ -164,17 +165,18 @@ async def run_audit(
             for r in history.runs()
         ]
         write_atomic(reports / "index.html", index.to_index(rows))
-    failing = [key for key, memory in comparison.memories.items() if memory.confirmed]
-    code = exit_code(bad_input=bool(audit.extraction.problems), failing=bool(failing))
+    counted = summarize(audit.run, fail_on, context)
+    code = exit_code(bad_input=bool(audit.extraction.problems), failing=bool(counted.failing))
     line = (
-        f"{len(audit.run.results)} references, {len(failing)} failing "
-        f"({len(comparison.new_broken)} new, {len(comparison.still_broken)} still, {len(comparison.fixed)} fixed)"
+        f"{counted.total} references, {counted.failing} failing "
+        f"({counted.new_broken} new, {counted.still_broken} still, {counted.fixed} fixed)"
+        + (f"; {counted.waiting} {WAITING}" if counted.waiting else "")
     )
     if config.notify:
         notice = Notice(
             started_at=started,
             counts=recorded.counts,
-            failing=len(failing),
+            failing=counted.failing,
             new_broken=tuple(_described(audit.run, comparison.new_broken)),
             fixed=tuple(_described(audit.run, comparison.fixed)),
             report=str(dated),
