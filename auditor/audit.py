@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from inspect import signature
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from auditor.notify import Notice, notify
 from auditor.pipeline import Audit, check_sources
 from auditor.report import checked, html, index
 from auditor.report.recall import HistoryContext
+from auditor.report.summary import RunPoint, summarize
 from auditor.verdict import Checked, CheckRun, Status
 from auditor.write import write_atomic
 
@@ -130,6 +132,16 @@ async def run_audit(
         observations = [Observation.of(item.reference, item.verdict) for item in audit.run.results]
         stem = _free_stem(reports, started.astimezone(dt.UTC).strftime(STAMP))
         context = HistoryContext.of(comparison, settings.stale_after_days, started.date())
+        summary = summarize(audit.run, fail_on, context)  # the one count the report, history and index show
+        dated = reports / f"{stem}.html"
+        # The report's sparkline: the last runs, oldest first, ending with this one.
+        trend = index.trend_points(
+            history.runs(limit=index.TREND_RUNS), RunPoint(started, summary.by_group, dated.name)
+        )
+        # TODO(lead): drop this check once html.to_html takes trend= and index_href= (report branch).
+        linked: dict[str, Any] = (
+            {"trend": trend, "index_href": "index.html"} if "trend" in signature(html.to_html).parameters else {}
+        )
         report_html = html.to_html(
             audit.extraction,
             audit.run,
@@ -137,8 +149,8 @@ async def run_audit(
             inputs=config.source_inputs(),
             generated_at=started,
             history=context,
+            **linked,
         )
-        dated = reports / f"{stem}.html"
         write_atomic(
             reports / f"{stem}.json", checked.json_chunks(audit.extraction, audit.run, fail_on, history=context)
         )
@@ -150,6 +162,7 @@ async def run_audit(
             finished_at=now(),
             config_hash=config.config_hash,
             report=dated.name,
+            summary=summary,
         )
         if reuse is not None:
             await reuse.save()
@@ -158,11 +171,7 @@ async def run_audit(
         )
         write_atomic(reports / "latest.html", report_html)
         kept = _prune(reports, config.keep)
-        rows = [
-            index.RunRow(r.started_at, r.counts, r.failing, r.report if r.report in kept else None)
-            for r in history.runs()
-        ]
-        write_atomic(reports / "index.html", index.to_index(rows))
+        write_atomic(reports / "index.html", index.to_index(index.run_points(history.runs(), kept=kept)))
     failing = [key for key, memory in comparison.memories.items() if memory.confirmed]
     code = exit_code(bad_input=bool(audit.extraction.problems), failing=bool(failing))
     line = (
