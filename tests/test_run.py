@@ -167,6 +167,28 @@ def test_the_index_shows_each_runs_groups_as_the_history_stored_them(project: Pa
     )
 
 
+def test_the_report_gets_the_trend_of_the_runs_ending_with_its_own_and_the_index(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit(project, MONDAY)
+    given = {}
+    real = auditor.audit.html.to_html
+
+    def to_html(*args, trend, index_href, **kwargs):  # type: ignore[no-untyped-def]  # the report's new parameters
+        given.update(trend=trend, index_href=index_href)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(auditor.audit.html, "to_html", to_html)
+    audit(project, MONDAY + dt.timedelta(days=7))
+    with History.open(project / "reports" / "history.sqlite") as history:
+        oldest_first = list(reversed(history.runs()))
+    assert given["index_href"] == "index.html"
+    trend = given["trend"]
+    assert [p.started_at for p in trend] == [run.started_at for run in oldest_first]
+    assert [{g.value: n for g, n in p.by_group.items()} for p in trend] == [run.groups for run in oldest_first]
+    assert [p.report for p in trend] == ["2026-11-16T060000.html", "2026-11-23T060000.html"]
+
+
 def test_the_first_run_has_no_past_and_everything_failing_is_new(project: Path) -> None:
     audit(project, MONDAY)
     report = json.loads((project / "reports" / "latest.json").read_text())
