@@ -668,5 +668,21 @@ def _run_info(row: tuple[int, str, str, str, str, int, str | None, str | None]) 
         json.loads(counts),
         failing,
         report,
-        None if groups is None else json.loads(groups),
+        _groups(groups),
     )
+
+
+def _groups(stored: str | None) -> dict[str, int] | None:
+    """A run's stored groups; None when not stored (before version 3) or not readable as
+    group -> count (the index then estimates them rather than fail)."""
+    if stored is None:
+        return None
+    try:
+        groups = json.loads(stored)
+    except ValueError:
+        return None
+    if not isinstance(groups, dict) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in groups.values()
+    ):
+        return None
+    return groups

@@ -323,6 +323,14 @@ def test_a_run_recorded_without_a_summary_has_no_groups(history: History) -> Non
     assert run is not None and run.groups is None and run.failing == 0
 
 
+@pytest.mark.parametrize("stored", ["not json", "[1, 2]", '{"fails": "many"}', '{"fails": -1}', '{"fails": true}'])
+def test_unreadable_stored_groups_read_as_unknown(history: History, stored: str) -> None:
+    audit(history, {"url:a": "ok"}, at=0)
+    history._db.execute("UPDATE run SET groups = ?", (stored,))
+    run = history.last_run()
+    assert run is not None and run.groups is None
+
+
 def test_a_summary_of_another_run_is_refused(history: History) -> None:
     observations = observe({"url:a": "ok"})
     comparison = history.compare(observations, now=week(0), fail_on=DEFAULT_FAIL_ON, confirm_after=2)
