@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from inspect import signature
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from auditor.notify import Notice, notify
 from auditor.pipeline import Audit, check_sources
 from auditor.report import checked, html, index
 from auditor.report.recall import HistoryContext
-from auditor.report.summary import WAITING, summarize
+from auditor.report.summary import WAITING, RunPoint, summarize
 from auditor.verdict import Checked, CheckRun, Status
 from auditor.write import write_atomic
 
@@ -132,6 +133,16 @@ async def run_audit(
         observations = [Observation.of(item.reference, item.verdict) for item in audit.run.results]
         stem = _free_stem(reports, started.astimezone(dt.UTC).strftime(STAMP))
         context = HistoryContext.of(comparison, settings.stale_after_days, started.date())
+        summary = summarize(audit.run, fail_on, context)  # the one count the report, history and index show
+        dated = reports / f"{stem}.html"
+        # The report's sparkline: the last runs, oldest first, ending with this one.
+        trend = index.trend_points(
+            history.runs(limit=index.TREND_RUNS), RunPoint(started, summary.by_group, dated.name)
+        )
+        # TODO(lead): drop this check once html.to_html takes trend= and index_href= (report branch).
+        linked: dict[str, Any] = (
+            {"trend": trend, "index_href": "index.html"} if "trend" in signature(html.to_html).parameters else {}
+        )
         report_html = html.to_html(
             audit.extraction,
             audit.run,
@@ -139,8 +150,8 @@ async def run_audit(
             inputs=config.source_inputs(),
             generated_at=started,
             history=context,
+            **linked,
         )
-        dated = reports / f"{stem}.html"
         write_atomic(
             reports / f"{stem}.json", checked.json_chunks(audit.extraction, audit.run, fail_on, history=context)
         )
@@ -152,6 +163,7 @@ async def run_audit(
             finished_at=now(),
             config_hash=config.config_hash,
             report=dated.name,
+            summary=summary,
         )
         if reuse is not None:
             await reuse.save()
@@ -160,23 +172,19 @@ async def run_audit(
         )
         write_atomic(reports / "latest.html", report_html)
         kept = _prune(reports, config.keep)
-        rows = [
-            index.RunRow(r.started_at, r.counts, r.failing, r.report if r.report in kept else None)
-            for r in history.runs()
-        ]
-        write_atomic(reports / "index.html", index.to_index(rows))
-    counted = summarize(audit.run, fail_on, context)
-    code = exit_code(bad_input=bool(audit.extraction.problems), failing=bool(counted.failing))
+        write_atomic(reports / "index.html", index.to_index(index.run_points(history.runs(), kept=kept)))
+
+    code = exit_code(bad_input=bool(audit.extraction.problems), failing=bool(summary.failing))
     line = (
-        f"{counted.total} references, {counted.failing} failing "
-        f"({counted.new_broken} new, {counted.still_broken} still, {counted.fixed} fixed)"
-        + (f"; {counted.waiting} {WAITING}" if counted.waiting else "")
+        f"{summary.total} references, {summary.failing} failing "
+        f"({summary.new_broken} new, {summary.still_broken} still, {summary.fixed} fixed)"
+        + (f"; {summary.waiting} {WAITING}" if summary.waiting else "")
     )
     if config.notify:
         notice = Notice(
             started_at=started,
             counts=recorded.counts,
-            failing=counted.failing,
+            failing=summary.failing,
             new_broken=tuple(_described(audit.run, comparison.new_broken)),
             fixed=tuple(_described(audit.run, comparison.fixed)),
             report=str(dated),

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 from auditor.errors import AuditorError
 from auditor.reference import Reference
@@ -97,6 +97,11 @@ MIGRATIONS: tuple[str, ...] = (
         content    BLOB NOT NULL         -- zlib-compressed JSON: the page's source, references and links
     );
     """,
+    # 3: each run's four groups as its report showed them (issue 17), so the index and the
+    # trend read the run's own summary instead of recounting statuses. NULL: recorded before.
+    """
+    ALTER TABLE run ADD COLUMN groups TEXT;  -- JSON object: group value -> references (Summary.group_counts)
+    """,
 )
 
 
@@ -158,7 +163,13 @@ class Memory:
 
 @dataclass(frozen=True, slots=True)
 class RunInfo:
-    """One recorded run; ``counts`` by status value (statuses seen only), ``failing`` confirmed failing."""
+    """One recorded run; ``counts`` by status value (statuses seen only), ``failing`` confirmed failing.
+
+    ``groups``: references by group value (``fails``, ``replace``, ``check by hand``,
+    ``fine``) exactly as the run's report counted them; ``None`` for a run recorded
+    before schema version 3 (or without a summary): :func:`auditor.report.summary.estimated_groups`
+    rebuilds them from ``counts`` and ``failing``.
+    """
 
     id: int
     started_at: dt.datetime
@@ -167,6 +178,21 @@ class RunInfo:
     counts: Mapping[str, int]
     failing: int
     report: str | None
+    groups: Mapping[str, int] | None = None
+
+
+class RunTally(Protocol):
+    """What :meth:`History.record` keeps of the run's summary (:class:`auditor.report.summary.Summary`
+    is one; a protocol, because the report layer imports the history, not the other way round)."""
+
+    @property
+    def total(self) -> int: ...
+
+    @property
+    def failing(self) -> int: ...
+
+    @property
+    def group_counts(self) -> Mapping[str, int]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +329,7 @@ class History:
         """Recorded runs, newest first (all of them unless ``limit``)."""
         with self._translate():
             rows = self._db.execute(
-                "SELECT id, started_at, finished_at, config_hash, counts, failing, report FROM run "
+                "SELECT id, started_at, finished_at, config_hash, counts, failing, report, groups FROM run "
                 "ORDER BY id DESC LIMIT ?",
                 (-1 if limit is None else limit,),
             ).fetchall()
@@ -374,8 +400,14 @@ class History:
         finished_at: dt.datetime,
         config_hash: str,
         report: str | None,
+        summary: RunTally | None = None,
     ) -> RunInfo:
-        """Store a run compared with :meth:`compare`: all of it, or (on any failure) nothing."""
+        """Store a run compared with :meth:`compare`: all of it, or (on any failure) nothing.
+
+        ``summary`` is the run's summary as its report showed it: its group counts and its
+        failing are stored as they are, so the index and the trend show the report's numbers.
+        Without one the groups stay unknown (``None``) and failing is the confirmed count.
+        """
         started_at, finished_at = _utc(started_at), _utc(finished_at)
         _check_unique(observations)
         missing = [obs.key for obs in observations if obs.key not in comparison.memories]
@@ -384,6 +416,12 @@ class History:
         tally = Counter(obs.status for obs in observations)
         counts = {status.value: tally[status] for status in Status if tally[status]}
         failing = sum(comparison.memories[obs.key].confirmed for obs in observations)
+        groups: dict[str, int] | None = None
+        if summary is not None:
+            if summary.total != len(observations):
+                raise ValueError(f"the summary counts {summary.total} references, the run {len(observations)}")
+            groups = dict(summary.group_counts)
+            failing = summary.failing
         with self._translate(), self._transaction():
             latest = self._db.execute("SELECT max(id) FROM run").fetchone()[0]
             if latest != (comparison.previous.id if comparison.previous else None):
@@ -391,9 +429,17 @@ class History:
                     f"{self.path}: another run was recorded after this one was compared; run the audit again"
                 )
             run_id = self._db.execute(
-                "INSERT INTO run (started_at, finished_at, config_hash, counts, failing, report) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (_iso(started_at), _iso(finished_at), config_hash, json.dumps(counts), failing, report),
+                "INSERT INTO run (started_at, finished_at, config_hash, counts, failing, report, groups) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    _iso(started_at),
+                    _iso(finished_at),
+                    config_hash,
+                    json.dumps(counts),
+                    failing,
+                    report,
+                    None if groups is None else json.dumps(groups),
+                ),
             ).lastrowid
             assert run_id is not None
             for obs in observations:
@@ -436,7 +482,7 @@ class History:
                         obs.title,
                     ),
                 )
-        return RunInfo(run_id, started_at, finished_at, config_hash, counts, failing, report)
+        return RunInfo(run_id, started_at, finished_at, config_hash, counts, failing, report, groups)
 
     # -- the cross-run cache ---------------------------------------------------------------
 
@@ -612,6 +658,31 @@ def _time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-def _run_info(row: tuple[int, str, str, str, str, int, str | None]) -> RunInfo:
-    id_, started, finished, config_hash, counts, failing, report = row
-    return RunInfo(id_, _time(started), _time(finished), config_hash, json.loads(counts), failing, report)
+def _run_info(row: tuple[int, str, str, str, str, int, str | None, str | None]) -> RunInfo:
+    id_, started, finished, config_hash, counts, failing, report, groups = row
+    return RunInfo(
+        id_,
+        _time(started),
+        _time(finished),
+        config_hash,
+        json.loads(counts),
+        failing,
+        report,
+        _groups(groups),
+    )
+
+
+def _groups(stored: str | None) -> dict[str, int] | None:
+    """A run's stored groups; None when not stored (before version 3) or not readable as
+    group -> count (the index then estimates them rather than fail)."""
+    if stored is None:
+        return None
+    try:
+        groups = json.loads(stored)
+    except ValueError:
+        return None
+    if not isinstance(groups, dict) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in groups.values()
+    ):
+        return None
+    return groups

@@ -14,6 +14,7 @@ from auditor import history as history_module
 from auditor.errors import AuditorError
 from auditor.history import Comparison, History, HistoryError, Memory, Observation, RunInfo, reference_key
 from auditor.reference import Email, Location, Phone, Reference, Url
+from auditor.report.summary import Group, Standing, Summary, summary_of
 from auditor.verdict import DEFAULT_FAIL_ON, Finding, FindingKind, PageFacts, Status, Verdict
 
 MONDAY = dt.datetime(2024, 1, 1, 6, 0, tzinfo=dt.UTC)
@@ -202,9 +203,18 @@ def test_record_stores_the_run_each_observation_and_the_state(tmp_path: Path) ->
             finished_at=week(0) + dt.timedelta(seconds=90),
             config_hash="abc",
             report="reports/2024-01-01T060000.html",
+            summary=summary_of([Standing(Status.MOVED, Group.REPLACE, failing=False)]),
         )
+    groups = {"fails": 0, "replace": 1, "check by hand": 0, "fine": 0}
     assert run == RunInfo(
-        1, week(0), week(0) + dt.timedelta(seconds=90), "abc", {"moved": 1}, 0, "reports/2024-01-01T060000.html"
+        1,
+        week(0),
+        week(0) + dt.timedelta(seconds=90),
+        "abc",
+        {"moved": 1},
+        0,
+        "reports/2024-01-01T060000.html",
+        groups,
     )
 
     db = sqlite3.connect(path)
@@ -217,6 +227,7 @@ def test_record_stores_the_run_each_observation_and_the_state(tmp_path: Path) ->
             '{"moved": 1}',
             0,
             "reports/2024-01-01T060000.html",
+            '{"fails": 0, "replace": 1, "check by hand": 0, "fine": 0}',
         )
     ]
     assert db.execute("SELECT * FROM observation").fetchall() == [
@@ -277,6 +288,64 @@ def test_runs_are_listed_newest_first(history: History) -> None:
     assert [run.started_at for run in history.runs(limit=2)] == [week(3), week(2)]
     assert history.last_run() == history.runs()[0]
     assert history.runs()[-1].report == "reports/week-0.html"
+
+
+def summary_for(statuses: Mapping[str, str], comparison: Comparison) -> Summary:
+    """The run's summary as `auditor run` makes it: failing = in --fail-on and confirmed."""
+    standings = []
+    for key, value in statuses.items():
+        status = Status(value)
+        failing = comparison.memories[key].confirmed
+        waiting = status in DEFAULT_FAIL_ON and not failing
+        group = Group.FAILS if failing else Group.BY_HAND if waiting else Group.FINE
+        standings.append(Standing(status, group, failing=failing, waiting=waiting))
+    return summary_of(standings, history=True)
+
+
+def test_a_recorded_run_keeps_its_summarys_groups_and_failing(history: History) -> None:
+    statuses = {"url:a": "ok", "url:b": "dead", "url:c": "error"}
+    observations = observe(statuses)
+    comparison = history.compare(observations, now=week(0), fail_on=DEFAULT_FAIL_ON, confirm_after=2)
+    summary = summary_for(statuses, comparison)
+    recorded = history.record(
+        observations, comparison, started_at=week(0), finished_at=week(0), config_hash="c", report=None, summary=summary
+    )
+    stored = history.last_run()
+    assert stored == recorded
+    assert stored is not None and stored.groups == summary.group_counts
+    assert stored.groups == {"fails": 1, "replace": 0, "check by hand": 1, "fine": 1}
+    assert stored.failing == summary.failing == 1
+
+
+def test_a_run_recorded_without_a_summary_has_no_groups(history: History) -> None:
+    audit(history, {"url:a": "ok"}, at=0)
+    run = history.last_run()
+    assert run is not None and run.groups is None and run.failing == 0
+
+
+@pytest.mark.parametrize("stored", ["not json", "[1, 2]", '{"fails": "many"}', '{"fails": -1}', '{"fails": true}'])
+def test_unreadable_stored_groups_read_as_unknown(history: History, stored: str) -> None:
+    audit(history, {"url:a": "ok"}, at=0)
+    history._db.execute("UPDATE run SET groups = ?", (stored,))
+    run = history.last_run()
+    assert run is not None and run.groups is None
+
+
+def test_a_summary_of_another_run_is_refused(history: History) -> None:
+    observations = observe({"url:a": "ok"})
+    comparison = history.compare(observations, now=week(0), fail_on=DEFAULT_FAIL_ON, confirm_after=2)
+    other = summary_of([Standing(Status.OK, Group.FINE, failing=False)] * 2)
+    with pytest.raises(ValueError, match="the summary counts 2 references, the run 1"):
+        history.record(
+            observations,
+            comparison,
+            started_at=week(0),
+            finished_at=week(0),
+            config_hash="c",
+            report=None,
+            summary=other,
+        )
+    assert history.runs() == []
 
 
 def test_a_reopened_history_remembers(tmp_path: Path) -> None:
@@ -406,6 +475,43 @@ def test_migrations_bring_an_old_file_up_to_date(tmp_path: Path, monkeypatch: py
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone() == (len(history_module.MIGRATIONS),)
     assert "note" in [row[1] for row in db.execute("PRAGMA table_info(run)")]
+    db.close()
+
+
+def test_a_version_2_history_is_migrated_keeping_its_runs(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    with History.open(path) as history:
+        audit(history, {"url:a": "ok", "url:b": "dead"}, at=0)
+        audit(history, {"url:a": "ok", "url:b": "dead", "url:c": "moved"}, at=1)
+        old_runs = [(r.id, r.started_at, dict(r.counts), r.failing, r.report) for r in history.runs()]
+    # The file as version 2 left it: the same tables, no groups column.
+    db = sqlite3.connect(path)
+    db.executescript("ALTER TABLE run DROP COLUMN groups; PRAGMA user_version = 2;")
+    db.close()
+    with History.open(path) as history:
+        runs = history.runs()
+        assert [(r.id, r.started_at, dict(r.counts), r.failing, r.report) for r in runs] == old_runs
+        assert [r.groups for r in runs] == [None, None]  # not known: the index estimates them
+        statuses = {"url:a": "ok", "url:b": "dead"}
+        observations = observe(statuses)
+        comparison = history.compare(observations, now=week(2), fail_on=DEFAULT_FAIL_ON, confirm_after=2)
+        assert comparison.still_broken == ("url:b",)  # the past survived the migration
+        history.record(
+            observations,
+            comparison,
+            started_at=week(2),
+            finished_at=week(2),
+            config_hash="c",
+            report=None,
+            summary=summary_for(statuses, comparison),
+        )
+        assert [r.groups for r in history.runs()] == [
+            {"fails": 1, "replace": 0, "check by hand": 0, "fine": 1},
+            None,
+            None,
+        ]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone() == (3,) == (len(history_module.MIGRATIONS),)
     db.close()
 
 

@@ -26,6 +26,7 @@ from auditor.audit import run_audit
 from auditor.cli import main
 from auditor.config import load
 from auditor.fakeweb import FakeWeb, not_found, page, redirect
+from auditor.history import History
 from auditor.lock import AuditLock
 from tests.conftest import through_fake_web
 
@@ -142,6 +143,50 @@ def test_two_runs_write_dated_reports_a_latest_and_an_index_with_a_trend(project
     assert [a["href"] for a in index.select("#runs a")] == ["2026-11-23T060000.html", "2026-11-16T060000.html"]
     assert len(index.select("#trend svg polyline")) == 3
     assert "2026-11-23T060000.html" in second.summary or second.report.name == "2026-11-23T060000.html"
+
+
+def test_the_index_shows_each_runs_groups_as_the_history_stored_them(project: Path) -> None:
+    audit(project, MONDAY)
+    outcome = audit(project, MONDAY + dt.timedelta(days=7))
+    with History.open(project / "reports" / "history.sqlite") as history:
+        runs = history.runs()
+    assert outcome.run == runs[0] and all(run.groups is not None for run in runs)
+    index_page = BeautifulSoup((project / "reports" / "index.html").read_text(), "lxml")
+    shown = [
+        {td["data-group"]: int(td.get_text()) for td in row.select("td[data-group]")}
+        for row in index_page.select("#runs tbody tr")
+    ]
+    assert shown == [run.groups for run in runs]  # newest first
+    tiles = {li["data-group"]: int(li.select_one(".count").get_text()) for li in index_page.select("#latest .tile")}
+    assert tiles == runs[0].groups
+    summary = latest(project)["summary"]
+    assert (runs[0].groups["fails"], runs[0].failing, sum(runs[0].groups.values())) == (
+        summary["broken"],
+        summary["broken"],
+        summary["total"],
+    )
+
+
+def test_the_report_gets_the_trend_of_the_runs_ending_with_its_own_and_the_index(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit(project, MONDAY)
+    given = {}
+    real = auditor.audit.html.to_html
+
+    def to_html(*args, trend, index_href, **kwargs):  # type: ignore[no-untyped-def]  # the report's new parameters
+        given.update(trend=trend, index_href=index_href)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(auditor.audit.html, "to_html", to_html)
+    audit(project, MONDAY + dt.timedelta(days=7))
+    with History.open(project / "reports" / "history.sqlite") as history:
+        oldest_first = list(reversed(history.runs()))
+    assert given["index_href"] == "index.html"
+    trend = given["trend"]
+    assert [p.started_at for p in trend] == [run.started_at for run in oldest_first]
+    assert [{g.value: n for g, n in p.by_group.items()} for p in trend] == [run.groups for run in oldest_first]
+    assert [p.report for p in trend] == ["2026-11-16T060000.html", "2026-11-23T060000.html"]
 
 
 def test_the_first_run_has_no_past_and_everything_failing_is_new(project: Path) -> None:

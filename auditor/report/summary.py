@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from auditor.verdict import Checked, CheckRun, Severity, Status
+from auditor.verdict import DEFAULT_FAIL_ON, Checked, CheckRun, Severity, Status
 
 if TYPE_CHECKING:
     from auditor.report.recall import HistoryContext
@@ -226,12 +226,69 @@ def summary_of(standings: Iterable[Standing], *, history: bool = False, network_
 @dataclass(frozen=True, slots=True)
 class RunPoint:
     """One past run as a trend shows it (the index's chart, the report's sparkline): its
-    groups' counts as that run's summary gave them, and its dated report's file name."""
+    groups' counts as that run's summary gave them, and its dated report's file name.
+
+    ``estimated``: the run was recorded before the history kept groups, so ``by_group``
+    comes from :func:`estimated_groups`, not from the run's own summary.
+    """
 
     started_at: dt.datetime
     by_group: Mapping[Group, int]
     report: str | None = None
+    estimated: bool = False
 
     @property
     def failing(self) -> int:
         return self.by_group.get(Group.FAILS, 0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_group.values())
+
+
+def groups_of(stored: Mapping[str, int]) -> dict[Group, int]:
+    """Group counts as stored (:attr:`Summary.group_counts`) back as all four groups, in order;
+    a name this version does not know counts as check by hand (it was not judged fine)."""
+    groups = dict.fromkeys(Group, 0)
+    for name, n in stored.items():
+        try:
+            groups[Group(name)] += n
+        except ValueError:
+            groups[Group.BY_HAND] += n
+    return groups
+
+
+def estimated_groups(
+    counts: Mapping[str, int], failing: int, fail_on: Collection[Status] = DEFAULT_FAIL_ON
+) -> dict[Group, int]:
+    """The four groups of a run recorded before the history kept them, from what it did keep:
+    the references by status and the confirmed failing count.
+
+    Exact when the run used ``fail_on`` (default: the default ``--fail-on``): the failing
+    statuses make ``failing`` fails and the rest first transient errors (check by hand), every
+    other status goes where :func:`standing` puts it. A run with a wider ``--fail-on`` failed
+    more than its failing statuses hold: the extra fails are taken from check by hand, then
+    replace, then fine (the total always stays the run's). A status name this version does
+    not know counts as check by hand.
+    """
+    groups = dict.fromkeys(Group, 0)
+    would_fail = 0
+    for name, n in counts.items():
+        try:
+            status = Status(name)
+        except ValueError:
+            groups[Group.BY_HAND] += n
+            continue
+        if status in fail_on:
+            would_fail += n
+        else:
+            groups[_group(status, failing=False, waiting=False)] += n
+    fails = max(0, min(failing, sum(counts.values())))
+    groups[Group.FAILS] = fails
+    groups[Group.BY_HAND] += max(0, would_fail - fails)  # seen once, waiting to confirm
+    extra = fails - would_fail
+    for group in (Group.BY_HAND, Group.REPLACE, Group.FINE):
+        taken = min(extra, groups[group]) if extra > 0 else 0
+        groups[group] -= taken
+        extra -= taken
+    return groups
