@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -34,6 +35,9 @@ NOTIFY_TIMEOUT = 30.0
 
 _LOGGER = "apprise"
 _T = TypeVar("_T")
+
+#: Which URL the running thread sends (Apprise's worker threads inherit it with the context).
+_SENDING: contextvars.ContextVar[int | None] = contextvars.ContextVar("auditor_notify_sending", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,7 @@ async def send(
     """Send ``title`` and ``body`` (plain text) to every URL at once; log each outcome; never raise."""
     if not urls:
         return []
-    capture = _Capture()
+    capture = _Capture(len(urls))
     logger = logging.getLogger(_LOGGER)
     logger.addHandler(capture)
     try:
@@ -99,7 +103,7 @@ async def send(
 async def _send_one(url: str, index: int, title: str, body: str, capture: _Capture, timeout: float) -> Sent:
     name = shown(url, index)
     try:
-        problem = await asyncio.wait_for(_in_daemon_thread(_deliver, url, title, body, capture), timeout)
+        problem = await asyncio.wait_for(_in_daemon_thread(_deliver, index, url, title, body, capture), timeout)
     except TimeoutError:
         problem = f"no answer within {timeout:g} s"
     except Exception as exc:  # an Apprise plug-in's own bug must not fail the run either
@@ -107,10 +111,11 @@ async def _send_one(url: str, index: int, title: str, body: str, capture: _Captu
     return Sent(name, problem)
 
 
-def _deliver(url: str, title: str, body: str, capture: _Capture) -> str | None:
+def _deliver(index: int, url: str, title: str, body: str, capture: _Capture) -> str | None:
     """In a worker thread: send one message; None when sent, else why not (scrubbed)."""
     import apprise
 
+    _SENDING.set(index)
     plugin = _plugin(url)
     if plugin is None:
         return unreadable(url)
@@ -118,7 +123,7 @@ def _deliver(url: str, title: str, body: str, capture: _Capture) -> str | None:
     notifier.add(plugin)
     if notifier.notify(body=body, title=title, body_format=apprise.NotifyFormat.TEXT):
         return None
-    said = capture.taken(threading.get_ident())
+    said = capture.taken(_SENDING.get())
     return _scrubbed(said[-1], url) if said else "the service refused it (Apprise gave no reason)"
 
 
@@ -145,11 +150,15 @@ def _silence() -> None:
 
 
 class _Capture(logging.Handler):
-    """Apprise's warnings, by the thread that sent them (each URL is sent from its own)."""
+    """Apprise's warnings, by the URL being sent (:data:`_SENDING`) when they were logged.
 
-    def __init__(self) -> None:
+    A line logged where the context was not passed on (no URL known) is kept for a
+    lone URL, which it can only be about."""
+
+    def __init__(self, urls: int) -> None:
         super().__init__(logging.WARNING)
-        self._lines: dict[int, list[str]] = {}
+        self._urls = urls
+        self._lines: dict[int | None, list[str]] = {}
         self._lock_lines = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -158,11 +167,14 @@ class _Capture(logging.Handler):
         except Exception:  # a malformed log call inside a plug-in
             return
         with self._lock_lines:
-            self._lines.setdefault(record.thread or 0, []).append(message)
+            self._lines.setdefault(_SENDING.get(), []).append(message)
 
-    def taken(self, thread: int) -> list[str]:
+    def taken(self, index: int | None) -> list[str]:
         with self._lock_lines:
-            return self._lines.pop(thread, [])
+            lines = self._lines.pop(index, [])
+            if not lines and self._urls == 1:
+                lines = self._lines.pop(None, [])
+            return lines
 
 
 def _scrubbed(text: str, url: str) -> str:

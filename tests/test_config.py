@@ -276,7 +276,8 @@ BAD = {
     ),
     # notify: its mapping form
     "an Apprise URL Apprise cannot read (the URL not repeated: it may hold a password)": (
-        SOURCES + "notify:\n  urls:\n    - mailtos://user:pass@example.org?to=team@example.org\n    - nope://s3cret@x\n",
+        SOURCES
+        + "notify:\n  urls:\n    - mailtos://user:pass@example.org?to=team@example.org\n    - nope://s3cret@x\n",
         "targets.yaml:6: notify.urls[1]: Apprise cannot read this nope:// URL: an unknown service, or a part it needs is missing (see the service's page in Apprise's documentation)",
     ),
     "an Apprise URL missing a part the service needs": (
@@ -617,7 +618,9 @@ def _keys(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
         key = f"{prefix}{name}"
         inner = field.annotation
         args = getattr(inner, "__args__", ())
-        if inner is not None and typing.get_origin(inner) is typing.Union:  # notify: a mapping, or a list (its first form)
+        if (
+            inner is not None and typing.get_origin(inner) is typing.Union
+        ):  # notify: a mapping, or a list (its first form)
             for form in args:
                 form = typing.get_args(form)[0] if typing.get_origin(form) is typing.Annotated else form
                 if isinstance(form, type) and issubclass(form, BaseModel):
