@@ -147,6 +147,8 @@ def _silence() -> None:
     if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
         logger.addHandler(logging.NullHandler())
     logger.propagate = False
+    if logger.level == logging.NOTSET:  # its warnings are the reasons a warning of ours gives
+        logger.setLevel(logging.WARNING)
 
 
 class _Capture(logging.Handler):

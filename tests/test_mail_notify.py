@@ -22,11 +22,15 @@ import pytest
 from aiohttp import web
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from click.testing import CliRunner
 
+import auditor.audit
 from auditor import notify_apprise
 from auditor.audit import AuditOutcome, run_audit
+from auditor.cli import main
 from auditor.config import load
 from auditor.fakeweb import FakeWeb
+from tests.conftest import through_fake_web
 from tests.test_run import LEAFLET, MONDAY, SITES, TARGETS
 
 PASSWORD = "S3cret-pa55word"
@@ -309,3 +313,13 @@ def test_what_apprise_says_is_quoted_without_the_urls_secrets(url: str, secret: 
     scrubbed = notify_apprise._scrubbed(said, url)
     assert secret not in scrubbed and url not in scrubbed
     assert secret not in notify_apprise.shown(url, 0)
+
+
+def test_auditor_run_prints_a_failed_notification_as_a_warning(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auditor.audit, "check_sources", through_fake_web(SITES, mail=True))
+    refused = f"mailto://auditor:{PASSWORD}@127.0.0.1:{free_port()}?to=team@example.org&from=auditor@example.org"
+    (project / "targets.yaml").write_text(TARGETS + f"notify:\n  urls:\n    - {refused}\n")
+    result = CliRunner().invoke(main, ["run", "--no-progress", "--fail-on", "dead"])
+    assert result.exit_code == 1, result.output  # the dead booklet, as without notify:
+    assert "auditor: warning: E-Mail (notify.urls[0], mailto://…) not notified: " in result.stderr
+    assert PASSWORD not in result.output + result.stderr
