@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from inspect import signature
 from pathlib import Path
@@ -35,7 +35,7 @@ from auditor.exitcodes import exit_code
 from auditor.history import Comparison, History, Observation, RunInfo
 from auditor.inputfiles import InputPolicy
 from auditor.lock import AuditLock
-from auditor.notify import Notice, notify
+from auditor.notify import Notice, deliver, notice_of
 from auditor.pipeline import Audit, check_sources
 from auditor.report import checked, html, index
 from auditor.report.recall import HistoryContext
@@ -180,37 +180,29 @@ async def run_audit(
         f"({summary.new_broken} new, {summary.still_broken} still, {summary.fixed} fixed)"
         + (f"; {summary.waiting} {WAITING}" if summary.waiting else "")
     )
-    if config.notify:
-        notice = Notice(
-            started_at=started,
-            counts=recorded.counts,
-            failing=summary.failing,
-            new_broken=tuple(_described(audit.run, comparison.new_broken)),
-            fixed=tuple(_described(audit.run, comparison.fixed)),
-            report=str(dated),
-        )
+    if config.notify_urls or config.webhooks:
+        notice = notice_of(audit.run, fail_on, context, started_at=started, report=dated, base_url=config.base_url)
         await _notify(config, notice, resolver=resolver, ssl=ssl, log=log)
     return AuditOutcome(code, dated, line, audit, comparison, recorded, fail_on, context)
 
 
-def _described(run: CheckRun, keys: Sequence[str]) -> list[str]:
-    """``text (file:line)`` for each reference in ``keys``: what a notification reader recognises."""
-    wanted = set(keys)
-    described = []
-    for item in run.results:
-        if item.reference.key in wanted:
-            place = item.reference.locations[0] if item.reference.locations else None
-            described.append(f"{item.reference.text} ({place.source}:{place.line})" if place else item.reference.text)
-    return described
-
-
 async def _notify(config: Config, notice: Notice, *, resolver: Any, ssl: Any, log: Callable[[str], None]) -> None:
-    """Tell the webhooks; a failure is a warning in the log, never a failed run."""
+    """Tell ``notify.urls`` and the webhooks (when something changed, or always); a failure is a
+    warning in the log, never a failed run."""
     import aiohttp
 
-    connector = aiohttp.TCPConnector(resolver=resolver, ssl=ssl or True) if resolver is not None else None
-    async with aiohttp.ClientSession(connector=connector) as session:
-        await notify([hook.url for hook in config.notify], notice, session=session, log=log)
+    def session() -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(resolver=resolver, ssl=ssl or True) if resolver is not None else None
+        return aiohttp.ClientSession(connector=connector)
+
+    await deliver(
+        notice,
+        urls=config.notify_urls,
+        webhooks=config.webhooks,
+        always=config.notify_always,
+        session=session,
+        log=log,
+    )
 
 
 def _with_changes(run: CheckRun, comparison: Comparison) -> CheckRun:

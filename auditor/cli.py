@@ -651,11 +651,18 @@ def run(config_path: str, reset_history: bool, no_cache: bool, no_progress: bool
             cache=not no_cache,
             progress=_progress(settings, quiet, no_progress),
             inputs=_input_policy(settings),
+            log=functools.partial(_run_log, quiet=quiet),  # the run's notes, who was notified
         )
     )
-    for note in outcome.audit.run.notes:
-        _warn(note)
     sys.exit(_report_run(outcome, quiet))
+
+
+def _run_log(line: str, *, quiet: bool) -> None:
+    """What `auditor run` says on the side: warnings always, the rest (who was notified) unless quiet."""
+    if line.startswith("warning: "):
+        _warn(line.removeprefix("warning: "))
+    elif not quiet:
+        click.echo(f"auditor: {safe(line)}", err=True)
 
 
 def _report_run(outcome: AuditOutcome, quiet: bool) -> int:

@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import string
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -35,10 +36,12 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
     StrictInt,
     StrictStr,
+    Tag,
     ValidationError,
     ValidationInfo,
     create_model,
@@ -335,13 +338,65 @@ class Schedule(_Strict):
         return value
 
 
+def _source_url(template: str) -> str:
+    """``https://github.com/org/repo/blob/main/{path}#L{line}``: {path} required, {line} optional."""
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"not a URL template: {template!r} ({exc}; write a literal brace as {{{{ or }}}})") from None
+    unknown = fields - {"path", "line"}
+    if unknown:
+        raise ValueError(
+            f"unknown placeholder {{{sorted(unknown)[0]}}} in {template!r}: only {{path}} and {{line}} are filled in"
+        )
+    if "path" not in fields:
+        raise ValueError(
+            f"{template!r} has no {{path}}: write where a file is shown, "
+            "e.g. https://github.com/org/repo/blob/main/{path}#L{line}"
+        )
+    _web_address(template.format(path="docs/a.md", line=1))
+    return template
+
+
+def _apprise_url(url: str) -> str:
+    # Apprise is imported here, and only when targets.yaml has notify.urls.
+    from auditor.notify_apprise import unreadable
+
+    problem = unreadable(url)
+    if problem is not None:
+        raise ValueError(problem)
+    return url
+
+
+SourceTemplate = Annotated[str, AfterValidator(_source_url)]
+NotifyURL = Annotated[str, AfterValidator(_apprise_url)]
+
+
 class Reports(_Strict):
     dir: Text = defaults.DEFAULT_REPORTS_DIR
     keep: StrictInt = Field(defaults.DEFAULT_KEEP, ge=1)
     history: Text = defaults.DEFAULT_HISTORY
+    base_url: WebAddress | None = None  # where reports/ is published: the link in notifications
+    source_url: SourceTemplate | None = None  # a file:line in the report links here
+
+
+class Notify(_Strict):
+    urls: list[NotifyURL] = []  # Apprise URLs: mailtos://, slack://, msteams://, ntfy://, json://...
+    webhooks: list[WebAddress] = []  # our own JSON POST (notify.payload)
+    always: StrictBool = False  # False: only when a reference broke or was fixed
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_lists(cls, data: Any) -> Any:
+        # "urls:" with every URL commented out is YAML null: read it as none.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (v is None and k in ("urls", "webhooks"))}
+        return data
 
 
 class Webhook(_Strict):
+    """The first form of ``notify:``, a list of ``- webhook: URL``; still read (every run is told)."""
+
     webhook: WebAddress
 
     @model_validator(mode="before")
@@ -350,11 +405,27 @@ class Webhook(_Strict):
         if isinstance(data, dict) and data and "webhook" not in data:
             kinds = ", ".join(repr(str(key)) for key in data)
             raise ValueError(
-                f"unknown kind of notification {kinds}: write '- webhook: https://...' (e-mail is not supported yet)"
+                f"unknown kind of notification {kinds}: write '- webhook: https://...', "
+                "or e-mail, Slack... as Apprise URLs in notify.urls (docs/schedule.md)"
             )
         if not isinstance(data, dict):
-            raise ValueError(f"write a notification as '- webhook: https://...', not {data!r}")
+            raise ValueError(
+                f"write a notification as '- webhook: https://...', not {data!r} "
+                "(or notify.urls: [...] for Apprise URLs)"
+            )
         return data
+
+
+def _notify_form(value: Any) -> str:
+    return _LIST_FORM if isinstance(value, list) else _MAPPING_FORM
+
+
+# Tags of notify:'s two forms; left out of the key an error names (see _describe).
+_LIST_FORM, _MAPPING_FORM = "(list form)", "(mapping form)"
+NotifySection = Annotated[
+    Annotated[Notify, Tag(_MAPPING_FORM)] | Annotated[list[Webhook], Tag(_LIST_FORM)],
+    Discriminator(_notify_form),
+]
 
 
 _OPTIONAL_SECTIONS = ("organisations", "checks", "schedule", "reports", "notify")
@@ -366,7 +437,7 @@ class Targets(_Strict):
     checks: Checks = Checks()
     schedule: Schedule = Schedule()
     reports: Reports = Reports()
-    notify: list[Webhook] = []
+    notify: NotifySection = Notify()
 
     @model_validator(mode="before")
     @classmethod
@@ -501,7 +572,39 @@ class Config:
 
     @property
     def notify(self) -> tuple[WebhookSpec, ...]:
-        return tuple(WebhookSpec(url=entry.webhook) for entry in self.targets.notify)
+        """The webhooks (both forms of ``notify:``), each a :class:`WebhookSpec`."""
+        return tuple(WebhookSpec(url=url) for url in self.webhooks)
+
+    @property
+    def webhooks(self) -> tuple[str, ...]:
+        """``notify.webhooks``, or the first form's ``- webhook:`` entries: each receives the JSON payload."""
+        section = self.targets.notify
+        if isinstance(section, list):
+            return tuple(entry.webhook for entry in section)
+        return tuple(section.webhooks)
+
+    @property
+    def notify_urls(self) -> tuple[str, ...]:
+        """``notify.urls``: Apprise URLs (e-mail, Slack, Teams, Discord, Matrix, ntfy…)."""
+        section = self.targets.notify
+        return () if isinstance(section, list) else tuple(section.urls)
+
+    @property
+    def notify_always(self) -> bool:
+        """``notify.always``: tell every run, not only when something broke or was fixed. The
+        first form (a list of ``- webhook:``) told every run, and still does."""
+        section = self.targets.notify
+        return True if isinstance(section, list) else section.always
+
+    @property
+    def base_url(self) -> str | None:
+        """``reports.base_url``: where the reports folder is published (the link in notifications)."""
+        return self.targets.reports.base_url
+
+    @property
+    def source_url(self) -> str | None:
+        """``reports.source_url``: a template with ``{path}`` (and ``{line}``) a file:line links to."""
+        return self.targets.reports.source_url
 
     @property
     def organisations(self) -> tuple[OrganisationSpec, ...]:
@@ -647,7 +750,7 @@ def _key(loc: tuple[Any, ...]) -> str:
 
 
 def _describe(path: Path, root: yaml.Node | None, error: Any) -> str:
-    loc = tuple(error["loc"])
+    loc = tuple(part for part in error["loc"] if part not in (_LIST_FORM, _MAPPING_FORM))
     if error["type"] == "extra_forbidden":
         message = f"unknown key '{loc[-1]}'"
     elif error["type"] == "missing":

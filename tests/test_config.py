@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import os
 import re
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -267,11 +268,62 @@ BAD = {
     ),
     "e-mail notification": (
         SOURCES + "notify:\n  - webhook: https://hooks.example.org/x\n  - email: editors@example.org\n",
-        "targets.yaml:5: notify[1]: unknown kind of notification 'email': write '- webhook: https://...' (e-mail is not supported yet)",
+        "targets.yaml:5: notify[1]: unknown kind of notification 'email': write '- webhook: https://...', or e-mail, Slack... as Apprise URLs in notify.urls (docs/schedule.md)",
     ),
     "bare URL as notification": (
         SOURCES + "notify:\n  - https://hooks.example.org/x\n",
-        "targets.yaml:4: notify[0]: write a notification as '- webhook: https://...', not 'https://hooks.example.org/x'",
+        "targets.yaml:4: notify[0]: write a notification as '- webhook: https://...', not 'https://hooks.example.org/x' (or notify.urls: [...] for Apprise URLs)",
+    ),
+    # notify: its mapping form
+    "an Apprise URL Apprise cannot read (the URL not repeated: it may hold a password)": (
+        SOURCES
+        + "notify:\n  urls:\n    - mailtos://user:pass@example.org?to=team@example.org\n    - nope://s3cret@x\n",
+        "targets.yaml:6: notify.urls[1]: Apprise cannot read this nope:// URL: an unknown service, or a part it needs is missing (see the service's page in Apprise's documentation)",
+    ),
+    "an Apprise URL missing a part the service needs": (
+        SOURCES + "notify:\n  urls:\n    - json://\n",
+        "targets.yaml:5: notify.urls[0]: Apprise cannot read this json:// URL: an unknown service, or a part it needs is missing (see the service's page in Apprise's documentation)",
+    ),
+    "an e-mail address where an Apprise URL goes": (
+        SOURCES + "notify:\n  urls: [team@example.org]\n",
+        "targets.yaml:4: notify.urls[0]: not an Apprise URL (write it as scheme://…, e.g. mailtos://user:pass@example.org?to=team@example.org)",
+    ),
+    "a webhook in the mapping form not http": (
+        SOURCES + "notify:\n  webhooks:\n    - ftp://hooks.example.org/x\n",
+        "targets.yaml:5: notify.webhooks[0]: not a web address (needs http:// or https://): 'ftp://hooks.example.org/x'",
+    ),
+    "always not true or false": (
+        SOURCES + "notify:\n  always: sometimes\n",
+        "targets.yaml:4: notify.always: Input should be a valid boolean",
+    ),
+    "unknown key in notify": (
+        SOURCES + "notify:\n  url: mailto://x.org\n",
+        "targets.yaml:4: notify.url: unknown key 'url'",
+    ),
+    "notify neither a list nor a mapping": (
+        SOURCES + "notify: mailto://x.org\n",
+        "targets.yaml:3: notify: expected a mapping of keys, not 'mailto://x.org'",
+    ),
+    # reports: links
+    "base_url not http(s)": (
+        SOURCES + "reports:\n  base_url: file:///srv/reports/\n",
+        "targets.yaml:4: reports.base_url: not a web address (needs http:// or https://): 'file:///srv/reports/'",
+    ),
+    "source_url without {path}": (
+        SOURCES + "reports:\n  source_url: https://github.com/org/repo/blob/main/\n",
+        "targets.yaml:4: reports.source_url: 'https://github.com/org/repo/blob/main/' has no {path}: write where a file is shown, e.g. https://github.com/org/repo/blob/main/{path}#L{line}",
+    ),
+    "source_url not http(s)": (
+        SOURCES + "reports:\n  source_url: javascript:alert(1)//{path}\n",
+        "targets.yaml:4: reports.source_url: not a web address (needs http:// or https://): 'javascript:alert(1)//docs/a.md'",
+    ),
+    "source_url with an unknown placeholder": (
+        SOURCES + "reports:\n  source_url: https://git.example.org/{repo}/{path}\n",
+        "targets.yaml:4: reports.source_url: unknown placeholder {repo} in 'https://git.example.org/{repo}/{path}': only {path} and {line} are filled in",
+    ),
+    "source_url with a stray brace": (
+        SOURCES + "reports:\n  source_url: https://git.example.org/{path}#L{line\n",
+        "targets.yaml:4: reports.source_url: not a URL template: 'https://git.example.org/{path}#L{line' (expected '}' before end of string; write a literal brace as {{ or }})",
     ),
     # organisations
     "url without scheme": (
@@ -333,6 +385,11 @@ DEFAULTS: dict[str, tuple[Any, Any]] = {
     "fail_on": (lambda c: c.fail_on, DEFAULT_FAIL_ON),
     "schedule": (lambda c: c.schedule, ScheduleSpec(cron=defaults.DEFAULT_CRON, timezone=defaults.DEFAULT_TIMEZONE)),
     "notify": (lambda c: c.notify, ()),
+    "notify: nobody, and only when something changed": (
+        lambda c: (c.notify_urls, c.webhooks, c.notify_always),
+        ((), (), False),
+    ),
+    "reports: no links": (lambda c: (c.base_url, c.source_url), (None, None)),
     "organisations": (lambda c: c.organisations, ()),
     "reports_dir": (lambda c: c.reports_dir.name, defaults.DEFAULT_REPORTS_DIR),
     "history_path": (lambda c: c.history_path.relative_to(c.base).as_posix(), "reports/history.sqlite"),
@@ -399,6 +456,35 @@ VALUES: dict[str, tuple[str, Any, Any]] = {
         (WebhookSpec("https://hooks.example.org/a"), WebhookSpec("http://intranet/b")),
     ),
     "notify left empty": ("notify:\n  # - webhook: https://hooks.example.org/a\n", lambda c: c.notify, ()),
+    "the first form of notify: webhooks told every run, as before": (
+        "notify:\n  - webhook: https://hooks.example.org/a\n",
+        lambda c: (c.notify_urls, c.webhooks, c.notify_always),
+        ((), ("https://hooks.example.org/a",), True),
+    ),
+    "notify: Apprise URLs and webhooks, told when something changed": (
+        "notify:\n  urls:\n    - mailtos://user:pass@example.org?to=team@example.org\n    - ntfy://audits\n"
+        "  webhooks: [https://hooks.example.org/a]\n",
+        lambda c: (c.notify_urls, c.webhooks, c.notify, c.notify_always),
+        (
+            ("mailtos://user:pass@example.org?to=team@example.org", "ntfy://audits"),
+            ("https://hooks.example.org/a",),
+            (WebhookSpec("https://hooks.example.org/a"),),
+            False,
+        ),
+    ),
+    "notify.always": ("notify:\n  urls: [ntfy://audits]\n  always: true\n", lambda c: c.notify_always, True),
+    "notify with its keys left empty": ("notify:\n  urls:\n", lambda c: (c.notify_urls, c.notify_always), ((), False)),
+    "reports: where they are published, where the sources are": (
+        "reports:\n  base_url: https://audits.example.org/reports/\n"
+        "  source_url: https://github.com/org/repo/blob/main/{path}#L{line}\n",
+        lambda c: (c.base_url, c.source_url),
+        ("https://audits.example.org/reports/", "https://github.com/org/repo/blob/main/{path}#L{line}"),
+    ),
+    "source_url without {line}": (
+        "reports:\n  source_url: https://git.example.org/docs/{path}\n",
+        lambda c: c.source_url,
+        "https://git.example.org/docs/{path}",
+    ),
     "reports": (
         "reports:\n  dir: out/audit\n  keep: 4\n  history: runs.db\n",
         lambda c: (c.keep, c.history_path.relative_to(c.base).as_posix()),
@@ -532,6 +618,15 @@ def _keys(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
         key = f"{prefix}{name}"
         inner = field.annotation
         args = getattr(inner, "__args__", ())
+        if (
+            inner is not None and typing.get_origin(inner) is typing.Union
+        ):  # notify: a mapping, or a list (its first form)
+            for form in args:
+                form = typing.get_args(form)[0] if typing.get_origin(form) is typing.Annotated else form
+                if isinstance(form, type) and issubclass(form, BaseModel):
+                    yield from _keys(form, f"{key}.")
+            yield key
+            continue
         nested = next((a for a in (inner, *args) if isinstance(a, type) and issubclass(a, BaseModel)), None)
         if nested is not None:
             yield from _keys(nested, f"{key}[]." if args else f"{key}.")

@@ -1,12 +1,19 @@
-"""Webhooks hear about every audit, and a webhook that fails is a warning, never a failed run."""
+"""Who hears about an audit, and what they read.
+
+The message is the week's summary (counted by :mod:`auditor.report.summary`, never
+recounted); webhooks get the JSON payload, Apprise URLs (e-mail, chat) the plain text;
+and a notification that fails is a warning, never a failed run.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -14,25 +21,89 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from auditor.notify import Notice, notify, payload, redact
+from auditor.history import Memory
+from auditor.notify import MAX_LINES, message, notice_of, notify, payload, redact, title
+from auditor.reference import Location, Phone, Reference, Url
+from auditor.report.recall import HistoryContext
+from auditor.verdict import DEFAULT_FAIL_ON, Checked, CheckRun, Status, Verdict
 
-NOTICE = Notice(
-    started_at=datetime(2026, 11, 23, 6, 0, tzinfo=UTC),
-    counts={"ok": 120, "dead": 2, "moved": 1},
-    failing=3,
-    new_broken=("https://example.org/helpline (docs/flyer.md:12)",),
-    fixed=("https://example.org/old (docs/flyer.md:3)", "0800 123 4567 (docs/leaflet.md:8)"),
-    report="reports/2026-11-23T060000.html",
+STARTED = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+BROKEN_SINCE = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
+
+
+def url_item(address: str, status: Status, where: tuple[str, int], suggestion: str | None = None) -> Checked:
+    return Checked(
+        Reference(Url(address), address, (Location(where[0], where[1], 1, "", address),)),
+        Verdict(status, "", suggestion=suggestion),
+    )
+
+
+def history_of(
+    run: CheckRun, new: Collection[str] = (), fixed: Collection[str] = (), still: Collection[str] = ()
+) -> HistoryContext:
+    """The history's word on ``run``: which of its addresses (as written) are new broken, fixed, still broken."""
+
+    def memory(item: Checked) -> Memory:
+        failing = item.reference.text in {*new, *still}
+        since = BROKEN_SINCE if item.reference.text in still else STARTED
+        return Memory(Status.OK, BROKEN_SINCE, since, 2 if failing else 0, failing, None, None)
+
+    keys = {item.reference.text: item.reference.key for item in run.results}
+    return HistoryContext(
+        memories={item.reference.key: memory(item) for item in run.results},
+        new_broken=frozenset(keys[text] for text in new),
+        fixed=frozenset(keys[text] for text in fixed),
+        still_broken=frozenset(keys[text] for text in still),
+        previous_run=STARTED - dt.timedelta(days=7),
+        stale_after_days=None,
+        today=STARTED.date(),
+    )
+
+
+RUN = CheckRun(
+    (
+        url_item("https://example.org/helpline", Status.DEAD, ("docs/flyer.md", 12)),
+        url_item("https://example.org/old", Status.OK, ("docs/flyer.md", 3)),
+        Checked(
+            Reference(
+                Phone("+448001234567", "0800 123 4567", "GB"),
+                "0800 123 4567",
+                (Location("docs/leaflet.md", 8, 1, "", "0800 123 4567"),),
+            ),
+            Verdict(Status.CONFIRMED, ""),
+        ),
+        url_item("https://example.org/moved", Status.MOVED, ("docs/a.md", 1), suggestion="https://example.org/new"),
+    ),
+    False,
+    4,
+    0,
+)
+HISTORY = history_of(RUN, new={"https://example.org/helpline"}, fixed={"https://example.org/old", "0800 123 4567"})
+NOTICE = notice_of(
+    RUN,
+    DEFAULT_FAIL_ON,
+    HISTORY,
+    started_at=STARTED,
+    report=Path("reports/2026-11-23T060000.html"),
+    base_url="https://audits.example.org/reports/",
 )
 
 EXPECTED = {
     "event": "audit",
     "started_at": "2026-11-23T06:00:00+00:00",
-    "summary": {"failing": 3, "new_broken": 1, "fixed": 2, "counts": {"ok": 120, "dead": 2, "moved": 1}},
+    "summary": {
+        "failing": 1,
+        "new_broken": 1,
+        "fixed": 2,
+        "still_broken": 0,
+        "counts": {"dead": 1, "moved": 1, "ok": 1, "confirmed": 1},
+        "headline": "1 failing of 4 references (1 new, 0 still, 2 fixed)",
+    },
     "new_broken": ["https://example.org/helpline (docs/flyer.md:12)"],
     "fixed": ["https://example.org/old (docs/flyer.md:3)", "0800 123 4567 (docs/leaflet.md:8)"],
     "report": "reports/2026-11-23T060000.html",
-    "text": "auditor: 3 failing (1 new, 2 fixed) — reports/2026-11-23T060000.html",
+    "report_url": "https://audits.example.org/reports/2026-11-23T060000.html",
+    "text": "auditor: 1 failing (1 new, 2 fixed) — https://audits.example.org/reports/2026-11-23T060000.html",
 }
 
 
@@ -92,10 +163,121 @@ def test_the_payload_is_the_documented_json() -> None:
     assert payload(NOTICE) == EXPECTED
 
 
+def test_the_payload_counts_are_the_summarys() -> None:
+    summary = NOTICE.summary
+    assert (summary.failing, summary.new_broken, summary.fixed) == (1, 1, 2)
+    assert payload(NOTICE)["summary"]["counts"] == summary.status_counts
+
+
 def test_without_a_report_the_text_says_only_the_counts() -> None:
-    quiet = Notice(datetime(2026, 11, 23, 6, 0, tzinfo=UTC), {"ok": 5}, 0, (), (), None)
-    assert payload(quiet)["report"] is None
+    quiet = notice_of(RUN, DEFAULT_FAIL_ON, history_of(RUN), started_at=STARTED, report=None)
+    assert payload(quiet)["report"] is None and payload(quiet)["report_url"] is None
     assert payload(quiet)["text"] == "auditor: 0 failing (0 new, 0 fixed)"
+
+
+def test_the_message_is_the_weeks_summary_with_a_link_to_the_report() -> None:
+    assert title(NOTICE) == "auditor: 1 new broken, 2 fixed — Link audit"
+    assert message(NOTICE) == (
+        "1 failing of 4 references (1 new, 0 still, 2 fixed).\n"
+        "\n"
+        "New broken (1):\n"
+        "- https://example.org/helpline — dead, docs/flyer.md:12\n"
+        "\n"
+        "Fixed (2):\n"
+        "- https://example.org/old — ok, docs/flyer.md:3\n"
+        "- 0800 123 4567 — confirmed, docs/leaflet.md:8\n"
+        "\n"
+        "The report: https://audits.example.org/reports/2026-11-23T060000.html\n"
+    )
+
+
+def test_still_broken_says_since_when_and_a_replacement_is_named() -> None:
+    run = CheckRun(
+        (url_item("https://x.org/gone", Status.DEAD, ("a.md", 3), suggestion="https://x.org/archive/gone"),),
+        False,
+        1,
+        0,
+    )
+    notice = notice_of(
+        run, DEFAULT_FAIL_ON, history_of(run, still={"https://x.org/gone"}), started_at=STARTED, report=None
+    )
+    assert title(notice) == "auditor: 1 failing — Link audit"
+    assert (
+        "Still broken (1):\n- https://x.org/gone — dead since 2026-11-02, a.md:3 — replace with https://x.org/archive/gone\n"
+        in message(notice)
+    )
+
+
+@pytest.mark.parametrize(
+    ("base_url", "link"),
+    [
+        pytest.param(
+            "https://audits.example.org/reports/",
+            "https://audits.example.org/reports/2026-11-23T060000.html",
+            id="a folder",
+        ),
+        pytest.param(
+            "https://audits.example.org/reports",
+            "https://audits.example.org/reports/2026-11-23T060000.html",
+            id="without its last slash",
+        ),
+        pytest.param(
+            "https://audits.example.org", "https://audits.example.org/2026-11-23T060000.html", id="the site's root"
+        ),
+        pytest.param(None, None, id="none: the local path, said so"),
+    ],
+)
+def test_the_link_is_built_from_reports_base_url(base_url: str | None, link: str | None) -> None:
+    notice = notice_of(
+        RUN,
+        DEFAULT_FAIL_ON,
+        HISTORY,
+        started_at=STARTED,
+        report=Path("reports/2026-11-23T060000.html"),
+        base_url=base_url,
+    )
+    assert notice.report_url == link
+    if link:
+        assert message(notice).endswith(f"The report: {link}\n")
+    else:
+        assert message(notice).endswith(
+            "The report: reports/2026-11-23T060000.html (on the machine that ran the audit: set reports.base_url to link it)\n"
+        )
+
+
+def test_each_list_is_capped_and_says_how_many_more() -> None:
+    run = CheckRun(tuple(url_item(f"https://x.org/{i}", Status.DEAD, ("a.md", i + 1)) for i in range(25)), False, 25, 0)
+    notice = notice_of(
+        run,
+        DEFAULT_FAIL_ON,
+        history_of(run, new={f"https://x.org/{i}" for i in range(25)}),
+        started_at=STARTED,
+        report=None,
+    )
+    text = message(notice)
+    assert text.count("\n- https://x.org/") == MAX_LINES
+    assert f"  … and {25 - MAX_LINES} more\n" in text
+    assert "New broken (25):" in text
+    assert len(payload(notice)["new_broken"]) == 25  # the webhook's list is whole: machines read it
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        pytest.param("https://x.org/\x1b]8;;https://evil.example/\x07click\x1b]8;;\x07", id="a terminal escape"),
+        pytest.param("https://x.org/a\nNew broken (0):\n- all fine", id="a forged line"),
+        pytest.param("https://x.org/\u202eexe.pdf", id="a bidi override"),
+        pytest.param("https://x.org/" + "a" * 5000, id="very long"),
+    ],
+)
+def test_text_from_documents_and_the_web_is_one_plain_line(hostile: str) -> None:
+    run = CheckRun((url_item(hostile, Status.MOVED, ("a.md", 1), suggestion=hostile),), False, 1, 0)
+    notice = notice_of(run, DEFAULT_FAIL_ON, history_of(run, still={hostile}), started_at=STARTED, report=None)
+    (line,) = notice.still_broken
+    text = message(notice)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", text)
+    assert not any(row.startswith(("New broken (0)", "- all fine")) for row in text.splitlines())
+    assert len(line.address) <= 200 and len(line.suggestion or "") <= 200
 
 
 def test_every_webhook_receives_the_notice_as_json() -> None:

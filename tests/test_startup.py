@@ -18,6 +18,7 @@ import pytest
 #: Loaded only when needed: a Markdown file of plain links checked over curl needs none.
 NOT_FOR_A_PLAIN_CHECK = [
     "aiohttp",  # the fallback transport, the fake web, cookie jars
+    "apprise",  # notify.urls, when an audit notifies
     "requests",  # tldextract's fetcher: the suffix list is the bundled one
     "tldextract",  # a registrable domain is asked for only when a host changes or a bare name is read
     "aiodns",  # MX lookups, with the first mail address
