@@ -137,6 +137,7 @@ async def run_audit(
             inputs=config.source_inputs(),
             generated_at=started,
             history=context,
+            index_href="index.html",
         )
         dated = reports / f"{stem}.html"
         write_atomic(
