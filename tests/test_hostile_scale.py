@@ -252,7 +252,7 @@ def test_the_html_report_is_capped_and_the_json_report_has_every_reference(
     assert report["summary"]["by_status"] == {"skipped": CAP + 1_000}
     page_text = (tmp_path / "r.html").read_text()
     assert "1,000 more references: see the JSON report" in page_text
-    assert page_text.count('{"i":') == CAP  # each reference once, in the page's data
+    assert page_text.count('{"s":') == CAP  # each reference once, in the page's data
 
 
 def test_the_html_report_keeps_the_most_severe_references() -> None:
@@ -318,7 +318,7 @@ def test_a_million_links_stay_out_of_memory_in_a_subprocess(tmp_path: Path) -> N
     code, kilobytes = map(int, out.stdout.split())
     assert code == 0
     assert len(json.loads((tmp_path / "r.json").read_text())["references"]) == 50_000
-    assert (tmp_path / "r.html").read_text().count('{"i":') == 50_000  # every reference, in the page's data
+    assert (tmp_path / "r.html").read_text().count('{"s":') == 50_000  # every reference, in the page's data
     assert kilobytes < 400 * 1024, f"peak RSS {kilobytes // 1024} MB"  # was 450 MB and more
 
 

@@ -289,7 +289,8 @@ def build_view(
     index = {doc.name: i for i, doc in enumerate(docs)}
     shown = _most_severe(results, limit)
     order = sorted(shown, key=lambda i: (results[i].verdict.status.urgency, i))
-    records = tuple(_record(i, results[i], standings[i], index, history) for i in order)
+    reasons: dict[str, int] = {}  # each reason once: "200 OK" is said of thousands
+    records = tuple(_record(results[i], standings[i], index, history, reasons) for i in order)
     per_doc: dict[int, list[Standing]] = {}
     for i in shown:
         for n in {index[loc.source] for loc in results[i].reference.locations if loc.source in index}:
@@ -309,6 +310,7 @@ def build_view(
         "statuses": [[s.value, LOOKS[s].symbol, LOOKS[s].tone] for s in SEVERITY],
         "groups": [[g.value, g.heading, g.tone] for g in Group],
         "waiting": WAITING,
+        "reasons": list(reasons),
         "docs": documents,
         "rows": records,
     }
@@ -435,16 +437,17 @@ def address_href(item: Checked) -> str | None:
 
 
 def _record(
-    i: int,
     item: Checked,
     one: Standing,
     index: dict[str, int],
     history: HistoryContext | None,
+    reasons: dict[str, int],
 ) -> dict[str, object]:
-    """One reference in the page's data: short keys, empty values left out (20,000 of them must stay small)."""
+    """One reference in the page's data: short keys, empty values left out, a value the row
+    already has as 1 (20,000 of them must stay small; report.js reads them)."""
     ref, verdict = item.reference, item.verdict
     text, shown = _clean(ref.text), _clean(_shown(item))
-    out: dict[str, object] = {"i": i + 1, "s": STATUS_INDEX[one.status], "g": GROUP_INDEX[one.group], "t": text}
+    out: dict[str, object] = {"s": STATUS_INDEX[one.status], "g": GROUP_INDEX[one.group], "t": text}
     if one.failing:
         out["f"] = 1
     if one.waiting:
@@ -458,11 +461,12 @@ def _record(
     if ref.kind.value != "url":
         out["k"] = ref.kind.value
     if reason := _clean(verdict.reason):
-        out["r"] = reason
+        out["r"] = reasons.setdefault(reason, len(reasons))
     if verdict.http_status:
         out["c"] = verdict.http_status
-    if verdict.suggestion:
-        out["x"] = _clean(verdict.suggestion)
+    suggestion = _clean(verdict.suggestion) if verdict.suggestion else None
+    if suggestion:
+        out["x"] = suggestion
         if _link(verdict.suggestion):
             out["xh"] = 1
         if verdict.domain_changed and one.status is Status.MOVED:
@@ -470,9 +474,10 @@ def _record(
     if archive := _link(verdict.archive_url):
         out["a"] = archive
     if verdict.redirects:
-        out["rd"] = [[_clean(hop.url), hop.status] for hop in verdict.redirects]
+        out["rd"] = [[1 if (url := _clean(hop.url)) == shown else url, hop.status] for hop in verdict.redirects]
         if verdict.final_url:
-            out["fu"] = [_clean(verdict.final_url), verdict.http_status or 0]
+            final = _clean(verdict.final_url)
+            out["fu"] = [1 if final == suggestion else final, verdict.http_status or 0]
     if verdict.findings:
         out["fi"] = [_clean(f"{f.kind}: {f.detail}" if f.detail else f.kind) for f in verdict.findings]
     places = [

@@ -60,6 +60,7 @@
     return span;
   }
   function address(row) { return row.u !== undefined ? row.u : row.t; }
+  function reasonOf(row) { return row.r === undefined ? "" : data.reasons[row.r]; }
   function addressHref(row) { return row.h === 1 ? address(row) : row.h; }
   function placeLabel(place, short) {
     var d = docs[place[0]];
@@ -92,7 +93,7 @@
     var card = el("article", "ref card tone-" + status[2]);
     card.dataset.status = status[0];
     card.dataset.group = groups[row.g][0];
-    if (!short) { card.id = "ref-" + row.i; }
+    if (!short) { card.id = "ref-" + (n + 1); }
     var head = el("header");
     head.appendChild(badge(row));
     if (row.w) { head.appendChild(el("span", "meta waiting", data.waiting)); }
@@ -105,7 +106,7 @@
       head.appendChild(el("span", "meta", since));
     }
     card.appendChild(head);
-    var reason = el("p", "reason", row.r || "");
+    var reason = el("p", "reason", reasonOf(row));
     if (row.c) { reason.appendChild(el("span", "http", " HTTP " + row.c)); }
     card.appendChild(reason);
     if (row.fd) { card.appendChild(el("p", "suggestion", "Their pages list " + row.fd.join(", "))); }
@@ -129,9 +130,10 @@
       var chain = el("details", "chain");
       chain.appendChild(el("summary", null, "Redirect chain: " + row.rd.length + " hop" + (row.rd.length === 1 ? "" : "s")));
       var ol = el("ol");
-      row.rd.concat(row.fu ? [row.fu] : []).forEach(function (hop) {
+      row.rd.concat(row.fu ? [[row.fu[0] === 1 ? row.x : row.fu[0], row.fu[1]]] : []).forEach(function (hop) {
         var li = el("li");
-        li.appendChild(link(hop[0], hop[0]));
+        var url = hop[0] === 1 ? address(row) : hop[0];
+        li.appendChild(link(url, url));
         if (hop[1]) { li.appendChild(el("span", "http", " " + hop[1])); }
         ol.appendChild(li);
       });
@@ -211,7 +213,7 @@
     if (!texts) { texts = new Array(rows.length); }
     if (texts[n] === undefined) {
       var row = rows[n];
-      var parts = [row.t, row.u || "", row.r || "", statuses[row.s][0], row.x || ""];
+      var parts = [row.t, row.u || "", reasonOf(row), statuses[row.s][0], row.x || ""];
       (row.p || []).forEach(function (place) { parts.push(placeLabel(place, false)); });
       texts[n] = parts.join(" ").toLowerCase();
     }
@@ -343,7 +345,7 @@
     } else {
       state.view = "all";
       select();
-      var where = matching.findIndex(function (r) { return rows[r].i === n + 1; });
+      var where = matching.indexOf(n);
       state.page = where < 0 ? 0 : Math.floor(where / PAGE);
     }
     draw();
@@ -384,4 +386,5 @@
   if (window.location.hash) { follow(window.location.hash); }
   doc.documentElement.dataset.ready = "1";
   window.auditorReady = true;
+  window.auditorReadyAt = performance.now(); /* since navigation start: bench/report_speed.py reads it */
 })();
