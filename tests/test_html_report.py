@@ -353,6 +353,9 @@ def test_a_transient_error_seen_once_waits_to_be_confirmed_and_does_not_fail() -
     assert (row.get("f"), row["w"], data(page)["groups"][row["g"]][0]) == (None, 1, "check by hand")
     assert data(page)["waiting"] == WAITING == "seen once, waiting to confirm"
     assert not page.select('.chip[data-group="fails"][data-filter="error"]')
+    assert texts(page.select("#group-by_hand .waiting")) == [
+        "1 seen once, waiting to confirm: not failing unless it happens again"
+    ]
 
 
 def test_a_long_list_shows_its_first_rows_and_links_to_the_rest() -> None:

@@ -125,11 +125,6 @@ class Row:
     place: Place | None
     more_places: int
     since: str | None
-    previous_status: Status | None = None
-
-    @property
-    def target(self) -> str:
-        return self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +250,7 @@ def to_html(
     style, script = asset("report.css"), asset("report.js")
     return env.get_template("report.html.j2").render(
         view=view,
+        waiting=WAITING,
         data=markupsafe.Markup(view.data),  # JSON with <, > and & escaped: it cannot close its <script>
         style=markupsafe.Markup(style),  # our own files, inlined verbatim: the CSP hashes them as they are
         script=markupsafe.Markup(script),
