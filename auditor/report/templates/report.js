@@ -353,6 +353,11 @@
     if (target) { target.scrollIntoView(); }
   }
   window.addEventListener("hashchange", function () { follow(window.location.hash); });
+  /* A link to the hash already in the address bar fires no hashchange: follow it anyway. */
+  doc.addEventListener("click", function (event) {
+    var a = event.target.closest("a[href^='#']");
+    if (a && a.getAttribute("href") === window.location.hash) { follow(window.location.hash); }
+  });
 
   /* Copy an address; the clipboard API where allowed, else a selected textarea. */
   function copyText(text) {
