@@ -23,7 +23,6 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from inspect import signature
 from pathlib import Path
 from typing import Any
 
@@ -139,10 +138,6 @@ async def run_audit(
         trend = index.trend_points(
             history.runs(limit=index.TREND_RUNS), RunPoint(started, summary.by_group, dated.name)
         )
-        # TODO(lead): drop this check once html.to_html takes trend= and index_href= (report branch).
-        linked: dict[str, Any] = (
-            {"trend": trend, "index_href": "index.html"} if "trend" in signature(html.to_html).parameters else {}
-        )
         report_html = html.to_html(
             audit.extraction,
             audit.run,
@@ -150,7 +145,9 @@ async def run_audit(
             inputs=config.source_inputs(),
             generated_at=started,
             history=context,
-            **linked,
+            trend=trend,
+            index_href="index.html",
+            source_url=config.source_url,
         )
         write_atomic(
             reports / f"{stem}.json", checked.json_chunks(audit.extraction, audit.run, fail_on, history=context)

@@ -481,7 +481,7 @@ def reported_run() -> tuple[Extraction, CheckRun]:
 FORMATS = [
     (ReportFormat.TEXT, f"  guide.md:7:5  {GONE}\n      404 Not Found\n      archived copy: {SNAPSHOT}\n"),
     (ReportFormat.JSON, f'"archive_url": "{SNAPSHOT}"'),
-    (ReportFormat.HTML, f'Archived copy: <a href="{SNAPSHOT}" rel="noreferrer"><code>{SNAPSHOT}</code></a>'),
+    (ReportFormat.HTML, f'"a":"{SNAPSHOT}"'),  # in the page's data: report.js draws "Archived copy:", a link, Copy
     (ReportFormat.MARKDOWN, f"| guide.md:7 | `{GONE}` | `{SNAPSHOT}` |"),
     (ReportFormat.JUNIT, f"archived copy: {SNAPSHOT}"),
     (ReportFormat.SARIF, f"{GONE}: 404 Not Found \u2014 archived copy: {SNAPSHOT}"),

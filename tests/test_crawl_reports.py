@@ -12,15 +12,14 @@ from dataclasses import replace
 import pytest
 from bs4 import BeautifulSoup
 
-import auditor.report.html
 from auditor.crawl.crawler import CrawlReport
 from auditor.extract import Extraction, SourceInfo
 from auditor.reference import Location, Reference, Url
-from auditor.report.html import OPEN_DOCUMENTS, to_html
+from auditor.report.html import to_html
 from auditor.report.markdown import to_markdown
 from auditor.sources import Format
 from auditor.verdict import DEFAULT_FAIL_ON, Checked, CheckRun, Status, Verdict
-from tests.test_html_report import WHEN, report, texts
+from tests.test_html_report import WHEN, data, report, texts
 from tests.test_reports import HOSTILE, sample_run
 
 START = "https://www.sarcoma.org.uk/"
@@ -135,58 +134,37 @@ def test_what_a_site_says_stays_text_and_only_web_addresses_are_links() -> None:
     assert not site.select("a")  # neither the start nor the sitemap became a link
     assert site.select_one("h3 code").get_text() == "javascript:alert(1)"
     assert texts(site.select(".warnings li")) == [" ".join(HOSTILE.split())]
-    assert not page.find_all("img") and len(page.find_all("script")) == 1
+    assert not page.find_all("img") and len(page.find_all("script")) == 2  # the data and ours
 
 
 def test_every_crawled_page_is_a_document_with_its_address_as_a_link() -> None:
     page = html(*crawled(3))
-    documents = page.select("#documents section.document")
-    assert [d.select_one("h3 a")["href"] for d in documents] == [START, f"{START}page-1", f"{START}page-2"]
-    assert all(d.select_one("details").has_attr("open") for d in documents)
-    assert not page.select(".documents-summary")
-    # A place in the other sections names the page and leads to its document.
-    dead = page.select_one("#group-broken .places a")
-    assert (dead.get_text(), dead["href"]) == (f"{START}page-1:20:5", "#doc-2")
+    documents = data(page)["docs"]
+    assert [d["u"] for d in documents] == [START, f"{START}page-1", f"{START}page-2"]
+    assert not [d for d in documents if "fix" in d]  # `auditor fix` edits files, not a web site
+    # A place names its page by the document's index: the script links it to that document.
+    (dead,) = [row for row in data(page)["rows"] if row.get("f")]
+    assert dead["p"] == [[1, 20, 5, "see"]]
 
 
-def test_many_documents_are_closed_to_a_line_each_with_their_counts() -> None:
-    pages = OPEN_DOCUMENTS + 1
-    page = html(*crawled(pages))
-    documents = page.select("#documents section.document")
+def test_many_documents_each_have_their_counts_from_the_summary() -> None:
+    pages = 25
+    documents = data(html(*crawled(pages)))["docs"]
     assert len(documents) == pages
-    assert not any(d.select_one("details").has_attr("open") for d in documents)
-    assert texts(page.select(".documents-summary"))[0].startswith(f"{pages} documents, 1 with failing references")
-    # Closed, a document still shows its name, its counts and whether something in it fails.
-    summary = documents[1].select_one("summary")
-    assert summary.select_one("h3").get_text() == f"{START}page-1"
-    assert "1 failing" in summary.get_text() and "1 dead, 1 ok" in " ".join(summary.get_text().split())
-    assert not documents[0].select(".badge.tone-bad")
+    # by group: fails, replace, check by hand, fine
+    assert documents[1]["c"] == [1, 0, 0, 1] and documents[0]["c"] == [0, 0, 0, 2]
 
 
-def test_a_very_long_table_of_all_references_starts_closed(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert not report().select(".all-references")  # an ordinary report: open, as ever
-    monkeypatch.setattr(auditor.report.html, "OPEN_REFERENCES", 3)
-    page = html(*crawled(3))
-    closed = page.select_one("#references details.all-references")
-    assert not closed.has_attr("open")
-    assert texts(closed.select("summary"))[0].startswith("4 references in one long table")
-    assert len(closed.select("table.sortable tbody tr.ref")) == 4  # all there, for the filters and the search
-
-
-def test_a_link_on_every_page_lists_a_few_places_and_folds_the_rest() -> None:
+def test_a_link_on_every_page_is_one_row_with_all_its_places() -> None:
     page = html(*crawled(8))
-    row = page.select_one("#ref-1")
-    assert len(row.select("td[data-label=Where] > ul.places > li")) == 5
-    assert texts(row.select(".more-places summary")) == ["3 more places"]
-    assert len(row.select(".more-places li")) == 3
+    (home,) = [row for row in data(page)["rows"] if row["t"] == START]
+    assert [place[0] for place in home["p"]] == list(range(8))  # the script folds all but the first few
 
 
 def test_a_cached_result_is_marked_in_its_row_and_counted_in_the_header() -> None:
     page = html(*crawled(2, cached=True))
-    (tag,) = page.select("#references .cached")
-    assert tag.get_text() == "cached"
-    assert tag["title"] == "reused from a check on 2026-11-20 06:00 UTC"
-    assert tag.find_parent("tr")["id"] == "ref-1"
+    (cached,) = [row for row in data(page)["rows"] if "ca" in row]
+    assert (cached["t"], cached["ca"]) == (START, "2026-11-20 06:00 UTC")
     meta = texts(page.select("header.top .meta"))[0]
     assert "3 requests in 2.0 s · 1 cached" in meta
 
@@ -194,6 +172,7 @@ def test_a_cached_result_is_marked_in_its_row_and_counted_in_the_header() -> Non
 def test_without_cached_results_no_tag_and_no_count() -> None:
     page = html(*crawled(2))
     assert not page.select(".cached, .cached-count")
+    assert not [row for row in data(page)["rows"] if "ca" in row]
     assert "cached" not in texts(page.select("header.top .meta"))[0]
 
 

@@ -160,10 +160,11 @@ def test_one_check_writes_five_reports_that_agree(tmp_path: Path, monkeypatch) -
     assert "3 references checked, 1 failing" in summary
     assert "| `https://www.sarcoma.org.uk/old` | `https://www.sarcoma.org.uk/support` |" in summary
     html = BeautifulSoup(outputs[3].read_text(), "lxml")
-    tiles = {tile["data-filter"]: int(tile.select_one(".count").get_text()) for tile in html.select("[data-filter]")}
-    assert tiles == report["summary"]["by_status"]
-    assert [row["data-status"] for row in html.select("#group-broken .ref")] == ["dead"]
-    assert html.select_one("#group-replace .new").get_text() == "https://www.sarcoma.org.uk/support"
+    chips = {chip["data-filter"]: int(chip.select_one(".count").get_text()) for chip in html.select(".chip")}
+    assert chips == report["summary"]["by_status"]
+    assert [chip["data-filter"] for chip in html.select('.chip[data-group="fails"]')] == ["dead"]
+    data = json.loads(html.select_one("#report-data").string)
+    assert [row["x"] for row in data["rows"] if "x" in row] == ["https://www.sarcoma.org.uk/support"]
     sarif = json.loads(outputs[4].read_text())
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
     levels = sorted((r["ruleId"], r["level"]) for r in sarif["runs"][0]["results"])

@@ -1,15 +1,18 @@
-"""The HTML report maintainers read: one self-contained file, organised the way an editor fixes things.
+"""The HTML report maintainers read: one self-contained file that opens on what to act on.
 
-What is broken comes first, then what to replace, then what could not be verified,
-then how far a site crawl went, every reference (filter, search, sort) and a view per
-document (each closed to its name and counts when there are many: a crawled site). The
-page is built from a typed view model (:class:`ReportView`) by Jinja2 with autoescape on:
-every text in it comes from documents or the web and is untrusted. The inline style
-and script are allowed by their hashes in a Content-Security-Policy, so even markup
-that slipped through escaping could not run a script.
+It opens on "This week" (with a history: new broken, still broken, fixed, each row with
+its clickable address, the replacement and its place; a sparkline of failing per run; a
+link to the index of runs) and four group tiles, the groups of :mod:`auditor.report.summary`
+(fails, replace, check by hand, fine) with their statuses as filters inside. Every count
+shown comes from one :class:`~auditor.report.summary.Summary`. Each reference is in the
+page once, as compact JSON in a ``<script type="application/json">`` (``<``, ``>`` and ``&``
+escaped, so a document's ``</script>`` cannot end it); the page's own script renders "All
+references" and "By document" from it, a page of rows at a time, with text nodes only.
 
-Sections are templates under ``templates/sections/``, listed in :data:`SECTIONS`:
-a later section (history, trend, phones) is a template and a line here.
+The rest is built from a typed view model (:class:`ReportView`) by Jinja2 with autoescape
+on: every text in it comes from documents or the web and is untrusted. The inline style
+and script are allowed by their hashes in a Content-Security-Policy, so even markup that
+slipped through escaping could not run a script.
 """
 
 from __future__ import annotations
@@ -18,18 +21,20 @@ import base64
 import datetime as dt
 import hashlib
 import heapq
-from collections import Counter
+import json
+import shlex
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from auditor import __version__
 from auditor.defaults import MAX_REPORT_ROWS
 from auditor.extract import Extraction
 from auditor.reference import Email, Location, Phone, Url
+from auditor.report.summary import WAITING, Change, Group, RunPoint, Standing, Summary, standing, summary_of
 from auditor.sources import Format
 from auditor.untrusted import without_controls
 from auditor.verdict import Checked, CheckRun, Severity, Status
@@ -78,105 +83,79 @@ SYMBOLS: dict[Status, str] = {
 #: Most urgent first: the order of tiles, and of the status column when sorted.
 SEVERITY: tuple[Status, ...] = tuple(sorted(Status, key=lambda s: s.urgency))
 LOOKS: dict[Status, Look] = {s: Look(SYMBOLS[s], TONES[s.severity]) for s in SEVERITY}
-#: The report's sections, in order: each is ``templates/sections/<name>.html.j2``.
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("changes", "Since the last run"),  # only with a history (auditor run)
-    ("attention", "Needs attention"),
-    ("crawl", "Site crawl"),  # only when a site was crawled
-    ("phones", "Phone numbers"),  # only when there are phone numbers
-    ("references", "All references"),
-    ("documents", "By document"),
-)
-#: Up to this many documents each is shown open; beyond (a crawled site), each is closed to its name and counts.
-OPEN_DOCUMENTS = 20
-#: Beyond this many references the table of all of them starts closed: a browser takes
-#: minutes to lay out 40,000 rows, and the tiles, the search and the sections above serve first.
-OPEN_REFERENCES = 5_000
+#: A status and a group by their index in the page's data (``statuses``, ``groups``).
+STATUS_INDEX: dict[Status, int] = {s: n for n, s in enumerate(SEVERITY)}
+GROUP_INDEX: dict[Group, int] = {g: n for n, g in enumerate(Group)}
+#: Rows in each list of "This week" (new broken, fixed, still broken); the rest are a link to the filtered view.
+THIS_WEEK_ROWS = 20
+#: A place's line of context is cut to this many characters in the page's data.
+CONTEXT_CHARS = 160
 #: What a crawl's scope reaches, in words.
 SCOPES = {"host": "this host name only", "domain": "every host of the site's domain"}
+#: The lists of "This week", in order: the change, its heading and what it means.
+CHANGES: tuple[tuple[Change, str, str], ...] = (
+    (Change.NEW, "New broken", "Broken since the previous audit: the freshest to fix."),
+    (Change.STILL, "Still broken", "Failing in the previous audit too."),
+    (Change.FIXED, "Fixed", "Failing in the previous audit, working now."),
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where a reference is written: ``guide.md:12:5`` (or ``leaflet.pdf p. 2``) and the line around it."""
+    """Where a reference is written: ``guide.md:12:5`` (``leaflet.pdf p. 2``), a link to it, the line around it."""
 
-    source: str
-    line: int
     label: str
+    href: str  # the file in its repository (``source_url``), else the document's view in this page
     context: str
-    document: str  # the anchor of the document's section in the report
-    at: str = ""  # the place within its document, for the document's own view: ``line 12:5``, ``p. 2``
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One reference as the report shows it."""
+    """One reference of "This week" as the page shows it before any script runs."""
 
     anchor: str
     status: Status
     look: Look
-    failing: bool
-    kind: str
+    standing: Standing
     text: str
-    target: str
+    href: str | None  # the address as a link (http, https, mailto:, tel:), None when it cannot be one
     reason: str
-    http_status: int | None
-    redirects: tuple[tuple[str, int], ...]
-    final_url: str | None
     suggestion: str | None
-    domain_changed: bool
-    findings: tuple[str, ...]
-    places: tuple[Place, ...]
-    search: str  # what the free-text search looks in, lower-cased
-    key: str = ""
-    previous_status: Status | None = None  # with a history: the last run's status
-    since: str | None = None  # with a history: since when the status has been this
-    damped: bool = False  # a first transient error, not counted until it repeats (checks.confirm_after)
-    listed_on: str | None = None  # phones: the page that lists the number
-    found: tuple[str, ...] = ()  # phones: the numbers the organisation's pages list instead
-    cached: bool = False  # reused from the cross-run cache, not asked this run
-    checked_at: str = ""  # when the verdict was reached (for a cached one: the earlier check)
-    archive_url: str | None = None  # dead, soft-404, parked: an archived copy (http or https only, to be a link)
-
-    @property
-    def severity(self) -> int:
-        return self.status.urgency
-
-    @property
-    def previous_look(self) -> Look | None:
-        return LOOKS[self.previous_status] if self.previous_status else None
+    suggestion_href: str | None
+    place: Place | None
+    more_places: int
+    since: str | None
 
 
 @dataclass(frozen=True, slots=True)
-class Group:
-    """A part of "Needs attention": a heading, what to do about it, and its rows."""
+class ChangeList:
+    """A list of "This week": its first rows and how many more there are."""
 
-    key: str
+    change: Change
     title: str
     advice: str
     rows: tuple[Row, ...]
+    more: int
 
 
 @dataclass(frozen=True, slots=True)
-class Tile:
-    status: Status
-    look: Look
+class GroupTile:
+    """One of the four groups: its count and its statuses (each a filter), all from the summary."""
+
+    group: Group
     count: int
-    failing: bool
+    statuses: tuple[tuple[Status, Look, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
-class DocumentView:
-    anchor: str
-    name: str
-    format: str
-    document_date: str | None
-    counts: tuple[tuple[Status, int], ...]
-    rows: tuple[tuple[Row, tuple[Place, ...]], ...]  # each reference with its places in this document
-    stale: bool = False  # older than checks.stale_after_days (auditor run)
-    url: str | None = None  # a web page's address, when it can be a link (http or https)
-    failing: int = 0  # references here with a failing status
-    open: bool = True  # shown open; closed to its name and counts when there are many documents
+class Spark:
+    """The trend of failing references per run, as an inline SVG polyline."""
+
+    points: str  # the polyline's points
+    width: int
+    height: int
+    values: tuple[int, ...]
+    last: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,23 +187,29 @@ class ReportView:
     requests: int
     network_unavailable: bool
     notes: tuple[str, ...]  # about the run itself (the web archive did not answer)
-    total: int
-    failing: int
-    tiles: tuple[Tile, ...]
-    groups: tuple[Group, ...]
-    rows: tuple[Row, ...]
-    documents: tuple[DocumentView, ...]
+    summary: Summary
+    tiles: tuple[GroupTile, ...]
+    changes: tuple[ChangeList, ...]  # with a history: new broken, still broken, fixed
+    data: str  # the rows and documents as JSON, safe inside <script type="application/json">
+    rows: tuple[dict[str, object], ...]  # the same, as Python values (tests, the bench)
     problems: tuple[str, ...]
-    sections: tuple[tuple[str, str], ...]
     version: str
-    changes: tuple[Group, ...] = ()  # new and fixed since the previous run (auditor run)
+    stale: tuple[tuple[str, str], ...] = ()  # documents past checks.stale_after_days: (anchor, name)
     previous_run: str | None = None
-    phones: tuple[Row, ...] = ()
     stale_after_days: int | None = None
     cached: int = 0  # results reused from the cross-run cache
     crawls: tuple[CrawlView, ...] = ()
-    references_open: bool = True  # the table of all references is shown open (see OPEN_REFERENCES)
     omitted: int = 0  # references beyond MAX_REPORT_ROWS, left out (the JSON report has them all)
+    spark: Spark | None = None
+    index_href: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.summary.total
+
+    @property
+    def failing(self) -> int:
+        return self.summary.failing
 
 
 def to_html(
@@ -235,21 +220,38 @@ def to_html(
     inputs: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
     history: HistoryContext | None = None,
-    max_rows: int = MAX_REPORT_ROWS,
+    max_rows: int | None = None,
+    trend: Sequence[RunPoint] = (),
+    index_href: str | None = None,
+    source_url: str | None = None,
 ) -> str:
     """The whole report as one HTML document; ``history`` adds what changed since the last run.
 
-    At most ``max_rows`` references are listed, the most severe first (see :func:`build_view`).
+    ``trend`` (past runs, oldest first) draws the sparkline of failing per run; ``index_href``
+    links to the index of runs; ``source_url`` (``https://.../blob/main/{path}#L{line}``)
+    makes each ``file:line`` a link to the file. At most ``max_rows`` (:data:`MAX_REPORT_ROWS`)
+    references are in the page, the most severe first.
     """
     import markupsafe  # comes with jinja2
 
     view = build_view(
-        extraction, run, fail_on, inputs=inputs, generated_at=generated_at, history=history, max_rows=max_rows
+        extraction,
+        run,
+        fail_on,
+        inputs=inputs,
+        generated_at=generated_at,
+        history=history,
+        max_rows=max_rows,
+        trend=trend,
+        index_href=index_href,
+        source_url=source_url,
     )
     env = environment()
     style, script = asset("report.css"), asset("report.js")
     return env.get_template("report.html.j2").render(
         view=view,
+        waiting=WAITING,
+        data=markupsafe.Markup(view.data),  # JSON with <, > and & escaped: it cannot close its <script>
         style=markupsafe.Markup(style),  # our own files, inlined verbatim: the CSP hashes them as they are
         script=markupsafe.Markup(script),
         csp=content_security_policy(style, script),
@@ -264,24 +266,52 @@ def build_view(
     inputs: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
     history: HistoryContext | None = None,
-    max_rows: int = MAX_REPORT_ROWS,
+    max_rows: int | None = None,
+    trend: Sequence[RunPoint] = (),
+    index_href: str | None = None,
+    source_url: str | None = None,
 ) -> ReportView:
     """What the template shows, computed here so the template only lays it out.
 
-    At most ``max_rows`` references are shown, the most severe first (a million rows make
-    a page no browser opens); the counts are of all of them, and the rest are counted.
+    Every count comes from :func:`summary_of` over one :class:`Standing` per reference. At
+    most ``max_rows`` references are in the page's data, the most severe first; the counts
+    are of all of them.
     """
-    documents = {info.name: (f"doc-{i + 1}", info.format) for i, info in enumerate(extraction.sources)}
+    limit = MAX_REPORT_ROWS if max_rows is None else max_rows
     results = run.results
-    shown_indexes = _most_severe(results, max_rows)
-    rows = tuple(_row(i, results[i], fail_on, documents) for i in shown_indexes)
-    if history is not None:
-        rows = tuple(_recalled(row, history) for row in rows)
-    counts = Counter(item.verdict.status for item in results)
+    standings = [standing(item, fail_on, history) for item in results]
+    summary = summary_of(standings, history=history is not None, network_unavailable=run.network_unavailable)
+    docs = _documents(extraction, source_url)
+    index = {doc.name: i for i, doc in enumerate(docs)}
+    shown = _most_severe(results, limit)
+    order = sorted(shown, key=lambda i: (results[i].verdict.status.urgency, i))
+    reasons: dict[str, int] = {}  # each reason once: "200 OK" is said of thousands
+    records = tuple(_record(results[i], standings[i], index, history, reasons) for i in order)
+    per_doc: dict[int, list[Standing]] = {}
+    for i in shown:
+        for n in {index[loc.source] for loc in results[i].reference.locations if loc.source in index}:
+            per_doc.setdefault(n, []).append(standings[i])
+    suggested = {
+        index[loc.source]
+        for i in shown
+        if results[i].verdict.suggestion
+        for loc in results[i].reference.locations
+        if loc.source in index
+    }
+    documents = [doc.data(per_doc.get(n, ()), n in suggested) for n, doc in enumerate(docs)]
+    for n, info in enumerate(extraction.sources):
+        if history is not None and history.is_stale(info):
+            documents[n]["st"] = 1
+    data = {
+        "statuses": [[s.value, LOOKS[s].symbol, LOOKS[s].tone] for s in SEVERITY],
+        "groups": [[g.value, g.heading, g.tone] for g in Group],
+        "waiting": WAITING,
+        "reasons": list(reasons),
+        "docs": documents,
+        "rows": records,
+    }
     when = (generated_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    phones = tuple(row for row in rows if row.kind == "phone")
-    shown = {"changes": history is not None, "phones": bool(phones), "crawl": bool(extraction.crawls)}
-    sections = tuple((key, title) for key, title in SECTIONS if shown.get(key, True))
+    stale = tuple((f"doc-{n + 1}", doc.name) for n, doc in enumerate(docs) if "st" in documents[n])
     return ReportView(
         title="Link audit",
         generated_at=when.strftime("%Y-%m-%d %H:%M UTC"),
@@ -290,34 +320,84 @@ def build_view(
         requests=run.requests,
         network_unavailable=run.network_unavailable,
         notes=tuple(_clean(note) for note in run.notes),
-        total=len(results),
-        failing=_failing(results, fail_on, history) if len(rows) < len(results) else sum(r.failing for r in rows),
-        tiles=tuple(Tile(s, LOOKS[s], counts[s], s in fail_on) for s in SEVERITY if counts[s]),
-        groups=_groups(rows, fail_on),
-        rows=rows,
-        documents=_documents(extraction, rows, documents, history),
+        summary=summary,
+        tiles=tuple(
+            GroupTile(g, summary.by_group[g], tuple((s, LOOKS[s], n) for s, n in summary.by_group_status[g].items()))
+            for g in Group
+        ),
+        changes=_changes(results, standings, docs, index) if history is not None else (),
+        data=island(data),
+        rows=records,
         problems=tuple(_clean(str(problem)) for problem in extraction.problems),
-        sections=sections,
         version=__version__,
-        changes=_changes(rows, history) if history is not None else (),
+        stale=stale,
         previous_run=history.previous_run.strftime("%Y-%m-%d %H:%M UTC") if history and history.previous_run else None,
-        phones=tuple(sorted(phones, key=lambda r: r.severity)),
         stale_after_days=history.stale_after_days if history is not None else None,
         cached=run.cached,
         crawls=tuple(_crawl(i, report) for i, report in enumerate(extraction.crawls)),
-        references_open=len(rows) <= OPEN_REFERENCES,
-        omitted=len(results) - len(rows),
+        omitted=len(results) - len(shown),
+        spark=_spark(trend),
+        index_href=index_href,
     )
 
 
-def _failing(results: Sequence[Checked], fail_on: Collection[Status], history: HistoryContext | None) -> int:
-    """How many of all ``results`` fail (with a history: only those confirmed), shown or not."""
+def island(data: object) -> str:
+    """``data`` as JSON to put inside ``<script type="application/json">``: no ``<``, ``>`` or
+    ``&`` as such, so no ``</script>`` or ``<!--`` in a document's text can end the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
-    def confirmed(item: Checked) -> bool:
-        memory = history.memories.get(item.reference.key) if history is not None else None
-        return memory is None or memory.confirmed
 
-    return sum(1 for item in results if item.verdict.status in fail_on and confirmed(item))
+@dataclass(frozen=True, slots=True)
+class _Document:
+    name: str
+    format: Format
+    date: str | None
+    url: str | None
+    source: str | None  # source_url for this file, ``{line}`` left to fill in
+
+    def data(self, standings: Sequence[Standing], suggestions: bool) -> dict[str, object]:
+        summary = summary_of(standings)
+        out: dict[str, object] = {"n": self.name, "f": self.format.value, "c": list(summary.by_group.values())}
+        if self.date:
+            out["d"] = self.date
+        if self.url:
+            out["u"] = self.url
+        if self.source:
+            out["src"] = self.source
+        if suggestions and self.url is None:
+            out["fix"] = f"auditor fix {shlex.quote(self.name)}"
+        return out
+
+    def href(self, line: int, n: int) -> str:
+        return self.source.replace("{line}", str(line)) if self.source else f"#doc-{n + 1}"
+
+
+def _documents(extraction: Extraction, source_url: str | None) -> list[_Document]:
+    return [
+        _Document(
+            name=_clean(info.name),
+            format=info.format,
+            date=info.document_date.isoformat() if info.document_date else None,
+            url=_link(info.url),
+            source=source_link(source_url, info.name) if source_url and info.url is None else None,
+        )
+        for info in extraction.sources
+    ]
+
+
+def source_link(template: str, path: str) -> str | None:
+    """``template`` with ``{path}`` filled in (percent-encoded) and ``{line}`` left to fill in;
+    None unless the result is an http or https address."""
+    encoded = quote(path.replace("\\", "/").removeprefix("./"), safe="/")
+    filled = template.replace("{path}", encoded)
+    return filled if _link(filled.replace("{line}", "1")) == filled.replace("{line}", "1") else None
 
 
 def _most_severe(results: Sequence[Checked], limit: int) -> list[int]:
@@ -328,110 +408,154 @@ def _most_severe(results: Sequence[Checked], limit: int) -> list[int]:
     return sorted(chosen)
 
 
-def _recalled(row: Row, history: HistoryContext) -> Row:
-    memory = history.memories.get(row.key)
-    if memory is None:
-        return row
-    damped = row.failing and not memory.confirmed
-    return replace(
-        row,
-        previous_status=memory.previous_status,
-        since=memory.status_since.strftime("%Y-%m-%d"),
-        failing=row.failing and memory.confirmed,
-        damped=damped,
+def _shown(item: Checked) -> str:
+    target = item.reference.target
+    if isinstance(target, Url):
+        return target.url
+    if isinstance(target, Email):
+        return target.address
+    if isinstance(target, Phone):
+        return target.e164
+    return str(getattr(target, "written", item.reference.text))
+
+
+def address_href(item: Checked) -> str | None:
+    """The reference as a link: an http(s) address, ``mailto:`` the parsed address, ``tel:`` the E.164 number."""
+    target = item.reference.target
+    if isinstance(target, Url):
+        return _link(target.url)
+    if isinstance(target, Email):
+        return "mailto:" + quote(target.address, safe="@") if "@" in target.address else None
+    if isinstance(target, Phone):
+        digits = "+" + "".join(c for c in target.e164 if c.isdigit())
+        return f"tel:{digits}" if len(digits) > 1 else None
+    return None
+
+
+def _record(
+    item: Checked,
+    one: Standing,
+    index: dict[str, int],
+    history: HistoryContext | None,
+    reasons: dict[str, int],
+) -> dict[str, object]:
+    """One reference in the page's data: short keys, empty values left out, a value the row
+    already has as 1 (20,000 of them must stay small; report.js reads them)."""
+    ref, verdict = item.reference, item.verdict
+    text, shown = _clean(ref.text), _clean(_shown(item))
+    out: dict[str, object] = {"s": STATUS_INDEX[one.status], "g": GROUP_INDEX[one.group], "t": text}
+    if one.failing:
+        out["f"] = 1
+    if one.waiting:
+        out["w"] = 1
+    if one.change is not None:
+        out["ch"] = one.change.value
+    if shown != text:
+        out["u"] = shown
+    if (href := address_href(item)) is not None:
+        out["h"] = 1 if href == shown else href
+    if ref.kind.value != "url":
+        out["k"] = ref.kind.value
+    if reason := _clean(verdict.reason):
+        out["r"] = reasons.setdefault(reason, len(reasons))
+    if verdict.http_status:
+        out["c"] = verdict.http_status
+    suggestion = _clean(verdict.suggestion) if verdict.suggestion else None
+    if suggestion:
+        out["x"] = suggestion
+        if _link(verdict.suggestion):
+            out["xh"] = 1
+        if verdict.domain_changed and one.status is Status.MOVED:
+            out["dc"] = 1
+    if archive := _link(verdict.archive_url):
+        out["a"] = archive
+    if verdict.redirects:
+        out["rd"] = [[1 if (url := _clean(hop.url)) == shown else url, hop.status] for hop in verdict.redirects]
+        if verdict.final_url:
+            final = _clean(verdict.final_url)
+            out["fu"] = [1 if final == suggestion else final, verdict.http_status or 0]
+    if verdict.findings:
+        out["fi"] = [_clean(f"{f.kind}: {f.detail}" if f.detail else f.kind) for f in verdict.findings]
+    places = [
+        _place_data(loc, index[loc.source]) if loc.source in index else [-1, loc.line, 0, _clean(loc.source)]
+        for loc in ref.locations
+    ]
+    if places:
+        out["p"] = places
+    if one.since is not None:
+        out["sn"] = one.since.strftime("%Y-%m-%d")
+    memory = history.memories.get(ref.key) if history is not None else None
+    if memory is not None and memory.previous_status is not None and memory.previous_status is not one.status:
+        out["ps"] = STATUS_INDEX[memory.previous_status]
+    if verdict.cached:
+        out["ca"] = verdict.checked_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if phone := verdict.phone:
+        if phone.listed_on:
+            out["lo"] = _clean(phone.listed_on)
+        if phone.found:
+            out["fd"] = list(phone.found)
+    return out
+
+
+def _place_data(location: Location, document: int) -> list[object]:
+    context = _clean(" ".join(location.context.split()))
+    if len(context) > CONTEXT_CHARS:
+        context = context[: CONTEXT_CHARS - 1] + "\u2026"
+    return [document, location.line, location.column or 0, context]
+
+
+def _place(location: Location, index: dict[str, int], docs: list[_Document]) -> Place:
+    n = index.get(location.source)
+    fmt = docs[n].format if n is not None else None
+    if fmt is Format.PDF:
+        label = f"{location.source} p. {location.line}"
+    else:
+        label = f"{location.source}:{location.line}" + (f":{location.column}" if location.column else "")
+    href = docs[n].href(location.line, n) if n is not None else ""
+    return Place(_clean(label), href, _clean(" ".join(location.context.split()))[:CONTEXT_CHARS])
+
+
+def _changes(
+    results: Sequence[Checked], standings: Sequence[Standing], docs: list[_Document], index: dict[str, int]
+) -> tuple[ChangeList, ...]:
+    lists = []
+    for change, title, advice in CHANGES:
+        chosen = [i for i, one in enumerate(standings) if one.change is change]
+        chosen.sort(key=lambda i: (results[i].verdict.status.urgency, i))
+        rows = tuple(_row(i, results[i], standings[i], docs, index) for i in chosen[:THIS_WEEK_ROWS])
+        lists.append(ChangeList(change, title, advice, rows, len(chosen) - len(rows)))
+    return tuple(lists)
+
+
+def _row(i: int, item: Checked, one: Standing, docs: list[_Document], index: dict[str, int]) -> Row:
+    verdict = item.verdict
+    locations = item.reference.locations
+    suggestion = _clean(verdict.suggestion) if verdict.suggestion else None
+    return Row(
+        anchor=f"ref-{i + 1}",
+        status=one.status,
+        look=LOOKS[one.status],
+        standing=one,
+        text=_clean(_shown(item)),
+        href=address_href(item),
+        reason=_clean(verdict.reason),
+        suggestion=suggestion,
+        suggestion_href=_link(verdict.suggestion),
+        place=_place(locations[0], index, docs) if locations else None,
+        more_places=max(0, len(locations) - 1),
+        since=one.since.strftime("%Y-%m-%d") if one.since else None,
     )
 
 
-def _changes(rows: tuple[Row, ...], history: HistoryContext) -> tuple[Group, ...]:
-    new = tuple(r for r in rows if r.key in history.new_broken)
-    fixed = tuple(r for r in rows if r.key in history.fixed)
-    groups = (
-        Group("new", "New since the last run", "Broken since the previous audit: the freshest to fix.", new),
-        Group("fixed", "Fixed since the last run", "Failing in the previous audit, working now.", fixed),
-    )
-    return tuple(g for g in groups if g.rows)
-
-
-def _groups(rows: tuple[Row, ...], fail_on: Collection[Status]) -> tuple[Group, ...]:
-    # A malformed link has its own group (what to correct is the text, not the target), failing or not.
-    def is_malformed(r: Row) -> bool:
-        return r.status is Status.INVALID and r.kind != "phone"
-
-    malformed = tuple(r for r in rows if is_malformed(r))
-    broken = tuple(sorted((r for r in rows if r.failing and not is_malformed(r)), key=lambda r: r.severity))
-    outdated = tuple(r for r in rows if r.status.suggests_rewrite and not r.failing)
-    unverified = tuple(r for r in rows if r.status is Status.BLOCKED and not r.failing)
-    phones = tuple(r for r in rows if r.status.needs_a_person and r.kind == "phone" and not r.failing)
-    listed = {r.anchor for r in (*broken, *outdated, *unverified, *phones, *malformed)}
-    noted = tuple(r for r in rows if r.findings and r.anchor not in listed)
-    groups = (
-        Group(
-            "broken",
-            "Broken",
-            "Readers who follow these get nowhere: replace or remove them.",
-            broken,
-        ),
-        Group(
-            "replace",
-            "Outdated: replace with the suggestion",
-            "These still work, through a permanent redirect or a shortener: point straight at the destination.",
-            outdated,
-        ),
-        Group(
-            "unverified",
-            "Could not verify",
-            "The site refused an automated check (a login, a bot challenge, rate limits): open these by hand.",
-            unverified,
-        ),
-        Group(
-            "malformed",
-            "Malformed links",
-            "Not a valid address as written (a stray bracket, no host, a mailto: without an address): correct them.",
-            malformed,
-        ),
-        Group(
-            "phones",
-            "Phone numbers to check",
-            "Not on the organisation's pages any more (the numbers they list are shown), or not a valid number.",
-            phones,
-        ),
-        Group("findings", "Findings", "Working references with something to look at.", noted),
-    )
-    return tuple(g for g in groups if g.rows)
-
-
-def _documents(
-    extraction: Extraction,
-    rows: tuple[Row, ...],
-    anchors: dict[str, tuple[str, Format]],
-    history: HistoryContext | None = None,
-) -> tuple[DocumentView, ...]:
-    # One pass over the places, not one per document: a crawl has thousands of both.
-    written: dict[str, dict[str, list[Place]]] = {}  # source -> row anchor -> places
-    by_anchor = {row.anchor: row for row in rows}
-    for row in rows:
-        for place in row.places:
-            written.setdefault(place.source, {}).setdefault(row.anchor, []).append(place)
-    opened = len(extraction.sources) <= OPEN_DOCUMENTS
-    documents = []
-    for info in extraction.sources:
-        here = tuple((by_anchor[anchor], tuple(places)) for anchor, places in written.get(info.name, {}).items())
-        counts = Counter(row.status for row, _ in here)
-        documents.append(
-            DocumentView(
-                anchor=anchors[info.name][0],
-                name=_clean(info.name),
-                format=info.format.value,
-                document_date=info.document_date.isoformat() if info.document_date else None,
-                counts=tuple((s, counts[s]) for s in SEVERITY if counts[s]),
-                rows=tuple(sorted(here, key=lambda pair: (pair[1][0].line, pair[0].severity))),
-                stale=history.is_stale(info) if history is not None else False,
-                url=_link(info.url),
-                failing=sum(1 for row, _ in here if row.failing),
-                open=opened,
-            )
-        )
-    return tuple(documents)
+def _spark(trend: Sequence[RunPoint], width: int = 160, height: int = 32) -> Spark | None:
+    """Failing per run, oldest first, as a polyline in a ``width`` x ``height`` box (None without two runs)."""
+    values = tuple(point.failing for point in trend)
+    if len(values) < 2:
+        return None
+    top = max(values) or 1
+    step = (width - 4) / (len(values) - 1)
+    points = " ".join(f"{2 + n * step:.1f},{height - 2 - v / top * (height - 4):.1f}" for n, v in enumerate(values))
+    return Spark(points, width, height, values, values[-1])
 
 
 def _crawl(index: int, report: CrawlReport) -> CrawlView:
@@ -469,63 +593,6 @@ def _link(url: str | None) -> str | None:
     except ValueError:  # a malformed address (an unclosed IPv6 bracket) is shown, not linked
         return None
     return _clean(url) if scheme in ("http", "https") else None
-
-
-def _row(index: int, item: Checked, fail_on: Collection[Status], documents: dict[str, tuple[str, Format]]) -> Row:
-    ref, verdict = item.reference, item.verdict
-    target = ref.target
-    if isinstance(target, Url):
-        shown = target.url
-    elif isinstance(target, Email):
-        shown = target.address
-    elif isinstance(target, Phone):
-        shown = target.e164
-    else:
-        shown = target.written
-    places = tuple(_place(loc, documents.get(loc.source)) for loc in ref.locations)
-    findings = tuple(_clean(f"{f.kind}: {f.detail}" if f.detail else f.kind) for f in verdict.findings)
-    text, reason = _clean(ref.text), _clean(verdict.reason)
-    phone = verdict.phone
-    search = " ".join(
-        [text, shown if shown != text else "", reason, verdict.status.value, verdict.suggestion or ""]
-        + [p.label for p in places]
-    ).lower()
-    return Row(
-        anchor=f"ref-{index + 1}",
-        status=verdict.status,
-        look=LOOKS[verdict.status],
-        failing=verdict.status in fail_on,
-        kind=ref.kind.value,
-        text=text,
-        target=_clean(shown),
-        reason=reason,
-        http_status=verdict.http_status,
-        redirects=tuple((_clean(hop.url), hop.status) for hop in verdict.redirects),
-        final_url=_clean(verdict.final_url) if verdict.final_url else None,
-        suggestion=_clean(verdict.suggestion) if verdict.suggestion else None,
-        domain_changed=verdict.domain_changed,
-        findings=findings,
-        places=places,
-        search=_clean(search),
-        key=ref.key,
-        listed_on=_clean(phone.listed_on) if phone and phone.listed_on else None,
-        found=phone.found if phone else (),
-        cached=verdict.cached,
-        checked_at=verdict.checked_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        archive_url=_link(verdict.archive_url),
-    )
-
-
-def _place(location: Location, document: tuple[str, Format] | None) -> Place:
-    anchor, fmt = document or ("", None)
-    if fmt is Format.PDF:
-        at = f"p. {location.line}"
-        label = f"{location.source} {at}"
-    else:
-        line = f"{location.line}" + (f":{location.column}" if location.column else "")
-        at, label = f"line {line}", f"{location.source}:{line}"
-    context = _clean(" ".join(location.context.split()))
-    return Place(location.source, location.line, _clean(label), context, anchor, at)
 
 
 def _clean(text: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -152,6 +152,9 @@ class Summary:
     still_broken: int = 0
     history: bool = False  # new/fixed/still mean something (auditor run)
     network_unavailable: bool = False
+    #: Within each group, its statuses (most urgent first): a status can be in two groups
+    #: (an error confirmed fails, one seen once is checked by hand).
+    by_group_status: Mapping[Group, Mapping[Status, int]] = field(default_factory=dict)
 
     @property
     def status_counts(self) -> dict[str, int]:
@@ -201,11 +204,13 @@ def summary_of(standings: Iterable[Standing], *, history: bool = False, network_
     statuses: Counter[Status] = Counter()
     groups: Counter[Group] = Counter()
     changes: Counter[Change] = Counter()
+    pairs: Counter[tuple[Group, Status]] = Counter()
     total = waiting = 0
     for one in standings:
         total += 1
         statuses[one.status] += 1
         groups[one.group] += 1
+        pairs[one.group, one.status] += 1
         waiting += one.waiting
         if one.change is not None:
             changes[one.change] += 1
@@ -220,6 +225,9 @@ def summary_of(standings: Iterable[Standing], *, history: bool = False, network_
         still_broken=changes[Change.STILL],
         history=history,
         network_unavailable=network_unavailable,
+        by_group_status={
+            g: {s: pairs[g, s] for s in sorted(statuses, key=lambda s: s.urgency) if pairs[g, s]} for g in Group
+        },
     )
 
 
