@@ -337,10 +337,15 @@ def _judge_config(command: F) -> F:
 def _judging(config_path: str | None, no_config: bool, given: dict[str, Any]) -> CheckSettings:
     """The settings of check and fix, alike: the flags given, then targets.yaml's ``checks:`` (the
     file named, else ./targets.yaml when there is one, unless --no-config), then the defaults."""
+    return _judged(config_path, no_config, given)[0]
+
+
+def _judged(config_path: str | None, no_config: bool, given: dict[str, Any]) -> tuple[CheckSettings, Config | None]:
+    """:func:`_judging`'s settings, and the targets.yaml they were read from (None: none)."""
     if no_config and config_path is not None:
         raise click.UsageError("--config and --no-config contradict each other")
     config = None if no_config else _judge_config_file(config_path)
-    return layered(given) if config is None else config.over(given)
+    return (layered(given) if config is None else config.over(given)), config
 
 
 def _judge_config_file(config_path: str | None) -> Config | None:
@@ -443,7 +448,8 @@ def check(
     use_cache, cache_file = options.pop("cache"), Path(options.pop("cache_file"))
     if given["cache_max_age"] is not UNSET and not use_cache:
         raise click.UsageError("--cache-max-age needs --cache")
-    settings = _judging(config_path, no_config, given)
+    settings, config = _judged(config_path, no_config, given)
+    source_url = config.source_url if config is not None else None  # reports.source_url: file:line links
     fail_on = settings.fail_on
     targets = {Path(o): format_of(Path(o)) for o in outputs}
     for target in targets:
@@ -467,7 +473,9 @@ def check(
         if target_format is ReportFormat.JSON:  # written as it is made: it holds every reference
             write_atomic(target, render_chunks(target_format, extraction, run, fail_on))
             continue
-        rendered.setdefault(target_format, render(target_format, extraction, run, fail_on, inputs=inputs))
+        rendered.setdefault(
+            target_format, render(target_format, extraction, run, fail_on, inputs=inputs, source_url=source_url)
+        )
         write_atomic(target, rendered[target_format])
     shown = ReportFormat(fmt)
     if shown is not ReportFormat.TEXT:

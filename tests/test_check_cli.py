@@ -341,3 +341,21 @@ def test_an_outage_is_could_not_verify_in_every_format(
         assert text in written
     for text in never:
         assert text not in written
+
+
+def test_reports_source_url_links_each_place_of_the_html_report_to_the_file(
+    tmp_path: Path, web: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "targets.yaml").write_text(
+        "sources:\n  - path: docs\nreports:\n  source_url: https://git.example.org/site/blob/main/{path}#L{line}\n"
+    )
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "help page.md").write_text("Intro\n\nGone: https://www.sarcoma-uk.org/leaflet.pdf\n")
+    result = CliRunner().invoke(
+        main, ["check", "docs", "--retries", "0", "--host-request-interval", "0", "-o", "r.html"]
+    )
+    assert result.exit_code == 1, result.output
+    page = (tmp_path / "r.html").read_text()
+    # Each document's link, with {line} filled in by the page's script for each place (tests/test_report_browser.py).
+    assert "https://git.example.org/site/blob/main/docs/help%20page.md#L{line}" in page

@@ -54,9 +54,11 @@ def render(
     *,
     inputs: Sequence[str] = (),
     history: HistoryContext | None = None,
+    source_url: str | None = None,
 ) -> str:
     """The report in ``fmt``; ``inputs`` are what the user asked to check, as they wrote them;
-    ``history`` (``auditor run``) counts a first transient error as waiting, not failing, in every format."""
+    ``history`` (``auditor run``) counts a first transient error as waiting, not failing, in every format;
+    ``source_url`` (``reports.source_url``) links each ``file:line`` of the HTML report to the file."""
     from auditor.report import checked
 
     if fmt is ReportFormat.JSON:
@@ -65,7 +67,7 @@ def render(
     if fmt is ReportFormat.HTML:
         from auditor.report import html
 
-        return html.to_html(extraction, run, fail_on, inputs=inputs, history=history)
+        return html.to_html(extraction, run, fail_on, inputs=inputs, history=history, source_url=source_url)
     if fmt is ReportFormat.SARIF:
         from auditor.report import sarif
 
