@@ -33,7 +33,6 @@ import secrets
 import ssl as ssl_module
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -56,6 +55,7 @@ from auditor.check.mail import AddressMailResolver, DnsMailResolver, MailResolve
 from auditor.check.organisations import Listings, OrganisationSpec, expected_findings
 from auditor.check.outage import network_works
 from auditor.check.page import Page
+from auditor.check.reader import PageReader
 from auditor.check.redirects import Trail, follow
 from auditor.check.remap import remapped
 from auditor.check.settings import CheckSettings
@@ -182,7 +182,7 @@ class Checker:
         self._with_fragments: set[str] = set()  # addresses (.url) some reference links to with a #fragment
         self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
         self._facts: dict[str, asyncio.Future[PageFacts]] = {}  # by final URL: two addresses may end on one page
-        self._reader: ThreadPoolExecutor | None = None  # the one thread that reads pages' facts (see _with_page_facts)
+        self._reader = PageReader()  # where pages' facts are read: off the event loop, one at a time
         self._own_resolver: Resolver | None = None  # the system's, when none was injected
         self.deadline = Deadline(self.settings.max_duration)  # restarted when the session opens
         self._skips: dict[str, _Outcome] = {}  # by reason
@@ -218,9 +218,7 @@ class Checker:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._reader is not None:
-            self._reader.shutdown(wait=False, cancel_futures=True)
-            self._reader = None
+        self._reader.close()
         if self._transport is not None:
             await self._transport.close()
         if self._own_resolver is not None:
@@ -590,10 +588,8 @@ class Checker:
         when that page's date is older than ``stale_after_days``. ``known``: the cached facts of
         the address; when they were read from the same body, they are not read again.
 
-        Read once per final URL, in one worker thread: htmldate and trafilatura are CPU work,
-        and they hold the GIL. Several such threads would take turns with the event loop
-        for it (each wake-up of the loop waiting behind all of them) and slow every request
-        in flight; one thread leaves the loop its turn, at the same total cost.
+        Read once per final URL, off the event loop (:mod:`auditor.check.reader`: htmldate and
+        trafilatura are CPU work).
         """
         if not freshness.is_html(page):
             return verdict
@@ -602,10 +598,7 @@ class Checker:
             task = self._facts[page.url] = asyncio.get_running_loop().create_future()
             task.set_result(same)
         if task is None:
-            if self._reader is None:
-                self._reader = ThreadPoolExecutor(1, thread_name_prefix="page-facts")
-            reading = asyncio.get_running_loop().run_in_executor(self._reader, freshness.page_facts, page)
-            task = self._facts[page.url] = reading
+            task = self._facts[page.url] = asyncio.ensure_future(self._reader.facts(page))
         facts = await task
         findings = verdict.findings
         after = self.settings.stale_after_days

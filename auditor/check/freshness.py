@@ -76,6 +76,9 @@ _NEXT = lazy(r"\bnext\s*$", re.IGNORECASE)  # "Next review date: 2027" is a plan
 # Words of other kinds of date (publication, copyright): a review date is not read past them.
 _OTHER_STATEMENT = lazy(r"\u00a9|\(c\)|copyright|published|issued|printed|\bsources?\b", re.IGNORECASE)
 _STATEMENT_REACH = 48  # characters after "Last reviewed" where its date may be
+_STATEMENT_CORE = ("review", "updated", "modified", "revised", "checked", "date")  # one is in every statement
+_STATEMENT_LEAD = 40  # a statement starts at most this far before its core word ("this page was last ": 19)
+_CASE_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 _SOURCE_WORDS = {
     "json-ld": "its JSON-LD dateModified",
@@ -283,7 +286,10 @@ def _meta_dates(tree: html.HtmlElement, today: dt.date) -> list[str | None]:
 def _text_dates(tree: html.HtmlElement, today: dt.date) -> list[str | None]:
     text = _visible_text(tree)
     found: list[str | None] = []
-    for m in _STATEMENT.finditer(text):
+    start = _first_statement(text)
+    if start is None:
+        return found
+    for m in _STATEMENT.finditer(text, start):
         if _NEXT.search(text, max(0, m.start() - 12), m.start()):
             continue
         rest = text[m.end() : m.end() + _STATEMENT_REACH]
@@ -294,6 +300,21 @@ def _text_dates(tree: html.HtmlElement, today: dt.date) -> list[str | None]:
         date = stated_date("updated" + rest, today)
         found.append(date.isoformat() if date is not None and date.year >= EARLIEST_YEAR else None)
     return found
+
+
+def _first_statement(text: str) -> int | None:
+    """Where a ``_STATEMENT`` match may first start in ``text`` (white space collapsed), or None
+    when there is none: the scan starts there, not at the top of the page (the pattern is slow).
+
+    Every match holds one of ``_STATEMENT_CORE`` and starts at most ``_STATEMENT_LEAD``
+    characters before it ("this page was last "); the words are found with ``str.find``
+    in a lower-cased copy whose few letters that match ASCII only case-insensitively
+    ("ſ", "K", "İ", "ı") are made ASCII first, so nothing the pattern matches is missed.
+    """
+    odd = not text.isascii() and any(c in text for c in "\u0130\u0131\u017f\u212a")
+    folded = (text.translate(_CASE_FOLDS) if odd else text).lower()
+    found = [at for word in _STATEMENT_CORE if (at := folded.find(word)) >= 0]
+    return max(0, min(found) - _STATEMENT_LEAD) if found else None
 
 
 def _visible_text(tree: html.HtmlElement) -> str:
