@@ -9,7 +9,8 @@ as a user runs them). Every page is a real HTML page of a few kB (a title, a men
 paragraphs, a footer; one in ten says "Last reviewed: <date>" years ago, so it is stale),
 answered after ``--latency`` ms; every other host sends an ETag and answers 304 to a
 request with the matching ``If-None-Match``, the others send no validators. One link in
-50 is missing (404).
+50 is missing (404); one in 20 has a helpline number beside it (``020 7946 0nnn``),
+which the page lists for three in four of them.
 
 Both commands read one Markdown document with the links and run at equal limits
 (--max-concurrency 128 --host-concurrency 10 --host-request-interval 0 --retries 0
@@ -44,7 +45,7 @@ import urllib.request
 from pathlib import Path
 
 PORT = 8090
-_PAGE = re.compile(r"/page/\d+")
+_PAGE = re.compile(r"/(?:page/\d+)?")
 _WORDS = (
     "patients treatment clinical trial sarcoma information support research tumour surgery "
     "radiotherapy chemotherapy diagnosis symptoms specialist hospital team care nurse family "
@@ -57,9 +58,18 @@ def address(host: int) -> str:
     return f"127.0.{host // 250}.{host % 250 + 2}"
 
 
+def _seed(path: str) -> int:
+    return int(hashlib.blake2b(path.encode(), digest_size=4).hexdigest(), 16)
+
+
+def helpline(path: str) -> str:
+    """The phone number the page at ``path`` lists (Ofcom's drama range: valid, never anyone's)."""
+    return f"020 7946 0{_seed(path) % 1000:03d}"
+
+
 def page(path: str) -> str:
     """The HTML page at ``path``: a few kB, its text and title depending on the path only."""
-    seed = int(hashlib.blake2b(path.encode(), digest_size=4).hexdigest(), 16)
+    seed = _seed(path)
 
     def sentence(n: int) -> str:
         words = [_WORDS[(seed >> (i % 24) ^ i * 7919 + n * 31) % len(_WORDS)] for i in range(14 + n % 9)]
@@ -72,7 +82,8 @@ def page(path: str) -> str:
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         f"<title>{sentence(99)[:60]} | Sarcoma Charity</title></head><body>"
         f"<header><nav><ul>{menu}</ul></nav></header>"
-        f"<main><article><h1>{sentence(98)}</h1>{paragraphs}{reviewed}</article></main>"
+        f"<main><article><h1>{sentence(98)}</h1>{paragraphs}{reviewed}"
+        f"<p>Helpline: {helpline(path)}</p></article></main>"
         "<footer><p>Registered charity 123456. Copyright 2026.</p><p>Contact us · Privacy · Cookies</p></footer>"
         "</body></html>"
     )
@@ -91,7 +102,7 @@ def serve(hosts: int, latency: float) -> None:
             return web.Response(text=str(count))
         served[0] += 1
         await asyncio.sleep(latency)
-        if not _PAGE.fullmatch(request.path):  # /page/7/missing, and what a soft-404 probe asks
+        if not _PAGE.fullmatch(request.path):  # /page/7/missing, and what a soft-404 probe asks (/ is a home page)
             return web.Response(status=404, text="not found")
         body = page(request.path)
         if int(request.host.split(":")[0].rsplit(".", 1)[1]) % 2:  # every other host has no validators
@@ -118,6 +129,9 @@ def write_links(path: Path, links: int, hosts: int) -> int:
             if i % 50 == 49:
                 out.write(f"- [missing {i}](http://{host}/page/{i}/missing)\n")
                 missing += 1
+            elif i % 20 == 0:  # a helpline beside the link: looked up on that page and its site's home page
+                number = helpline(f"/page/{i}") if i % 80 else helpline(f"/page/{i + 1}")  # 1 in 4 not listed there
+                out.write(f"- [page {i}](http://{host}/page/{i}), helpline {number}\n")
             else:
                 out.write(f"- [page {i}](http://{host}/page/{i})\n")
     return missing
@@ -141,7 +155,7 @@ def timed(command: list[str], stats: Path, env: dict[str, str], cwd: Path) -> tu
 def targets(doc: Path) -> str:
     return (
         f"sources:\n  - path: {doc.name}\n"
-        "checks:\n  max_concurrency: 128\n  host_concurrency: 10\n  host_request_interval: 0\n"
+        "checks:\n  regions: [GB]\n  max_concurrency: 128\n  host_concurrency: 10\n  host_request_interval: 0\n"
         "  retries: 0\n  archive_url: null\n"
         "reports:\n  dir: reports\n"
     )
@@ -177,7 +191,7 @@ def main() -> None:
             missing = write_links(doc, args.links, args.hosts)
             (root / "targets.yaml").write_text(targets(doc))
             limits = ["--max-concurrency", "128", "--host-concurrency", "10", "--host-request-interval", "0"]
-            limits += ["--retries", "0", "--no-archive"]
+            limits += ["--retries", "0", "--no-archive", "--region", "GB"]
             run = [auditor, "run", "--config", "targets.yaml", "--no-progress"]
             commands = {
                 "check": [auditor, "check", doc.name, *limits, "--no-progress", "-o", "check.json"],

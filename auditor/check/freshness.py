@@ -33,6 +33,7 @@ import hashlib
 import logging
 import re
 from html import escape
+from typing import Any
 
 from lxml import etree, html
 
@@ -371,12 +372,25 @@ def _main_text(markup: str, tree: html.HtmlElement | None) -> str:
     text = None
     if markup.strip():
         try:
-            text = trafilatura.extract(markup, include_comments=False, include_tables=True, deduplicate=False)
+            text = trafilatura.extract(markup, options=_extractor())
         except Exception:  # trafilatura fails on assorted odd markup; the visible text will do
             text = None
     if not text and tree is not None:
         text = _visible_text(tree)
     return text or ""
+
+
+@functools.cache
+def _extractor() -> Any:
+    """trafilatura's options for the main text: no comments, tables in, no deduplication.
+
+    Made once: ``trafilatura.extract`` given keywords makes them anew on every call, reading
+    its configuration each time (a fifth of the extraction on a page of a few kB); it is
+    made to be shared (it copies before changing anything).
+    """
+    from trafilatura.settings import Extractor
+
+    return Extractor(output_format="txt", comments=False, tables=True, dedup=False)
 
 
 def _sort_key(iso: str) -> tuple[int, ...]:
