@@ -47,3 +47,24 @@ def test_the_facts_are_page_facts_wherever_they_are_read(process_after: int, cpu
     facts, counted = asyncio.run(read_all())
     assert facts == [page_facts(p) for p in pages(6)]
     assert counted == in_process
+
+
+def test_work_the_process_cannot_take_is_read_in_the_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor.check import freshness
+
+    def local(page: Page, **kwargs: object) -> object:  # a function defined here cannot be sent to a process
+        return page_facts(page)
+
+    monkeypatch.setattr(freshness, "page_facts", local)
+
+    async def read_all() -> tuple[list[object], int]:
+        reader = PageReader(process_after=0, cpus=2)
+        try:
+            facts = [await reader.facts(p) for p in pages(3)]
+        finally:
+            reader.close()
+        return facts, reader.in_process
+
+    facts, counted = asyncio.run(read_all())
+    assert facts == [page_facts(p) for p in pages(3)]
+    assert counted == 0

@@ -18,16 +18,17 @@ Either way the facts are :func:`auditor.check.freshness.page_facts`'s.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
-import pickle
 import signal
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from auditor.check import freshness
 from auditor.check.page import Page
 from auditor.verdict import PageFacts
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 #: Pages read in the thread before a worker process is worth its start (about half a second).
 PROCESS_AFTER = 300
@@ -56,12 +57,7 @@ class PageReader:
             slim = Page(page.url, page.status, _headers(page), page.body, page.text, page.title)
             try:
                 facts = await loop.run_in_executor(process, freshness.page_facts, slim)
-            except (
-                BrokenProcessPool,
-                OSError,
-                RuntimeError,
-                pickle.PicklingError,
-            ):  # died, did not start: the thread reads
+            except Exception:  # it died, did not start or could not pickle the work: the thread reads
                 self._process_failed = True
                 self._close_process()
             else:
@@ -82,6 +78,9 @@ class PageReader:
             return self._process
         if self._process_failed or self._cpus < 2 or self.read <= self._process_after:
             return None
+        import multiprocessing  # here: `auditor check` and small audits never start a process
+        from concurrent.futures import ProcessPoolExecutor
+
         try:
             self._process = ProcessPoolExecutor(
                 1, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
