@@ -7,10 +7,12 @@ all of them), slowing every request in flight. So:
 
 - the first :data:`PROCESS_AFTER` pages of a run are read in ONE worker thread (a small
   audit pays for no process);
-- past them, on a machine with more than one CPU, in ONE worker process, so that reading
-  pages runs beside the checks instead of between them. The process is started on first
-  need (``spawn``: the run's threads are not forked), ignores Ctrl-C (the run stops it),
-  and goes when the run ends. Should it fail to start or die, the thread reads on.
+- past them, on a machine with more than one CPU, in worker processes (one per CPU, at
+  most :data:`PROCESSES`), so that reading pages runs beside the checks instead of between
+  them; the run's own process mostly waits on the network, so on two CPUs two readers keep
+  both busy. They are started on first need (``spawn``: the run's threads are not forked),
+  ignore Ctrl-C (the run stops them), and go when the run ends. Should they fail to start
+  or die, the thread reads on.
 
 Either way the facts are :func:`auditor.check.freshness.page_facts`'s.
 """
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
 
 #: Pages read in the thread before a worker process is worth its start (about half a second).
 PROCESS_AFTER = 300
+#: Worker processes at most (each holds its own lxml and trafilatura: some 70 MB).
+PROCESSES = 2
 #: The headers page_facts reads (the rest are not sent to the worker process).
 _HEADERS = ("content-type", "etag", "last-modified")
 
@@ -46,7 +50,7 @@ class PageReader:
         self._process: ProcessPoolExecutor | None = None
         self._process_failed = False
         self.read = 0  # pages read so far this run
-        self.in_process = 0  # of which in the worker process
+        self.in_process = 0  # of which in a worker process
 
     async def facts(self, page: Page) -> PageFacts:
         """:func:`freshness.page_facts` of ``page``, off the event loop."""
@@ -83,7 +87,9 @@ class PageReader:
 
         try:
             self._process = ProcessPoolExecutor(
-                1, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
+                min(self._cpus, PROCESSES),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ignore_interrupts,
             )
         except (OSError, ValueError, ImportError):  # no semaphores in this sandbox, …
             self._process_failed = True
