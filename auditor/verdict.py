@@ -209,7 +209,9 @@ class PageFacts:
     ``date`` is the page's own last-modified or reviewed date (ISO), ``date_source``
     where it was read (``last-modified``, ``meta``, ``json-ld``, ``text``);
     ``fingerprint`` a similarity hash of its main text; ``etag`` and
-    ``last_modified`` for conditional requests on the next run.
+    ``last_modified`` for conditional requests on the next run; ``digest`` a hash of the
+    answer's body (and Content-Type) these facts were read from: the same body next run
+    is not read again (:func:`auditor.check.freshness.reread`).
     """
 
     title: str | None = None
@@ -218,6 +220,7 @@ class PageFacts:
     fingerprint: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,16 @@ import threading
 import pytest
 
 from auditor.check import freshness
-from auditor.check.freshness import content_changed, fingerprint, is_html, page_facts, similarity, stale, title_changed
+from auditor.check.freshness import (
+    content_changed,
+    fingerprint,
+    is_html,
+    page_facts,
+    reread,
+    similarity,
+    stale,
+    title_changed,
+)
 from auditor.check.page import Page
 from auditor.check.settings import CheckSettings
 from auditor.fakeweb import FakeWeb, not_found, page, redirect
@@ -238,6 +247,21 @@ def test_a_different_page_is_far(other: str) -> None:
     assert similarity(article_fingerprint(ARTICLE), far) < 0.75
 
 
+@pytest.mark.parametrize(
+    "text",
+    [" ".join(ARTICLE), ARTICLE[0], "Sarcoma", "a b c", "Ça coûte 3 €, n'est-ce pas ?", "東京の病院。大阪の病院。",
+     "word " * 5000, "…—!?"],
+    ids=["an article", "a sentence", "one word", "only short words", "accents and punctuation", "no spaces",
+         "one word 5,000 times", "no word"],
+)  # fmt: skip
+def test_the_fingerprint_is_trafilaturas_simhash(text: str) -> None:
+    # Computed faster here, it must stay the very value trafilatura gives: histories hold it.
+    from trafilatura.deduplication import Simhash
+
+    expected = f"{Simhash(text.casefold(), length=64).hash:016x}" if any(c.isalnum() for c in text) else None
+    assert fingerprint(text) == expected
+
+
 def test_a_page_without_words_has_no_fingerprint() -> None:
     assert page_facts(answer("<html><body><img src=logo.png></body></html>"), today=TODAY).fingerprint is None
 
@@ -285,6 +309,49 @@ def test_title_changed(previous: str | None, current: str | None, changed: bool)
         assert finding == Finding(
             FindingKind.TITLE_CHANGED, "the title was “Soft tissue sarcoma”, now “sarcoma-help.com is for sale”"
         )
+
+
+# Reading a page again: the same body gives the same facts without parsing it.
+
+
+@pytest.mark.parametrize(("head", "body", "headers"), [case[1:4] for case in DATES], ids=[case[0] for case in DATES])
+def test_the_same_body_reread_gives_what_reading_it_gives(head: str, body: str, headers: dict[str, str]) -> None:
+    same = answer(document(body, head), headers)
+    assert reread(same, page_facts(same, today=TODAY), today=TODAY) == page_facts(same, today=TODAY)
+
+
+NEW_HEADER = {**HTML, "last-modified": "Tue, 02 Mar 2021 10:00:00 GMT", "etag": '"v2"'}
+
+# (id, markup then, headers then, markup now, headers now, facts read again?)
+REREADS = [
+    ("the same body and headers", document(), HTML, document(), HTML, False),
+    ("a sentence changed", document(), HTML, document(sentences=ARTICLE[1:4]), HTML, True),
+    ("only the menu changed", document(), HTML, document().replace("Donate", "Shop"), HTML, True),
+    ("another charset", document(), HTML, document(), {"content-type": "text/html; charset=latin-1"}, True),
+    ("new validators, same body", document(), OLD_HEADER, document(), NEW_HEADER, False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("then", "headers_then", "now", "headers_now", "read_again"),
+    [case[1:] for case in REREADS],
+    ids=[case[0] for case in REREADS],
+)
+def test_a_page_is_read_again_only_when_its_body_changed(
+    then: str, headers_then: dict[str, str], now: str, headers_now: dict[str, str], read_again: bool
+) -> None:
+    known = page_facts(answer(then, headers_then), today=TODAY)
+    current = answer(now, headers_now)
+    facts = reread(current, known, today=TODAY)
+    assert (facts is None) == read_again
+    if facts is not None:  # this answer's validators and Last-Modified date, the body's fingerprint
+        assert facts == page_facts(current, today=TODAY)
+
+
+def test_facts_stored_without_a_digest_or_none_at_all_mean_reading() -> None:
+    current = answer(document())
+    assert reread(current, None) is None
+    assert reread(current, PageFacts(title="Soft tissue sarcoma", fingerprint="74fc03bafe17c202")) is None
 
 
 @pytest.mark.parametrize(

@@ -385,3 +385,32 @@ def test_a_site_in_targets_yaml_is_crawled_and_its_pages_are_sources(project: Pa
     ]
     assert report["crawls"][0]["pages"] == 2
     assert references(report)["/gone"]["status"] == "dead"
+
+
+def test_a_week_later_only_changed_pages_are_read_again_and_the_findings_stay(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditor.check import freshness
+
+    read: list[str] = []  # the pages whose title, date and fingerprint were read (parsed, extracted)
+    real = freshness.page_facts
+
+    def reading(page, **kwargs):  # type: ignore[no-untyped-def]
+        read.append(page.url)
+        return real(page, **kwargs)
+
+    monkeypatch.setattr(freshness, "page_facts", reading)
+    audit(project, MONDAY)
+    assert "https://www.sarcoma.org.uk/reviewed" in read
+    read.clear()
+    rewritten = "<title>Shop</title>" + "<p>Buy our mugs, tote bags and Christmas cards online today.</p>" * 30
+    sites = {**SITES, "www.sarcoma.org.uk": {**SITES["www.sarcoma.org.uk"], "/support": page(rewritten)}}
+    audit(project, MONDAY + dt.timedelta(days=7), sites)  # the cache is a week old: everything asked again
+    refs = references(latest(project))
+    assert read == ["https://www.sarcoma.org.uk/support"]  # the one page whose body changed
+    # The unchanged page keeps what a reading would have found: its date, so still stale.
+    reviewed = refs["https://www.sarcoma.org.uk/reviewed"]
+    assert (reviewed["cached"], [f["kind"] for f in reviewed["findings"]]) == (False, ["stale"])
+    assert refs["https://www.sarcoma.org.uk/"]["findings"] == []  # unchanged: no content-changed
+    changed = [f["kind"] for f in refs["https://www.sarcoma.org.uk/old-support"]["findings"]]
+    assert changed == ["content-changed", "title-changed"]

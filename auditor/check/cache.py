@@ -191,7 +191,7 @@ def verdict_to_json(verdict: Verdict) -> str:
         "findings": [[f.kind.value, f.detail, f.date, f.similarity] for f in verdict.findings],
         "page": None
         if page is None
-        else [page.title, page.date, page.date_source, page.fingerprint, page.etag, page.last_modified],
+        else [page.title, page.date, page.date_source, page.fingerprint, page.etag, page.last_modified, page.digest],
         "checked_at": verdict.checked_at.isoformat(),
     }
     return orjson.dumps(data).decode()
@@ -209,7 +209,7 @@ def verdict_from_json(text: str) -> Verdict:
         suggestion=data["suggestion"],
         domain_changed=data["domain_changed"],
         findings=tuple(Finding(FindingKind(k), d, date, sim) for k, d, date, sim in data["findings"]),
-        page=None if page is None else PageFacts(*page),
+        page=None if page is None else PageFacts(*page),  # 6 fields (no digest) when stored by an older auditor
         checked_at=dt.datetime.fromisoformat(data["checked_at"]),
     )
 

@@ -55,6 +55,7 @@ from auditor.check.mail import AddressMailResolver, DnsMailResolver, MailResolve
 from auditor.check.organisations import Listings, OrganisationSpec, expected_findings
 from auditor.check.outage import network_works
 from auditor.check.page import Page
+from auditor.check.reader import PageReader
 from auditor.check.redirects import Trail, follow
 from auditor.check.remap import remapped
 from auditor.check.settings import CheckSettings
@@ -180,7 +181,8 @@ class Checker:
         self._probes: dict[str, asyncio.Task[Page | None]] = {}  # by origin
         self._with_fragments: set[str] = set()  # addresses (.url) some reference links to with a #fragment
         self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
-        self._facts: dict[str, asyncio.Task[PageFacts]] = {}  # by final URL: two addresses may end on one page
+        self._facts: dict[str, asyncio.Future[PageFacts]] = {}  # by final URL: two addresses may end on one page
+        self._reader = PageReader()  # where pages' facts are read: off the event loop, one at a time
         self._own_resolver: Resolver | None = None  # the system's, when none was injected
         self.deadline = Deadline(self.settings.max_duration)  # restarted when the session opens
         self._skips: dict[str, _Outcome] = {}  # by reason
@@ -216,6 +218,7 @@ class Checker:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self._reader.close()
         if self._transport is not None:
             await self._transport.close()
         if self._own_resolver is not None:
@@ -538,6 +541,7 @@ class Checker:
             wants_anchors = url in self._with_fragments
         cache, cache_key = self.cache, address.check_key
         hit = cache.lookup(cache_key) if cache is not None else None
+        known = hit.verdict.page if hit is not None else None  # its facts: not read again from the same body
         if hit is not None and (not reuse or (wants_anchors and hit.anchors is None)):
             hit = None  # the caller needs what only a fetch gives: the page, or its anchors
         if hit is not None and hit.fresh:
@@ -572,24 +576,29 @@ class Checker:
         if wants_anchors and page is not None and verdict.status.is_healthy:
             anchors = fragments.html_anchors(page.text)
         if settings.page_facts and verdict.status.is_healthy and page is not None:
-            verdict = await self._with_page_facts(verdict, page)
+            verdict = await self._with_page_facts(verdict, page, known)
         if cache is not None:
             headers = page.headers if page is not None else {}
             etag, last_modified = headers.get("etag"), headers.get("last-modified")
             cache.keep(cache_key, verdict, etag=etag, last_modified=last_modified, anchors=anchors)
         return _Outcome(verdict, host_of(url), answered, network, anchors), trail.final
 
-    async def _with_page_facts(self, verdict: Verdict, page: Page) -> Verdict:
+    async def _with_page_facts(self, verdict: Verdict, page: Page, known: PageFacts | None = None) -> Verdict:
         """The verdict with what its final HTML page says about itself (``page``), and ``stale``
-        when that page's date is older than ``stale_after_days``.
+        when that page's date is older than ``stale_after_days``. ``known``: the cached facts of
+        the address; when they were read from the same body, they are not read again.
 
-        Read once per final URL, in a worker thread: htmldate and trafilatura are CPU work.
+        Read once per final URL, off the event loop (:mod:`auditor.check.reader`: htmldate and
+        trafilatura are CPU work).
         """
         if not freshness.is_html(page):
             return verdict
         task = self._facts.get(page.url)
+        if task is None and (same := freshness.reread(page, known)) is not None:
+            task = self._facts[page.url] = asyncio.get_running_loop().create_future()
+            task.set_result(same)
         if task is None:
-            task = self._facts[page.url] = asyncio.ensure_future(asyncio.to_thread(freshness.page_facts, page))
+            task = self._facts[page.url] = asyncio.ensure_future(self._reader.facts(page))
         facts = await task
         findings = verdict.findings
         after = self.settings.stale_after_days
