@@ -214,7 +214,8 @@ def edited(at: int) -> list[str]:
 
 def test_the_same_page_has_the_same_fingerprint() -> None:
     a = article_fingerprint(ARTICLE)
-    assert len(a) == 16 and int(a, 16) >= 0
+    way, _, bits = a.partition(":")  # how the main text was taken, then 64 bits in hex
+    assert way == freshness.MAIN_TEXT and len(bits) == 16 and int(bits, 16) >= 0
     assert similarity(a, article_fingerprint(ARTICLE)) == 1.0
 
 
@@ -274,6 +275,11 @@ CONTENT = [
     ("the same", A, A, None),
     ("close enough", A, B, None),
     ("changed", A, "ffffffff00000000", 0.5),
+    ("changed, both taken the fast way", f"2:{A}", "2:ffffffff00000000", 0.5),
+    # A fingerprint of the full extraction (before issue 17: no way said) against one of the fast
+    # extraction: a new baseline, not a change, however far apart.
+    ("taken another way", A, "2:ffffffff00000000", None),
+    ("taken another way, the other order", "2:ffffffff00000000", A, None),
 ]
 
 
@@ -284,6 +290,15 @@ def test_content_changed(previous: str | None, current: str | None, expected: fl
     if finding is not None:
         assert finding.kind is FindingKind.CONTENT_CHANGED
         assert "50% similar" in finding.detail
+
+
+def test_a_page_fingerprint_says_how_its_main_text_was_taken() -> None:
+    markup = "<html><head><title>Sarcoma</title></head><body><article>" + "<p>Soft tissue sarcoma care.</p>" * 20
+    facts = page_facts(
+        Page("https://example.org/", 200, {"content-type": "text/html"}, markup.encode(), markup, "Sarcoma")
+    )
+    assert facts.fingerprint is not None and facts.fingerprint.startswith(f"{freshness.MAIN_TEXT}:")
+    assert similarity(facts.fingerprint, facts.fingerprint) == 1.0
 
 
 def test_the_change_threshold_is_a_parameter() -> None:

@@ -50,12 +50,12 @@ def test_the_facts_are_page_facts_wherever_they_are_read(process_after: int, cpu
 
 
 def test_work_the_process_cannot_take_is_read_in_the_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    from auditor.check import freshness
+    from auditor.check import reader
 
-    def local(page: Page, **kwargs: object) -> object:  # a function defined here cannot be sent to a process
-        return page_facts(page)
+    def local(batch: list[Page]) -> object:  # a function defined here cannot be sent to a process
+        return [page_facts(page) for page in batch]
 
-    monkeypatch.setattr(freshness, "page_facts", local)
+    monkeypatch.setattr(reader, "_read_all", local)
 
     async def read_all() -> tuple[list[object], int]:
         reader = PageReader(process_after=0, cpus=2)
@@ -68,3 +68,18 @@ def test_work_the_process_cannot_take_is_read_in_the_thread(monkeypatch: pytest.
     facts, counted = asyncio.run(read_all())
     assert facts == [page_facts(p) for p in pages(3)]
     assert counted == 0
+
+
+def test_pages_waiting_together_go_to_the_process_in_batches() -> None:
+    async def read_all() -> tuple[list[object], PageReader]:
+        reader = PageReader(process_after=0, cpus=2)
+        try:
+            facts = list(await asyncio.gather(*(reader.facts(p) for p in pages(130))))
+        finally:
+            reader.close()
+        return facts, reader
+
+    facts, reader = asyncio.run(read_all())
+    assert facts == [page_facts(p) for p in pages(130)]
+    assert reader.in_process == 130
+    assert reader.batches < 130 / 2  # not a call per page

@@ -18,6 +18,11 @@ it parses the odd formats of the values picked here. Dates in the future are ign
 The fingerprint is a 64-bit simhash of the page's main text (trafilatura's extraction,
 without navigation and footers): near pages have near hashes. Two unrelated pages agree
 on about half the bits, a page with a sentence edited in a long article on nearly all.
+A page's fingerprint says how its main text was taken (``2:74fc…``, :data:`MAIN_TEXT`):
+trafilatura's fast extraction, without its second and third opinions (readability,
+jusText), which cost 40% of a page's reading and gave the same text on ordinary pages.
+A fingerprint taken another way (none said: the full extraction, before) is a new
+baseline when compared, never a content change.
 
 Parsing is CPU work: :func:`page_facts` is meant to run in a worker thread. The facts
 keep a hash of the body they were read from; :func:`reread` gives the same facts for the
@@ -47,6 +52,9 @@ from auditor.verdict import Finding, FindingKind, PageFacts
 FINGERPRINT_BITS = 64
 #: Below this similarity the main text counts as changed since the last run.
 DEFAULT_CHANGE_THRESHOLD = 0.9
+#: How the main text of a page's fingerprint is taken, written before it: "2" is trafilatura's
+#: fast extraction; a fingerprint without it was taken by the full extraction ("1").
+MAIN_TEXT = "2"
 #: Parsing a page stops here: a few megabytes of markup can take seconds to extract.
 MAX_PARSE_CHARS = 2_000_000
 #: Earlier than this a date is a parsing accident (the web is younger).
@@ -113,7 +121,7 @@ def page_facts(page: Page, *, today: dt.date | None = None) -> PageFacts:
         title=page.title or None,
         date=date,
         date_source=source,
-        fingerprint=fingerprint(_main_text(markup, tree)),
+        fingerprint=_page_fingerprint(_main_text(markup, tree)),
         etag=page.headers.get("etag") or None,
         last_modified=page.headers.get("last-modified") or None,
         digest=body_digest(page),
@@ -184,13 +192,24 @@ def _spread_token(token: str) -> int:
     return sum(_BYTE_LANES[(digest >> (8 * k)) & 255] << (8 * k * _LANE) for k in range(8))
 
 
+def _page_fingerprint(text: str) -> str | None:
+    value = fingerprint(text)
+    return f"{MAIN_TEXT}:{value}" if value is not None else None
+
+
+def _taken(value: str) -> str:
+    """How a page fingerprint's main text was taken: :data:`MAIN_TEXT`, or "1" when it does not say."""
+    way, said, _bits = value.partition(":")
+    return way if said else "1"
+
+
 def similarity(a: str, b: str) -> float:
     """How alike two fingerprints are, 0..1: the share of bits they agree on (1.0 for the same text).
 
     Unrelated pages come out near 0.5, not 0: half their bits agree by chance. ValueError
     when either is not hexadecimal (not a fingerprint).
     """
-    differing = (int(a, 16) ^ int(b, 16)).bit_count()
+    differing = (int(a.rpartition(":")[2], 16) ^ int(b.rpartition(":")[2], 16)).bit_count()
     return (FINGERPRINT_BITS - differing) / FINGERPRINT_BITS
 
 
@@ -217,8 +236,8 @@ def content_changed(
 
     None when either fingerprint is unknown (first sight, or a page without text).
     """
-    if previous is None or current is None:
-        return None
+    if previous is None or current is None or _taken(previous) != _taken(current):
+        return None  # first sight, or taken another way: a new baseline
     alike = similarity(previous, current)
     if alike >= threshold:
         return None
@@ -382,7 +401,8 @@ def _main_text(markup: str, tree: html.HtmlElement | None) -> str:
 
 @functools.cache
 def _extractor() -> Any:
-    """trafilatura's options for the main text: no comments, tables in, no deduplication.
+    """trafilatura's options for the main text: no comments, tables in, no deduplication, fast
+    (its own extraction only, see the module docstring; the fingerprint says so: :data:`MAIN_TEXT`).
 
     Made once: ``trafilatura.extract`` given keywords makes them anew on every call, reading
     its configuration each time (a fifth of the extraction on a page of a few kB); it is
@@ -390,7 +410,7 @@ def _extractor() -> Any:
     """
     from trafilatura.settings import Extractor
 
-    return Extractor(output_format="txt", comments=False, tables=True, dedup=False)
+    return Extractor(output_format="txt", comments=False, tables=True, dedup=False, fast=True)
 
 
 def _sort_key(iso: str) -> tuple[int, ...]:
