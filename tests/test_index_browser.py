@@ -8,29 +8,17 @@ Without Chromium the tests are skipped, unless AUDITOR_REQUIRE_BROWSER is set.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import sync_playwright
 
 from auditor.cli import main
 from auditor.history import History, RunInfo
+from tests.browser import chromium
 
-# As tests/test_report_browser.py launches it (kept here too: that file is being rewritten).
-CHROMIUM = os.environ.get("AUDITOR_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "reports"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 #: The words on the page that wrap across two lines (a break after a hyphen or a slash is
 #: allowed: "2026-11-27" may wrap as a date does; "park ed" may not).
@@ -68,16 +56,8 @@ def runs(demo: Path) -> list[RunInfo]:
 
 @pytest.fixture(scope="module")
 def browser(demo: Path) -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("AUDITOR_REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing and AUDITOR_REQUIRE_BROWSER is set (apt-get install -y chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 def open_index(browser, demo: Path, width: int, *, dark: bool = False):  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 import auditor.cli
 from auditor.cli import main
@@ -30,21 +30,11 @@ from auditor.fakeweb import not_found, page, redirect
 from auditor.report.html import to_html
 from auditor.report.summary import Group, summarize
 from auditor.verdict import DEFAULT_FAIL_ON
+from tests.browser import CHROMIUM, chromium
 from tests.conftest import through_fake_web
 
-CHROMIUM = os.environ.get("AUDITOR_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "reports"
-#: As root in a container, without a sandbox; no background connections the closed network would refuse.
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MANY = 20_000
 HOSTILE_TEXT = "</script><script>alert(1)</script><!-- <b>not bold</b>"
 
@@ -101,16 +91,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def browser(reports: dict[str, Path]) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("AUDITOR_REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing and AUDITOR_REQUIRE_BROWSER is set (apt-get install -y chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 def open_report(browser: Any, path: Path, width: int = 1366, **options: Any) -> tuple[Any, Any, list[str]]:
