@@ -29,16 +29,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from localweb import address, requests_served  # bench/localweb.py, beside this file
+
 PORT = 8089
-
-
-def address(host: int) -> str:
-    """The loopback address of host number ``host``: 127.0.0.2 … 127.0.0.251, then 127.0.1.2 …"""
-    return f"127.0.{host // 250}.{host % 250 + 2}"
 
 
 def serve(hosts: int, latency: float) -> None:
@@ -63,12 +59,6 @@ def serve(hosts: int, latency: float) -> None:
         return web.Response(text=page, content_type="text/html")
 
     serve_forever(handler, (address(i) for i in range(hosts)), PORT)
-
-
-def requests_served() -> int:
-    """How many requests the server answered since the last call."""
-    with urllib.request.urlopen(f"http://{address(0)}:{PORT}/__requests", timeout=10) as answer:
-        return int(answer.read())
 
 
 def write_links(path: Path, links: int, hosts: int) -> int:
@@ -176,12 +166,12 @@ def main() -> None:
                 f"lower bound {bound:.2f} s"
             )
             runs: dict[str, list[Run]] = {name: [] for name in tools}
-            requests_served()
+            requests_served(PORT)
             for round_ in range(1, args.rounds + 1):
                 for name, command in tools.items():
                     report.unlink(missing_ok=True)
                     wall, cpu, rss, code = timed(command, Path(tmp) / "time.txt", env)
-                    run = Run(wall, cpu, rss, _dead(name, report), requests_served(), code)
+                    run = Run(wall, cpu, rss, _dead(name, report), requests_served(PORT), code)
                     runs[name].append(run)
                     print(
                         f"round {round_}  {name:8} wall {wall:6.2f} s  cpu {cpu:6.2f} s  rss {rss:4d} MB  "

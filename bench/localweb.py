@@ -7,6 +7,7 @@ Run in a server process of its own (so its CPU is not the measured tool's); it p
 from __future__ import annotations
 
 import asyncio
+import urllib.request
 from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
@@ -28,3 +29,14 @@ def serve_forever(
         await asyncio.Event().wait()
 
     asyncio.run(run())
+
+
+def address(host: int) -> str:
+    """The loopback address of host number ``host``: 127.0.0.2 … 127.0.0.251, then 127.0.1.2 …"""
+    return f"127.0.{host // 250}.{host % 250 + 2}"
+
+
+def requests_served(port: int) -> int:
+    """How many requests the server answered since the last call (its handler counts them at ``/__requests``)."""
+    with urllib.request.urlopen(f"http://{address(0)}:{port}/__requests", timeout=10) as answer:
+        return int(answer.read())

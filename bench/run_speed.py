@@ -41,8 +41,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
+
+from localweb import address, requests_served  # bench/localweb.py, beside this file
 
 PORT = 8090
 _PAGE = re.compile(r"/(?:page/\d+)?")
@@ -51,11 +52,6 @@ _WORDS = (
     "radiotherapy chemotherapy diagnosis symptoms specialist hospital team care nurse family "
     "questions answers guide leaflet helpline volunteers funding study results survival"
 ).split()
-
-
-def address(host: int) -> str:
-    """The loopback address of host number ``host``: 127.0.0.2 … 127.0.0.251, then 127.0.1.2 …"""
-    return f"127.0.{host // 250}.{host % 250 + 2}"
 
 
 def _seed(path: str) -> int:
@@ -113,11 +109,6 @@ def serve(hosts: int, latency: float) -> None:
         return web.Response(text=body, content_type="text/html", headers={"ETag": etag})
 
     serve_forever(handler, (address(i) for i in range(hosts)), PORT)
-
-
-def requests_served() -> int:
-    with urllib.request.urlopen(f"http://{address(0)}:{PORT}/__requests", timeout=10) as answer:
-        return int(answer.read())
 
 
 def write_links(path: Path, links: int, hosts: int) -> int:
@@ -206,7 +197,7 @@ def main() -> None:
             )
             walls: dict[str, float] = {}
             cpus: dict[str, float] = {}
-            requests_served()
+            requests_served(PORT)
             for name, command in commands.items():
                 if name in args.skip:
                     continue
@@ -214,7 +205,7 @@ def main() -> None:
                 walls[name], cpus[name] = wall, cpu
                 print(
                     f"{name:8} wall {wall:7.2f} s  cpu {cpu:7.2f} s  rss {rss:5d} MB  "
-                    f"requests {requests_served():6d}  exit {code}  {last}",
+                    f"requests {requests_served(PORT):6d}  exit {code}  {last}",
                     flush=True,
                 )
             if "check" in walls:
