@@ -12,7 +12,7 @@ import pytest
 from auditor.extract import extract_document
 from auditor.fakeweb import FakeWeb
 from auditor.pipeline import Audit, check_sources
-from auditor.reference import Email, Invalid, Phone, Reference, Url
+from auditor.reference import Reference
 from auditor.sources import Document, Format, Source
 
 FORMAT_NAMES = {Format.TEXT: "doc.txt", Format.MARKDOWN: "doc.md", Format.HTML: "doc.html"}
@@ -30,15 +30,8 @@ def extract(
 
 
 def value(ref: Reference) -> str:
-    target = ref.target
-    if isinstance(target, Url):
-        return target.url
-    if isinstance(target, Email):
-        return target.address
-    if isinstance(target, Invalid):
-        return target.written
-    assert isinstance(target, Phone)
-    return target.e164
+    """The normalised address, e-mail, E.164 number, or a malformed link as written."""
+    return ref.target.key
 
 
 def summary(refs: Sequence[Reference]) -> list[tuple[str, str, str, int]]:

@@ -408,17 +408,6 @@ def _most_severe(results: Sequence[Checked], limit: int) -> list[int]:
     return sorted(chosen)
 
 
-def _shown(item: Checked) -> str:
-    target = item.reference.target
-    if isinstance(target, Url):
-        return target.url
-    if isinstance(target, Email):
-        return target.address
-    if isinstance(target, Phone):
-        return target.e164
-    return str(getattr(target, "written", item.reference.text))
-
-
 def address_href(item: Checked) -> str | None:
     """The reference as a link: an http(s) address, ``mailto:`` the parsed address, ``tel:`` the E.164 number."""
     target = item.reference.target
@@ -442,7 +431,7 @@ def _record(
     """One reference in the page's data: short keys, empty values left out, a value the row
     already has as 1 (20,000 of them must stay small; report.js reads them)."""
     ref, verdict = item.reference, item.verdict
-    text, shown = _clean(ref.text), _clean(_shown(item))
+    text, shown = _clean(ref.text), _clean(item.reference.target.key)
     out: dict[str, object] = {"s": STATUS_INDEX[one.status], "g": GROUP_INDEX[one.group], "t": text}
     if one.failing:
         out["f"] = 1
@@ -536,7 +525,7 @@ def _row(i: int, item: Checked, one: Standing, docs: list[_Document], index: dic
         status=one.status,
         look=LOOKS[one.status],
         standing=one,
-        text=_clean(_shown(item)),
+        text=_clean(item.reference.target.key),
         href=address_href(item),
         reason=_clean(verdict.reason),
         suggestion=suggestion,
