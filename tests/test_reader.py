@@ -37,7 +37,7 @@ CASES = [
 @pytest.mark.parametrize(("process_after", "cpus", "in_process"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_the_facts_are_page_facts_wherever_they_are_read(process_after: int, cpus: int, in_process: int) -> None:
     async def read_all() -> tuple[list[object], int]:
-        reader = PageReader(process_after=process_after, cpus=cpus)
+        reader = PageReader(process_after=process_after, cpus=cpus, processes=True)
         try:
             facts = [await reader.facts(p) for p in pages(6)]
         finally:
@@ -58,7 +58,7 @@ def test_work_the_process_cannot_take_is_read_in_the_thread(monkeypatch: pytest.
     monkeypatch.setattr(reader, "_read_all", local)
 
     async def read_all() -> tuple[list[object], int]:
-        reader = PageReader(process_after=0, cpus=2)
+        reader = PageReader(process_after=0, cpus=2, processes=True)
         try:
             facts = [await reader.facts(p) for p in pages(3)]
         finally:
@@ -72,7 +72,7 @@ def test_work_the_process_cannot_take_is_read_in_the_thread(monkeypatch: pytest.
 
 def test_pages_waiting_together_go_to_the_process_in_batches() -> None:
     async def read_all() -> tuple[list[object], PageReader]:
-        reader = PageReader(process_after=0, cpus=2)
+        reader = PageReader(process_after=0, cpus=2, processes=True)
         try:
             facts = list(await asyncio.gather(*(reader.facts(p) for p in pages(130))))
         finally:
@@ -83,3 +83,19 @@ def test_pages_waiting_together_go_to_the_process_in_batches() -> None:
     assert facts == [page_facts(p) for p in pages(130)]
     assert reader.in_process == 130
     assert reader.batches < 130 / 2  # not a call per page
+
+
+def test_a_library_callers_program_gets_no_worker_process_unless_it_asks() -> None:
+    """A spawned process imports the program's main module: a script that runs an audit at import
+    would run it again there. Under pytest (not auditor's command) the reader keeps to its thread."""
+
+    async def read_all() -> int:
+        reader = PageReader(process_after=0, cpus=2)
+        try:
+            for p in pages(3):
+                await reader.facts(p)
+        finally:
+            reader.close()
+        return reader.in_process
+
+    assert asyncio.run(read_all()) == 0

@@ -11,7 +11,10 @@ all of them), slowing every request in flight. So:
   so that reading pages runs beside the checks instead of between them. They are started
   on first need (``spawn``: the run's threads are not forked), ignore Ctrl-C (the run
   stops them), and go when the run ends. Should they fail to start or die, the thread
-  reads on.
+  reads on. Only when the program is auditor's own command (its console script or
+  ``python -m auditor``): a spawned process imports the program's main module, and a
+  library caller's script that runs an audit at import (no ``if __name__ ==
+  "__main__"``) would run it again there. A caller opts in with ``processes=True``.
 
 Pages go to the process in batches: whatever has queued up while the previous batch was
 read (at most :data:`BATCH` pages; two batches in flight, so the process never waits for
@@ -27,7 +30,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 from concurrent.futures import Executor, ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.check import freshness
@@ -54,9 +59,12 @@ _HEADERS = ("content-type", "etag", "last-modified")
 class PageReader:
     """One run's reader of pages' facts; :meth:`close` when the run ends."""
 
-    def __init__(self, *, process_after: int = PROCESS_AFTER, cpus: int | None = None) -> None:
+    def __init__(
+        self, *, process_after: int = PROCESS_AFTER, cpus: int | None = None, processes: bool | None = None
+    ) -> None:
         self._process_after = process_after
         self._cpus = _cpus() if cpus is None else cpus
+        self._processes = _main_is_auditor() if processes is None else processes
         self._thread: ThreadPoolExecutor | None = None
         self._process: ProcessPoolExecutor | None = None
         self._process_failed = False
@@ -134,7 +142,7 @@ class PageReader:
     def _worker_process(self) -> Executor | None:
         if self._process is not None:
             return self._process
-        if self._process_failed or self._cpus < 2 or self.read <= self._process_after:
+        if not self._processes or self._process_failed or self._cpus < 2 or self.read <= self._process_after:
             return None
         import multiprocessing  # here: `auditor check` and small audits never start a process
         from concurrent.futures import ProcessPoolExecutor
@@ -166,6 +174,16 @@ def _read_all(pages: list[Page]) -> list[PageFacts]:
 
 def _headers(page: Page) -> dict[str, str]:
     return {name: page.headers[name] for name in _HEADERS if name in page.headers}
+
+
+def _main_is_auditor() -> bool:
+    """Is this program auditor's own command, whose main module a spawned process may import (it runs nothing)?"""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None:
+        return bool(spec.name == "auditor.__main__")
+    path = getattr(main, "__file__", None)
+    return path is not None and Path(path).name == "auditor"  # the console script
 
 
 def _cpus() -> int:
