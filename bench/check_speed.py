@@ -38,21 +38,14 @@ PORT = 8089
 
 
 def serve(hosts: int, latency: float) -> None:
-    """The server side (its own process): answers on every host's address after ``latency`` seconds.
-
-    ``/__requests`` (not delayed, not counted) answers how many requests came since it was last asked.
-    """
+    """The server side (its own process): answers on every host's address after ``latency`` seconds
+    (``/__requests``, the count of requests, is bench/localweb.py's)."""
     from aiohttp import web
     from localweb import serve_forever  # bench/localweb.py, beside this file
 
     page = "<html><title>Page</title><body><h1>Page</h1><p>Content.</p></body></html>"
-    served = [0]
 
     async def handler(request: web.Request) -> web.Response:
-        if request.path == "/__requests":
-            count, served[0] = served[0], 0
-            return web.Response(text=str(count))
-        served[0] += 1
         await asyncio.sleep(latency)
         if request.path.endswith("/missing"):
             return web.Response(status=404, text="not found")

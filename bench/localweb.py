@@ -16,11 +16,24 @@ from aiohttp import web
 def serve_forever(
     handler: Callable[[web.Request], Awaitable[web.StreamResponse]], addresses: Iterable[str], port: int
 ) -> None:
-    """Answer every request on each ``address:port`` with ``handler``, until killed."""
+    """Answer every request on each ``address:port`` with ``handler``, until killed.
+
+    ``/__requests`` (not passed to ``handler``, not counted) answers how many requests came
+    since it was last asked (:func:`requests_served`).
+    """
+    served = 0
+
+    async def counted(request: web.Request) -> web.StreamResponse:
+        nonlocal served
+        if request.path == "/__requests":
+            count, served = served, 0
+            return web.Response(text=str(count))
+        served += 1
+        return await handler(request)
 
     async def run() -> None:
         app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", handler)
+        app.router.add_route("*", "/{tail:.*}", counted)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         for address in addresses:

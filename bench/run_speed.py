@@ -86,17 +86,11 @@ def page(path: str) -> str:
 
 
 def serve(hosts: int, latency: float) -> None:
-    """The server side (its own process). ``/__requests`` answers how many requests came since it was last asked."""
+    """The server side (its own process; ``/__requests``, the count of requests, is bench/localweb.py's)."""
     from aiohttp import web
     from localweb import serve_forever  # bench/localweb.py, beside this file
 
-    served = [0]
-
     async def handler(request: web.Request) -> web.Response:
-        if request.path == "/__requests":
-            count, served[0] = served[0], 0
-            return web.Response(text=str(count))
-        served[0] += 1
         await asyncio.sleep(latency)
         if not _PAGE.fullmatch(request.path):  # /page/7/missing, and what a soft-404 probe asks (/ is a home page)
             return web.Response(status=404, text="not found")
