@@ -122,6 +122,34 @@ class _Outcome:
     no_index: bool = False  # a local folder linked with a #fragment has no index page to hold it
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A run's references as written and as checked (--remap applied), index for index."""
+
+    written: list[Reference]
+    checked: list[Reference]
+
+    def __len__(self) -> int:
+        return len(self.written)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """The verdicts of some of a run's references (those at ``indexes``), before the run is
+    judged as a whole (:meth:`Checker.conclude`); plain values, so a shard checked in another
+    process (:mod:`auditor.cluster`) sends one back as it is.
+
+    ``answered``: some host gave an HTTP answer; ``network_failures``: the indexes whose
+    check failed at the DNS or connection level (unchecked, not dead, if the network is down).
+    """
+
+    indexes: tuple[int, ...]
+    verdicts: tuple[Verdict, ...]
+    answered: bool
+    network_failures: tuple[int, ...]
+    requests: int
+
+
 #: An address's outcome, and its final answer when it was fetched and someone reads the page.
 _Fetched = tuple[_Outcome, Page | Failure | None]
 
@@ -239,49 +267,108 @@ class Checker:
         return self._listings
 
     async def check(self, references: Iterable[Reference], progress: Progress | None = None) -> CheckRun:
+        """Every reference's verdict, in order: :meth:`prepare`, :meth:`check_part` on them all, :meth:`conclude`.
+
+        A cluster run (:mod:`auditor.cluster`) takes the same three steps, the middle one on
+        host shards in other processes, and concludes on the coordinator.
+        """
         started = time.monotonic()
+        prepared = self.prepare(references)
+        with _fewer_collections():
+            if progress is None:
+                part = await self.check_part(prepared)
+            else:
+                progress.start(len(prepared))
+                try:
+                    part = await self.check_part(prepared, progress=progress)
+                finally:
+                    progress.finish()
+        return await self.conclude(prepared, [part], started)
+
+    def prepare(self, references: Iterable[Reference]) -> Prepared:
+        """The run's references as checked (--remap applied), the addresses asked with a
+        #fragment, and the organisations' pages starting to load: call before :meth:`check_part`."""
         written = list(references)
         # --remap: the rewritten address is checked; the results keep the reference as written.
-        references = [_remapped(ref, self.settings) for ref in written]
+        checked = [_remapped(ref, self.settings) for ref in written]
         self._with_fragments = {
             Address.of(ref.target.url).url
-            for ref in references
+            for ref in checked
             if isinstance(ref.target, Url)
             and self.settings.fragments is not FragmentPolicy.OFF
             and "#" in ref.target.url  # no fragment: nothing to split
             and fragments.needs_anchor(urlsplit(ref.target.url).fragment)
         }
-        self.listings.start(references)  # phones' organisations; their pages start loading
+        self.listings.start(checked)  # phones' organisations; their pages start loading
         self._keep.update(Address.of(url) for url in self.listings.wanted())  # a link to one is its page too
-        with _fewer_collections():
-            if progress is None:
-                outcomes = await self._outcomes(references)
-            else:
-                progress.start(len(references))
-                try:
-                    outcomes = await self._outcomes(references, progress)
-                finally:
-                    progress.finish()
-        down = await self._network_down(outcomes)
-        # Organisations' pages that no longer say what they should.
-        expected = await self.deadline.value(self.listings.expected_text(), {})
-        results = []
-        for original, ref, outcome in zip(written, references, outcomes, strict=True):
+        return Prepared(written, checked)
+
+    def holds(self, address: Address) -> bool:
+        """Whether this checker already has (or will have) ``address``'s answer: a page crawled,
+        read as an input, or read for an organisation. A cluster run checks it here, not in a shard."""
+        return (
+            address in self._urls
+            or address in self._keep
+            or address in self._reads
+            or (bool(self._aliases) and address.without_slash() in self._aliases)
+        )
+
+    async def check_part(
+        self, prepared: Prepared, indexes: Sequence[int] | None = None, *, progress: Progress | None = None
+    ) -> Part:
+        """The verdicts of ``prepared``'s references at ``indexes`` (None: all), before the run is
+        judged as a whole (:meth:`conclude`: a network outage, organisations' expected text).
+        ``progress`` is told of each (not started nor finished here)."""
+        positions = range(len(prepared)) if indexes is None else indexes
+        checked = [prepared.checked[i] for i in positions]
+        outcomes = await self._outcomes(checked, progress)
+        verdicts = []
+        for original, ref, outcome in zip((prepared.written[i] for i in positions), checked, outcomes, strict=True):
             verdict = outcome.verdict
-            if down and outcome.network_failure:
-                verdict = replace(verdict, status=Status.UNCHECKED, reason=NETWORK_UNAVAILABLE, cause=Cause.OUTAGE)
-            elif self.settings.fragments is not FragmentPolicy.OFF and (missing := _missing_fragment(ref, outcome)):
+            if self.settings.fragments is not FragmentPolicy.OFF and (missing := _missing_fragment(ref, outcome)):
                 verdict = replace(verdict, findings=(*verdict.findings, missing))
                 if self.settings.fragments is FragmentPolicy.FAIL and verdict.status.is_healthy:
                     verdict = replace(verdict, status=Status.MISSING_FRAGMENT, reason=missing.detail)
-            if extra := expected_findings(ref, verdict, expected):
-                verdict = replace(verdict, findings=(*verdict.findings, *extra))
             if verdict.suggestion and isinstance(ref.target, Url):
                 verdict = replace(verdict, suggestion=_with_fragment_of(ref.target.url, verdict.suggestion))
             if ref is not original and isinstance(ref.target, Url):
                 verdict = replace(
                     verdict, remapped=ref.target.url, reason=f"remapped to {ref.target.url}: {verdict.reason}"
                 )
+            verdicts.append(verdict)
+        failed = tuple(i for i, outcome in zip(positions, outcomes, strict=True) if outcome.network_failure)
+        return Part(
+            tuple(positions),
+            tuple(verdicts),
+            answered=any(o.answered for o in outcomes),
+            network_failures=failed,
+            requests=self.fetcher.requests,
+        )
+
+    async def conclude(self, prepared: Prepared, parts: Iterable[Part], started: float) -> CheckRun:
+        """The run from its parts: when no host answered in any part and some failed at the
+        network level, and no outage witness answers either, the network is down (those
+        references are ``unchecked``, not dead); organisations' pages that no longer say what
+        they should add their findings. ``started``: the run's start (time.monotonic())."""
+        verdicts: list[Verdict | None] = [None] * len(prepared)
+        answered, failures, requests = False, set[int](), 0
+        for part in parts:
+            for i, verdict in zip(part.indexes, part.verdicts, strict=True):
+                verdicts[i] = verdict
+            answered = answered or part.answered
+            failures.update(part.network_failures)
+            requests += part.requests
+        down = await self._network_down(answered, bool(failures))
+        expected = await self.deadline.value(self.listings.expected_text(), {})
+        results = []
+        for i, (original, ref) in enumerate(zip(prepared.written, prepared.checked, strict=True)):
+            found = verdicts[i]
+            assert found is not None, f"no part checked reference {i}"
+            verdict = found
+            if down and i in failures:
+                verdict = _unreached(verdict)
+            if expected and (extra := expected_findings(ref, verdict, expected)):
+                verdict = replace(verdict, findings=(*verdict.findings, *extra))
             results.append(Checked(original, verdict))
         elapsed = int((time.monotonic() - started) * 1000)
         cached = sum(1 for item in results if item.verdict.cached)
@@ -289,13 +376,12 @@ class Checker:
         if unchecked := sum(1 for item in results if item.verdict.cause is Cause.DEADLINE):
             what = "reference" if unchecked == 1 else "references"
             notes = (f"--max-duration ({self.deadline.seconds:g}s) ran out: {unchecked:,} {what} not checked",)
-        return CheckRun(tuple(results), down, self.fetcher.requests, elapsed, cached, notes)
+        return CheckRun(tuple(results), down, requests, elapsed, cached, notes)
 
-    async def _network_down(self, outcomes: Sequence[_Outcome]) -> bool:
+    async def _network_down(self, answered: bool, failed: bool) -> bool:
         """No host answered and some failed at the network level, and no witness answers
         either (:mod:`.outage`): the network is down, not those hosts."""
-        answered = any(o.answered for o in outcomes)
-        if answered or not any(o.network_failure for o in outcomes):
+        if answered or not failed:
             return False
         assert self._transport is not None, "use `async with Checker(...)`"
         return not await network_works(
@@ -653,6 +739,14 @@ def _parsed_alike(url: str, address: Address) -> bool:
     """Whether ``address`` has the scheme, host and port urllib reads in ``url`` (then
     ``url`` is not split again): an ASCII address with nothing to strip at its ends."""
     return not address.opaque and url.isascii() and url[:1].isalpha() and not url[-1:].isspace()
+
+
+def _unreached(verdict: Verdict) -> Verdict:
+    """``verdict`` of a reference the network outage kept from being checked: no verdict on it."""
+    reason = (
+        NETWORK_UNAVAILABLE if verdict.remapped is None else f"remapped to {verdict.remapped}: {NETWORK_UNAVAILABLE}"
+    )
+    return replace(verdict, status=Status.UNCHECKED, reason=reason, cause=Cause.OUTAGE)
 
 
 #: The collector's first threshold while references are checked: Python's default (700
