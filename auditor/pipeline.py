@@ -74,7 +74,18 @@ async def check_references(
         network=network,
     )
     async with checker:
+        return await _check(checker, references, progress)
+
+
+async def _check(checker: Checker, references: Iterable[Reference], progress: Progress | None) -> CheckRun:
+    """The checks, here or in host shards on the cluster ``--cluster`` names (dask is imported
+    only then: :mod:`auditor.cluster`)."""
+    if checker.settings.cluster is None:
         return await checker.check(references, progress)
+    from auditor.cluster.network import NetworkSpec
+    from auditor.cluster.run import check_on_cluster
+
+    return await check_on_cluster(checker, references, NetworkSpec.of(checker.network), progress)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +190,7 @@ async def check_sources(
     async with checker:
         crawling = progress if isinstance(progress, CrawlProgress) else None
         extraction, offline = await read_sources(checker, sources, checker.regions, stdin=stdin, progress=crawling)
-        run = await checker.check(extraction.references, progress)
+        run = await _check(checker, extraction.references, progress)
         if checker.settings.archive_url is not None and not run.network_unavailable and not checker.deadline.expired:
             run = await checker.archive(run, extraction)
     if offline and not run.results:

@@ -257,6 +257,11 @@ class Checker:
             await asyncio.to_thread(cookies.save, cookies.netscape(self._cookies), Path(self.settings.cookie_jar))
 
     @property
+    def network(self) -> Network:
+        """The network this checker talks to (a cluster run sends its spec to the workers)."""
+        return self._network
+
+    @property
     def fetcher(self) -> Fetcher:
         assert self._fetcher is not None, "use `async with Checker(...)`"
         return self._fetcher
@@ -312,6 +317,22 @@ class Checker:
             or address in self._reads
             or (bool(self._aliases) and address.without_slash() in self._aliases)
         )
+
+    def shard_place(self, ref: Reference) -> tuple[str, str] | None:
+        """Where a cluster run may check ``ref`` (as checked, --remap applied) in another process:
+        its registrable domain (its host when it has none) and its cache key. None when it is
+        checked here: not a web address, skipped (--exclude, robots.txt, a refused address),
+        or an address this checker holds already (:meth:`holds`)."""
+        target = ref.target
+        if not isinstance(target, Url):
+            return None
+        url = target.url
+        address = Address.of(url, schemeless=_typed_without_scheme(ref.text, url))
+        if not address.is_web or not _parsed_alike(url, address):
+            return None  # an unusual form: checked here, as it is written
+        if self._skipped(url, address.scheme, address) is not None or self.holds(address):
+            return None
+        return address.registrable_domain or address.host, address.check_key
 
     async def check_part(
         self, prepared: Prepared, indexes: Sequence[int] | None = None, *, progress: Progress | None = None
