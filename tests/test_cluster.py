@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import pickle
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from auditor.pipeline import Audit, check_sources
 from auditor.reference import Reference, Url
 from auditor.report import formats
 from auditor.report.formats import ReportFormat
-from auditor.sources import resolve_inputs
+from auditor.sources import Source, resolve_inputs
 from auditor.verdict import DEFAULT_FAIL_ON, Checked, Status
 
 pytest.importorskip("distributed", reason="the cluster extra: pip install 'reference-auditor[cluster]'")
@@ -254,6 +255,25 @@ async def test_many_hosts_over_many_shards_give_the_same_verdicts(tmp_path: Path
         two = await check_sources(sources, dataclasses.replace(QUICK, cluster=LOCAL_2), network=web.network)
     assert _report(two) == _report(one)
     assert len(two.run.results) == 30 * 3 + 3
+
+
+@pytest.mark.asyncio
+async def test_a_crawl_reads_each_page_on_a_worker_once_with_the_same_verdicts() -> None:
+    """The frontier stays on the coordinator, each page is fetched by the worker of its host
+    (robots.txt, sitemaps, the pages), once: links to crawled pages are not fetched again."""
+    from tests.test_crawl import DEPTH_3, HOME, sites
+
+    source = Source(HOME, None, None, url=HOME).crawled(DEPTH_3)
+    reports, asked = [], []
+    for settings in (QUICK, dataclasses.replace(QUICK, cluster=LOCAL_2)):
+        async with FakeWeb(sites()) as web:
+            audit = await check_sources([source], settings, network=web.network)
+            reports.append(_report(audit))
+            asked.append(Counter((r.host, r.path_qs) for r in web.requests if "-no-such-page" not in r.path_qs))
+    single, cluster = reports
+    assert cluster == single
+    assert single["crawls"][0]["pages"] > 3
+    assert asked[1] == asked[0]  # the same requests, none twice
 
 
 # -- the cluster as a service --------------------------------------------------------------

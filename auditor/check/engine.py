@@ -113,7 +113,9 @@ class Progress(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class _Outcome:
+class Outcome:
+    """How an address's check went: the verdict, and what the run's judgement needs of it."""
+
     verdict: Verdict
     host: str
     answered: bool  # some HTTP answer came back from the host
@@ -151,7 +153,7 @@ class Part:
 
 
 #: An address's outcome, and its final answer when it was fetched and someone reads the page.
-_Fetched = tuple[_Outcome, Page | Failure | None]
+_Fetched = tuple[Outcome, Page | Failure | None]
 
 
 class Checker:
@@ -208,12 +210,12 @@ class Checker:
         self._gates: list[Gate] = []
         self._probes: dict[str, asyncio.Task[Page | None]] = {}  # by origin
         self._with_fragments: set[str] = set()  # addresses (.url) some reference links to with a #fragment
-        self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
+        self._mail_domains: dict[str, asyncio.Task[Outcome]] = {}
         self._facts: dict[str, asyncio.Future[PageFacts]] = {}  # by final URL: two addresses may end on one page
         self._reader = PageReader()  # where pages' facts are read: off the event loop, one at a time
         self._own_resolver: Resolver | None = None  # the system's, when none was injected
         self.deadline = Deadline(self.settings.max_duration)  # restarted when the session opens
-        self._skips: dict[str, _Outcome] = {}  # by reason
+        self._skips: dict[str, Outcome] = {}  # by reason
         self._refusals: dict[tuple[str, int], str | None] = {}  # the guard's word on a host and port as written
 
     async def __aenter__(self) -> Checker:
@@ -459,6 +461,37 @@ class Checker:
                 future.cancel()
         return Visit(outcome.verdict, final if isinstance(final, Page) else None)
 
+    async def visited(self, url: str, *, max_bytes: int) -> tuple[Visit, Outcome]:
+        """:meth:`visit` (not reusing the cache) and the page's outcome: what a cluster worker
+        sends back for a crawl, to be :meth:`record`-ed by the coordinator."""
+        visit = await self.visit(url, reuse=False, max_bytes=max_bytes)
+        address = Address.of(url)
+        outcome, _ = await (self._urls.get(address) or self._aliases[address.without_slash()])
+        return visit, outcome
+
+    def fresh_in_cache(self, address: Address) -> bool:
+        """Whether the cross-run cache holds a result of ``address`` young enough to use without a request."""
+        hit = self.cache.lookup(address.check_key) if self.cache is not None else None
+        return hit is not None and hit.fresh
+
+    def record(self, url: str, outcome: Outcome, page: Page | None) -> None:
+        """A page's check made elsewhere (a cluster worker's, for a crawl): references to it, and
+        another crawl reading it, share it as if it had been made here; the cache keeps it."""
+        address = Address.of(url)
+        future: asyncio.Future[_Fetched] = asyncio.get_running_loop().create_future()
+        future.set_result((outcome, page if address in self._keep else None))
+        self._urls.setdefault(address, future)
+        self._aliases.setdefault(address.without_slash(), future)
+        if self.cache is not None and not outcome.verdict.cached:
+            headers = page.headers if page is not None else {}
+            self.cache.keep(
+                address.check_key,
+                outcome.verdict,
+                etag=headers.get("etag"),
+                last_modified=headers.get("last-modified"),
+                anchors=outcome.anchors,
+            )
+
     # -- what organisations' listings ask --------------------------------------------------
 
     async def read_page(self, url: str) -> PageInput:
@@ -487,14 +520,14 @@ class Checker:
         later = [hop.url for hop in trail.hops[1:]] + ([trail.url] if trail.hops else [])
         return trail if all(self._hop(url) is None for url in later) else None
 
-    async def _outcomes(self, references: list[Reference], progress: Progress | None = None) -> list[_Outcome]:
+    async def _outcomes(self, references: list[Reference], progress: Progress | None = None) -> list[Outcome]:
         """Every reference's outcome, in order, by a pool of workers.
 
         Not one task per reference: a waiting task costs a few kilobytes, 300 MB for
         100,000 links. Workers take references host by host in turn, so that a host
         with many links does not hold every worker while the others sit idle.
         """
-        outcomes: list[_Outcome | None] = [None] * len(references)
+        outcomes: list[Outcome | None] = [None] * len(references)
         pending = iter(_round_robin_by_host(references))
 
         async def worker() -> None:
@@ -507,15 +540,15 @@ class Checker:
 
         workers = min(len(references), self.settings.max_concurrency * WORKERS_PER_PLACE)
         await self.deadline.run(worker() for _ in range(workers))
-        late = _Outcome(Verdict(Status.UNCHECKED, self.deadline.reason, cause=Cause.DEADLINE), "", False, False)
+        late = Outcome(Verdict(Status.UNCHECKED, self.deadline.reason, cause=Cause.DEADLINE), "", False, False)
         return [late if o is None else o for o in outcomes]
 
-    async def _outcome(self, ref: Reference) -> _Outcome:
+    async def _outcome(self, ref: Reference) -> Outcome:
         target = ref.target
         if isinstance(target, Invalid):
-            return _Outcome(self._invalid(target), "", False, False)
+            return Outcome(self._invalid(target), "", False, False)
         if isinstance(target, Phone):
-            return _Outcome(await self.listings.verdict(target), "", False, False)
+            return Outcome(await self.listings.verdict(target), "", False, False)
         if isinstance(target, Email):
             domain = target.address.rsplit("@", 1)[1]
             task = self._mail_domains.get(domain)
@@ -524,25 +557,25 @@ class Checker:
             return await task
         return await self._url(target, schemeless=_typed_without_scheme(ref.text, target.url), remote=_from_remote(ref))
 
-    async def _url(self, target: Url, *, schemeless: bool, remote: bool = False) -> _Outcome:
+    async def _url(self, target: Url, *, schemeless: bool, remote: bool = False) -> Outcome:
         url = target.url
         address = Address.of(url, schemeless=schemeless)
         plain = _parsed_alike(url, address)
         scheme = address.scheme if plain else urlsplit(url).scheme.lower()
         if scheme == "file" and remote:
             why = "a local file named by a remote page is never looked up on this machine"
-            return _Outcome(Verdict(Status.SKIPPED, why), "", False, False)
+            return Outcome(Verdict(Status.SKIPPED, why), "", False, False)
         if scheme == "file":
             wants_anchors = Address.of(url).url in self._with_fragments
             return await asyncio.to_thread(_local, url, wants_anchors)
         if not scheme and local_site.is_unplaced(url):
             unplaced = Verdict(Status.UNCHECKED, local_site.ROOT_RELATIVE_REASON, cause=Cause.UNPLACED)
-            return _Outcome(unplaced, "", False, False)
+            return Outcome(unplaced, "", False, False)
         skipped = self._skipped(url, scheme, address if plain else None)
         if skipped is not None:
             outcome = self._skips.get(skipped.reason)
             if outcome is None:  # one per reason: a million excluded links share a handful
-                outcome = self._skips[skipped.reason] = _Outcome(skipped, "", False, False)
+                outcome = self._skips[skipped.reason] = Outcome(skipped, "", False, False)
             return outcome
         # Typed without a scheme, it may fall back to http: another check than the link's.
         outcome, _ = await self._once(address)
@@ -652,7 +685,7 @@ class Checker:
         if hit is not None and (not reuse or (wants_anchors and hit.anchors is None)):
             hit = None  # the caller needs what only a fetch gives: the page, or its anchors
         if hit is not None and hit.fresh:
-            return _Outcome(mark_cached(hit.verdict, hit.checked_at), host_of(url), True, False, hit.anchors), None
+            return Outcome(mark_cached(hit.verdict, hit.checked_at), host_of(url), True, False, hit.anchors), None
         conditional = hit.conditional_headers() if hit is not None else {}
         trail = None if conditional else await self._read_before(address)
         if trail is None:
@@ -665,7 +698,7 @@ class Checker:
             etag = final.headers.get("etag") or hit.etag
             last_modified = final.headers.get("last-modified") or hit.last_modified
             cache.keep(cache_key, hit.verdict, etag=etag, last_modified=last_modified, anchors=hit.anchors)
-            return _Outcome(mark_cached(hit.verdict, cache.now), host_of(url), True, False, hit.anchors), None
+            return Outcome(mark_cached(hit.verdict, cache.now), host_of(url), True, False, hit.anchors), None
         if schemeless and _https_unreachable(trail):
             plain = "http://" + url.removeprefix("https://")
             trail = await follow(self.fetcher, plain, settings.max_redirects, max_bytes=max_bytes, excluded=self._hop)
@@ -688,7 +721,7 @@ class Checker:
             headers = page.headers if page is not None else {}
             etag, last_modified = headers.get("etag"), headers.get("last-modified")
             cache.keep(cache_key, verdict, etag=etag, last_modified=last_modified, anchors=anchors)
-        return _Outcome(verdict, host_of(url), answered, network, anchors), trail.final
+        return Outcome(verdict, host_of(url), answered, network, anchors), trail.final
 
     async def _with_page_facts(self, verdict: Verdict, page: Page, known: PageFacts | None = None) -> Verdict:
         """The verdict with what its final HTML page says about itself (``page``), and ``stale``
@@ -738,9 +771,9 @@ class Checker:
         trail = await follow(self.fetcher, url, self.settings.max_redirects, excluded=self._hop)
         return trail.final if isinstance(trail.final, Page) else None
 
-    async def _mail_domain(self, domain: str) -> _Outcome:
+    async def _mail_domain(self, domain: str) -> Outcome:
         found = await check_domain(self._mail(), domain)
-        return _Outcome(found.verdict, domain, found.answered, found.network)
+        return Outcome(found.verdict, domain, found.answered, found.network)
 
     def _mail(self) -> MailResolver:
         """The injected mail resolver; else the injected resolver's address records (a fake
@@ -829,7 +862,7 @@ def _with_fragment_of(url: str, suggestion: str) -> str:
     return f"{suggestion.split('#', 1)[0]}#{fragment}"
 
 
-def _missing_fragment(ref: Reference, outcome: _Outcome) -> Finding | None:
+def _missing_fragment(ref: Reference, outcome: Outcome) -> Finding | None:
     """A finding when the page has no element the reference's #fragment names."""
     if outcome.anchors is None or not isinstance(ref.target, Url):
         return None
@@ -859,18 +892,18 @@ def _https_unreachable(trail: Trail) -> bool:
     return isinstance(final, Failure) and not trail.hops and (final.https_only or (final.retryable and final.network))
 
 
-def _local(url: str, wants_anchors: bool) -> _Outcome:
+def _local(url: str, wants_anchors: bool) -> Outcome:
     """A local file: there or not; its anchors when a reference points into it (run in a thread)."""
     path = Path(unquote(urlsplit(url).path))
     if not path.exists():
-        return _Outcome(Verdict(Status.DEAD, f"no such file: {path}"), "", False, False)
+        return Outcome(Verdict(Status.DEAD, f"no such file: {path}"), "", False, False)
     anchors = None
     page = path
     if wants_anchors and path.is_dir():
         # A folder link (sub_dir/#x) is served as the folder's index page.
         page = next((path / name for name in FOLDER_INDEXES if (path / name).is_file()), path)
         if page == path:
-            return _Outcome(Verdict(Status.OK, f"the folder {path} exists"), "", False, False, frozenset(), True)
+            return Outcome(Verdict(Status.OK, f"the folder {path} exists"), "", False, False, frozenset(), True)
     if wants_anchors and page.is_file():
         suffix = page.suffix.lower()
         try:  # read as inputs are: a regular file, bounded (a link to /dev/zero gives no anchors)
@@ -881,4 +914,4 @@ def _local(url: str, wants_anchors: bool) -> _Outcome:
                 anchors = fragments.html_anchors(read_regular(page, str(page), MAX_INPUT_BYTES))
         except UnreadableInput:
             anchors = None
-    return _Outcome(Verdict(Status.OK, f"the file {path} exists"), "", False, False, anchors)
+    return Outcome(Verdict(Status.OK, f"the file {path} exists"), "", False, False, anchors)

@@ -13,8 +13,10 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from types import TracebackType
 
 from auditor.check.engine import Checker, Part, Prepared, Progress
+from auditor.cluster.crawl import ClusterVisitor
 from auditor.cluster.network import NetworkSpec
 from auditor.cluster.session import ClusterSession
 from auditor.cluster.shards import Shard, plan
@@ -24,22 +26,40 @@ from auditor.reference import Reference
 from auditor.verdict import Checked, CheckRun
 
 
-async def check_on_cluster(
-    checker: Checker,
-    references: Iterable[Reference],
-    network: NetworkSpec,
-    progress: Progress | None = None,
-) -> CheckRun:
-    """``checker.check(references)``, its web addresses checked in host shards on the cluster
-    that ``checker.settings.cluster`` names."""
-    address = checker.settings.cluster
-    assert address is not None, "check_on_cluster needs settings.cluster"
-    if checker.settings.cookie_jar is not None:
-        raise ClusterError("--cookie-jar cannot be shared with cluster workers yet: leave out --cluster or the jar")
-    started = time.monotonic()
-    prepared = checker.prepare(references)
-    places = [(i, *place) for i, ref in enumerate(prepared.checked) if (place := checker.shard_place(ref)) is not None]
-    async with ClusterSession(address) as session:
+class Cluster:
+    """A run's cluster (``async with``, around the run's reading and checking): the Dask session,
+    the crawl's :attr:`visitor`, and :meth:`check`."""
+
+    def __init__(self, checker: Checker) -> None:
+        address = checker.settings.cluster
+        assert address is not None, "Cluster needs settings.cluster"
+        if checker.settings.cookie_jar is not None:
+            raise ClusterError("--cookie-jar cannot be shared with cluster workers yet: leave out --cluster or the jar")
+        self._checker = checker
+        self._network = NetworkSpec.of(checker.network)
+        self._session = ClusterSession(address)
+        self.visitor = ClusterVisitor(checker, self._session, self._network)
+
+    async def __aenter__(self) -> Cluster:
+        await self._session.__aenter__()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self.visitor.close()
+        finally:
+            await self._session.__aexit__(exc_type, exc, tb)
+
+    async def check(self, references: Iterable[Reference], progress: Progress | None = None) -> CheckRun:
+        """``checker.check(references)``, its web addresses checked in host shards on the cluster."""
+        checker, session = self._checker, self._session
+        started = time.monotonic()
+        prepared = checker.prepare(references)
+        places = [
+            (i, *place) for i, ref in enumerate(prepared.checked) if (place := checker.shard_place(ref)) is not None
+        ]
         shards = plan(places, session.workers)
         del places
         here = _not_in(shards, len(prepared))
@@ -48,12 +68,12 @@ async def check_on_cluster(
         try:
             local, remote = await asyncio.gather(
                 checker.check_part(prepared, here, progress=progress),
-                _shard_parts(checker, prepared, shards, session, network, progress),
+                _shard_parts(checker, prepared, shards, session, self._network, progress),
             )
         finally:
             if progress is not None:
                 progress.finish()
-    return await checker.conclude(prepared, [local, *remote], started)
+        return await checker.conclude(prepared, [local, *remote], started)
 
 
 def _not_in(shards: Sequence[Shard], total: int) -> list[int]:

@@ -13,9 +13,10 @@ is a :class:`~auditor.errors.ClusterError`.
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from auditor._version import __version__
 from auditor.cluster.address import ClusterAddress
@@ -30,6 +31,8 @@ WINDOW_PER_THREAD = 2
 CONNECT_TIMEOUT = 30.0
 
 INSTALL = "pip install 'reference-auditor[cluster]'"
+J = TypeVar("J")
+R = TypeVar("R")
 
 
 def _distributed(address: ClusterAddress) -> Any:
@@ -54,6 +57,7 @@ class ClusterSession:
         self.address = address
         self._cluster: Any = None
         self._client: Any = None
+        self._workers: dict[str, Any] = {}  # address -> what the scheduler says of it
 
     async def __aenter__(self) -> ClusterSession:
         try:
@@ -81,6 +85,7 @@ class ClusterSession:
                 silence_logs=logging.ERROR,
             )
             self._client = await distributed.Client(self._cluster, asynchronous=True)
+            await self.refresh()
             return
         try:
             self._client = await distributed.Client(address.scheduler, asynchronous=True, timeout=CONNECT_TIMEOUT)
@@ -90,6 +95,7 @@ class ClusterSession:
                 f"--cluster {address}: no Dask scheduler with workers answered in {CONNECT_TIMEOUT:g}s ({exc}); "
                 "start one with `dask scheduler` and `dask worker ADDRESS` (docs/scale.md)"
             ) from None
+        await self.refresh()
         versions = await self._client.run(_version)
         other = {worker: v for worker, v in versions.items() if v != __version__}
         if other:
@@ -107,16 +113,40 @@ class ClusterSession:
             await self._cluster.close()
             self._cluster = None
 
+    async def refresh(self) -> None:
+        """Ask the scheduler which workers it has (an asynchronous client's cache holds none)."""
+        identity = await self._client.scheduler.identity()
+        self._workers = dict(identity.get("workers", {}))
+
     @property
     def threads(self) -> int:
-        """Worker threads in the cluster now (at least 1)."""
-        info = self._client.scheduler_info()
-        return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+        """Worker threads in the cluster when last asked (at least 1)."""
+        return max(1, sum(w.get("nthreads", 1) for w in self._workers.values()))
 
     @property
     def workers(self) -> int:
-        """Worker processes in the cluster now (at least 1)."""
-        return max(1, len(self._client.scheduler_info().get("workers", {})))
+        """Worker processes in the cluster when last asked (at least 1)."""
+        return max(1, len(self._workers))
+
+    async def call(self, task: Callable[[J], R], job: J, *, affinity: str) -> R:
+        """``task(job)`` on the worker ``affinity`` (a host's registrable domain) maps to, so that
+        one host's pages are read by one worker; another takes it when that one is gone."""
+        assert self._client is not None, "use `async with ClusterSession(...)`"
+        workers = sorted(self._workers)
+        if workers:
+            where = {"workers": [workers[zlib.crc32(affinity.encode()) % len(workers)]], "allow_other_workers": True}
+        else:
+            where = {}
+        future = self._client.submit(task, job, pure=False, retries=1, **where)
+        try:
+            return cast("R", await future)
+        finally:
+            future.release()
+
+    async def everywhere(self, task: Callable[[str], None], argument: str) -> None:
+        """``task(argument)`` on every worker now (a run's crawl checkers closing)."""
+        assert self._client is not None, "use `async with ClusterSession(...)`"
+        await self._client.run(task, argument)
 
     async def results(
         self, jobs: Iterator[ShardJob], task: Callable[[ShardJob], ShardResult] = check_shard
