@@ -161,10 +161,14 @@ def test_a_shard_takes_its_stored_results_and_brings_back_what_it_learnt(tmp_pat
 # -- the same verdicts ---------------------------------------------------------------------
 
 
+#: What depends on the clock (or on how requests were shared), not on the verdicts.
+CLOCK_KEYS = frozenset({"elapsed_ms", "checked_at", "requests", "previous_run", "status_since", "first_seen"})
+
+
 def _without_timings(value: Any) -> Any:
     """The JSON report but what depends on the clock or on how requests were shared."""
     if isinstance(value, dict):
-        return {k: _without_timings(v) for k, v in value.items() if k not in ("elapsed_ms", "checked_at", "requests")}
+        return {k: _without_timings(v) for k, v in value.items() if k not in CLOCK_KEYS}
     if isinstance(value, list):
         return [_without_timings(v) for v in value]
     return value
@@ -212,6 +216,27 @@ async def test_the_demo_checked_on_two_workers_gives_the_single_process_verdicts
     assert _report(two) == _report(one)
     assert {item.verdict.status for item in one.run.results} >= {Status.OK, Status.DEAD, Status.REDIRECTED}
     assert progress.total == len(two.run.results) == len(progress.advanced) and progress.finished
+
+
+def test_the_weekly_audit_on_two_workers_writes_the_single_process_report(tmp_path: Path, monkeypatch: Any) -> None:
+    """``auditor run`` with ``cluster.address``: the demo's two runs (last week's, then today's:
+    a history, the cache, archived copies, organisations' expected text) give the same
+    report as in one process."""
+    import asyncio
+
+    from auditor.demo import runner
+
+    reports = []
+    for name, overrides in (("single", runner.OVERRIDES), ("cluster", {**runner.OVERRIDES, "cluster": LOCAL_2})):
+        monkeypatch.setattr(runner, "OVERRIDES", overrides)
+        folder = tmp_path / name
+        folder.mkdir()
+        asyncio.run(runner.run_demo(folder))
+        latest = next(folder.rglob("latest.json")).read_text().replace(str(folder), "FOLDER")
+        reports.append(_without_timings(json.loads(latest)))
+    single, cluster = reports
+    assert cluster == single
+    assert cluster["changes"]["fixed"] and cluster["changes"]["new_broken"]
 
 
 OUTAGE_SITES: dict[str, Any] = {"www.cancer.gov": Unresolvable(), "www.sarcoma-uk.org": Unresolvable()}

@@ -82,7 +82,7 @@ class ClusterSession:
                 asynchronous=True,
                 dashboard_address=None,
                 worker_dashboard_address=None,
-                silence_logs=logging.ERROR,
+                silence_logs=logging.CRITICAL,  # a worker closing after the scheduler is no news
             )
             self._client = await distributed.Client(self._cluster, asynchronous=True)
             await self.refresh()
