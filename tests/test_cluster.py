@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from auditor.check.addresses import AddressPolicy
 from auditor.check.cache import CheckCache
 from auditor.check.settings import CheckSettings
 from auditor.check.transport import MockTransport, Network
@@ -301,6 +302,36 @@ async def test_a_crawl_reads_each_page_on_a_worker_once_with_the_same_verdicts()
     assert asked[1] == asked[0]  # the same requests, none twice
 
 
+HOSTILE_PAGE = """<html><head><title>Links</title></head><body>
+<a href="https://www.example.org/">public</a>
+<a href="http://intranet.example.org/admin">an intranet host</a>
+<a href="http://169.254.169.254/latest/meta-data/">cloud metadata</a>
+</body></html>"""
+
+
+@pytest.mark.asyncio
+async def test_workers_refuse_the_private_addresses_the_coordinator_refuses(monkeypatch: Any) -> None:
+    """A remote page (a hostile one, in CI) links to a name that resolves to a private address
+    and to a link-local one: refused in a shard as in one process (the coordinator's policy
+    travels: a worker has no input URLs, nor the coordinator's CI variable)."""
+    monkeypatch.delenv("CI", raising=False)
+    sites = {
+        "pages.example.net": {"/links": html_page("Links", HOSTILE_PAGE)},
+        "www.example.org": {"/": html_page("Home")},
+        "intranet.example.org": {"/admin": html_page("Admin")},
+    }
+    start = "https://pages.example.net/links"
+    source = Source(start, None, None, url=start)
+    async with FakeWeb(sites, addresses={"intranet.example.org": "10.0.0.5"}) as web:
+        one = await check_sources([source], QUICK, network=web.network)
+        two = await check_sources([source], dataclasses.replace(QUICK, cluster=LOCAL_2), network=web.network)
+        asked = [r.host for r in web.requests]
+    assert _report(two) == _report(one)
+    refused = {item.reference.target.key: item.verdict for item in two.run.results}
+    assert refused["http://intranet.example.org/admin"].status is Status.SKIPPED
+    assert "intranet.example.org" not in asked
+
+
 # -- the cluster as a service --------------------------------------------------------------
 
 
@@ -324,6 +355,7 @@ async def test_a_lost_workers_shard_is_checked_again_elsewhere(tmp_path: Path, m
             [Reference(Url("https://www.example.org/"), "https://www.example.org/", ())],
             QUICK,
             NetworkSpec.of(web.network),
+            AddressPolicy(),
         )
         async with ClusterSession(LOCAL_2) as session:
             results = [result async for result in session.results(iter([job]), task=_dies_once)]

@@ -41,7 +41,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from auditor import local_site
 from auditor.address import Address
 from auditor.check import cookies, fragments, freshness
-from auditor.check.addresses import address_policy
+from auditor.check.addresses import AddressPolicy, address_policy
 from auditor.check.archive import archived_copies
 from auditor.check.cache import CheckCache, mark_cached
 from auditor.check.client import Fetcher
@@ -167,7 +167,8 @@ class Checker:
     address beside them, numbers on those pages read in ``regions``.
     ``inputs``: the URLs of the input web pages: when there are any, private addresses are
     refused by default but for those hosts and ports (:mod:`.addresses`); every connection
-    goes through the :class:`~auditor.check.guard.GuardedConnector`. With
+    goes through the :class:`~auditor.check.guard.GuardedConnector`; ``policy`` replaces that
+    judgement (a cluster worker runs with the coordinator's). With
     ``settings.cookie_jar``, cookies are loaded on entry and saved on exit.
     """
 
@@ -183,9 +184,14 @@ class Checker:
         cache: CheckCache | None = None,
         inputs: Sequence[str] = (),
         network: Network | None = None,
+        policy: AddressPolicy | None = None,
     ) -> None:
         self.settings = settings or CheckSettings()
         self._inputs = tuple(inputs)
+        # The addresses refused: from the settings, the input URLs and this machine's CI
+        # variable, unless given (a cluster worker takes the coordinator's).
+        self._policy = policy
+        self.policy: AddressPolicy | None = None  # the one in force, once entered
         # One object says which network the run talks to; resolver/ssl/mail_resolver are its parts.
         network = network or Network(resolver=resolver, ssl=ssl, mail_resolver=mail_resolver)
         self._network = network
@@ -221,7 +227,7 @@ class Checker:
     async def __aenter__(self) -> Checker:
         self.deadline = Deadline(self.settings.max_duration)
         settings = self.settings
-        policy = address_policy(
+        policy = self.policy = self._policy or address_policy(
             exclude_private=settings.exclude_private,
             exclude_loopback=settings.exclude_loopback,
             exclude_link_local=settings.exclude_link_local,

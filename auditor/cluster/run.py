@@ -89,12 +89,13 @@ def _jobs(checker: Checker, prepared: Prepared, shards: Sequence[Shard], network
     settings = dataclasses.replace(checker.settings, cluster=None)
     remaining = checker.deadline.remaining()
     ends_at = None if remaining is None else time.time() + remaining
-    cache = checker.cache
+    cache, policy = checker.cache, checker.policy
+    assert policy is not None, "use `async with Checker(...)`"
     for shard in shards:
         # What a check reads of a reference: its target and how it was written, not its places.
         references = [Reference(ref.target, ref.text, ()) for ref in (prepared.written[i] for i in shard.indexes)]
         part = cache.part(shard.keys) if cache is not None else None
-        yield ShardJob(shard.number, references, settings, network, part, ends_at)
+        yield ShardJob(shard.number, references, settings, network, policy, part, ends_at)
 
 
 async def _shard_parts(

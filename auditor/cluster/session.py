@@ -80,8 +80,9 @@ class ClusterSession:
                 threads_per_worker=LOCAL_THREADS,
                 processes=True,
                 asynchronous=True,
-                dashboard_address=None,
-                worker_dashboard_address=None,
+                host="127.0.0.1",  # this machine's workers only
+                dashboard_address="127.0.0.1:0",  # any free port: no clash with a dask already running
+                worker_dashboard_address="127.0.0.1:0",
                 silence_logs=logging.CRITICAL,  # a worker closing after the scheduler is no news
             )
             self._client = await distributed.Client(self._cluster, asynchronous=True)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from auditor._version import __version__
+from auditor.check.addresses import AddressPolicy
 from auditor.check.cache import CachePart, Learnt
 from auditor.check.deadline import Deadline
 from auditor.check.engine import Checker, Outcome, Part
@@ -36,13 +37,14 @@ T = TypeVar("T")
 @dataclass(frozen=True, slots=True)
 class ShardJob:
     """One shard to check: its references as written (indexes 0..n-1 in the result), the run's
-    settings and network, the cache's stored results for its addresses, and when the run's
+    settings, network and address policy, the cache's stored results for its addresses, and when the run's
     --max-duration ends (``time.time()``; None: no limit)."""
 
     number: int
     references: Sequence[Reference]
     settings: CheckSettings
     network: NetworkSpec
+    policy: AddressPolicy  # the coordinator's: its input URLs and its CI variable decide
     cache: CachePart | None = None
     ends_at: float | None = None
 
@@ -68,7 +70,7 @@ async def _check(job: ShardJob) -> ShardResult:
     started = time.monotonic()
     settings = job.settings
     cache = job.cache.open() if job.cache is not None else None
-    checker = Checker(settings, network=job.network.build(), cache=cache)
+    checker = Checker(settings, network=job.network.build(), cache=cache, policy=job.policy)
     async with checker:
         if job.ends_at is not None:  # the run's deadline, not a new one per shard
             checker.deadline = Deadline.ending(settings.max_duration, job.ends_at - time.time())
@@ -89,6 +91,7 @@ class CrawlSpec:
     run: str
     settings: CheckSettings
     network: NetworkSpec
+    policy: AddressPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +113,7 @@ class _Resident:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name=f"auditor-crawl-{crawl.run}", daemon=True)
         self.thread.start()
-        self.checker = Checker(crawl.settings, network=crawl.network.build())
+        self.checker = Checker(crawl.settings, network=crawl.network.build(), policy=crawl.policy)
         self.call(self.checker.__aenter__())
 
     def call(self, job: Coroutine[Any, Any, T]) -> T:
