@@ -22,6 +22,7 @@ from auditor._version import __version__
 from auditor.cluster.address import ClusterAddress
 from auditor.cluster.worker import ShardJob, ShardResult, check_shard
 from auditor.errors import ClusterError
+from auditor.untrusted import quoted
 
 #: Worker threads of a ``local:N`` worker process.
 LOCAL_THREADS = 2
@@ -166,7 +167,8 @@ class ClusterSession:
         running = self._dask.as_completed(first, with_results=True, raise_errors=False)
         async for future, result in running:
             if future.status == "error":
-                raise ClusterError(f"a shard failed on the cluster: {type(result).__name__}: {result}") from None
+                why = quoted(f"{type(result).__name__}: {result}")
+                raise ClusterError(f"shard {future.key} failed on the cluster: {why}") from None
             future.release()
             following = next(jobs, None)
             if following is not None:
