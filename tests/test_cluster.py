@@ -362,6 +362,21 @@ async def test_a_lost_workers_shard_is_checked_again_elsewhere(tmp_path: Path, m
     assert [v.status for v in results[0].part.verdicts] == [Status.OK]
 
 
+def _always_fails(job: ShardJob) -> ShardResult:
+    raise RuntimeError("\x1b[31mboom\x1b[0m")
+
+
+@pytest.mark.asyncio
+async def test_a_shard_that_fails_again_stops_the_run_with_its_error_quoted() -> None:
+    from auditor.cluster.session import ClusterSession
+
+    job = ShardJob(3, [], QUICK, NetworkSpec(), AddressPolicy())
+    async with ClusterSession(LOCAL_2) as session:
+        with pytest.raises(ClusterError, match=r"shard .* failed on the cluster: RuntimeError: \[31mboom") as raised:
+            [result async for result in session.results(iter([job]), task=_always_fails)]
+    assert "\x1b" not in str(raised.value)
+
+
 @pytest.mark.asyncio
 async def test_a_scheduler_that_does_not_answer_is_a_clear_error(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setattr("auditor.cluster.session.CONNECT_TIMEOUT", 1.0)

@@ -167,7 +167,8 @@ class ClusterSession:
         running = self._dask.as_completed(first, with_results=True, raise_errors=False)
         async for future, result in running:
             if future.status == "error":
-                why = quoted(f"{type(result).__name__}: {result}")
+                error = result[1] if isinstance(result, tuple) else result  # (type, error, traceback)
+                why = quoted(f"{type(error).__name__}: {error}")
                 raise ClusterError(f"shard {future.key} failed on the cluster: {why}") from None
             future.release()
             following = next(jobs, None)
