@@ -21,6 +21,7 @@ import pytest
 
 from auditor.check.addresses import AddressPolicy
 from auditor.check.cache import CheckCache
+from auditor.check.remap import parse_remap
 from auditor.check.settings import CheckSettings
 from auditor.check.transport import MockTransport, Network
 from auditor.cli import main
@@ -268,18 +269,23 @@ WIDE = {
 @pytest.mark.asyncio
 async def test_many_hosts_over_many_shards_give_the_same_verdicts(tmp_path: Path, monkeypatch: Any) -> None:
     """Thirty hosts in shards of a few each (the shard size lowered), links written with and
-    without a scheme, with fragments, refused and redirected."""
+    without a scheme, with fragments, refused, redirected and remapped."""
     monkeypatch.setattr("auditor.cluster.shards.MIN_SHARD", 2)
     lines = [f"- https://www.site{n}.org/a and www.site{n}.org/ and https://www.site{n}.org/b" for n in range(30)]
     lines += ["- http://old.example.org/", "- https://gone.example.org/x", "- https://www.site2.org/a#top"]
     doc = tmp_path / "links.md"
     doc.write_text("\n".join(lines) + "\n")
     sources = resolve_inputs([str(doc)], InputPolicy())
+    # --remap sends one site's links to another: the shard checks the remapped address.
+    settings = dataclasses.replace(
+        QUICK, remap=(parse_remap(r"https://www\.site7\.org/(.*) https://www.site8.org/$1"),)
+    )
     async with FakeWeb(WIDE) as web:
-        one = await check_sources(sources, QUICK, network=web.network)
-        two = await check_sources(sources, dataclasses.replace(QUICK, cluster=LOCAL_2), network=web.network)
+        one = await check_sources(sources, settings, network=web.network)
+        two = await check_sources(sources, dataclasses.replace(settings, cluster=LOCAL_2), network=web.network)
     assert _report(two) == _report(one)
     assert len(two.run.results) == 30 * 3 + 3
+    assert any(item.verdict.remapped for item in two.run.results)
 
 
 @pytest.mark.asyncio

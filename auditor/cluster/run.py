@@ -91,7 +91,9 @@ def _jobs(checker: Checker, prepared: Prepared, shards: Sequence[Shard], network
     for shard in shards:
         # What a check reads of a reference: its target and how it was written, not its places.
         references = [Reference(ref.target, ref.text, ()) for ref in (prepared.written[i] for i in shard.indexes)]
-        part = cache.part(filter(None, map(checker.cache_key, references))) if cache is not None else None
+        part = None
+        if cache is not None:  # the stored results of the addresses checked (--remap applied)
+            part = cache.part(filter(None, (checker.cache_key(prepared.checked[i]) for i in shard.indexes)))
         yield ShardJob(shard.number, references, settings, network, policy, part, ends_at)
 
 
