@@ -13,6 +13,7 @@ requests, until the coordinator calls :func:`close_crawl` on every worker.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import threading
 import time
 from collections.abc import Coroutine, Sequence
@@ -24,6 +25,7 @@ from auditor.check.addresses import AddressPolicy
 from auditor.check.cache import CachePart, Learnt
 from auditor.check.deadline import Deadline
 from auditor.check.engine import Checker, Outcome, Part
+from auditor.check.freshness import LAZY_MODULES
 from auditor.check.redirects import Trail
 from auditor.check.settings import CheckSettings
 from auditor.cluster.network import NetworkSpec
@@ -32,6 +34,8 @@ from auditor.defaults import MAX_INPUT_BYTES
 from auditor.reference import Reference
 
 T = TypeVar("T")
+#: The HTTP stacks a transport imports when it opens (auditor.check.transport.open_transport).
+TRANSPORT_MODULES = ("aiohttp", "auditor.check.transport._aiohttp", "auditor.check.transport._curl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +67,20 @@ class ShardResult:
 
 def check_shard(job: ShardJob) -> ShardResult:
     """Check ``job`` on an event loop of this thread's own (Dask runs tasks in threads)."""
+    _import_once(job.settings)
     return asyncio.run(_check(job))
+
+
+_IMPORTING = threading.Lock()
+
+
+def _import_once(settings: CheckSettings) -> None:
+    """What the checks import when first needed, imported by one thread while the others wait:
+    Dask runs two shards at once in a worker, and two threads importing trafilatura (or the
+    HTTP stack) at once can leave one with a half-initialised module."""
+    with _IMPORTING:
+        for name in (*TRANSPORT_MODULES, *(LAZY_MODULES if settings.page_facts else ())):
+            importlib.import_module(name)
 
 
 async def _check(job: ShardJob) -> ShardResult:
@@ -113,6 +130,7 @@ class _Resident:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name=f"auditor-crawl-{crawl.run}", daemon=True)
         self.thread.start()
+        _import_once(crawl.settings)
         self.checker = Checker(crawl.settings, network=crawl.network.build(), policy=crawl.policy)
         self.call(self.checker.__aenter__())
 
