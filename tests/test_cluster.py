@@ -355,7 +355,7 @@ async def test_a_lost_workers_shard_is_checked_again_elsewhere(tmp_path: Path, m
 
     monkeypatch.setenv("AUDITOR_TEST_MARKER", str(tmp_path))  # the workers inherit it
     async with FakeWeb({"www.example.org": {"/": html_page("Home")}}) as web:
-        job = ShardJob(
+        job = ShardJob.of(
             0,
             [Reference(Url("https://www.example.org/"), "https://www.example.org/", ())],
             QUICK,
@@ -376,7 +376,7 @@ def _always_fails(job: ShardJob) -> ShardResult:
 async def test_a_shard_that_fails_again_stops_the_run_with_its_error_quoted() -> None:
     from auditor.cluster.session import ClusterSession
 
-    job = ShardJob(3, [], QUICK, NetworkSpec(), AddressPolicy())
+    job = ShardJob.of(3, [], QUICK, NetworkSpec(), AddressPolicy())
     async with ClusterSession(LOCAL_2) as session:
         with pytest.raises(ClusterError, match=r"shard .* failed on the cluster: RuntimeError: \[31mboom") as raised:
             [result async for result in session.results(iter([job]), task=_always_fails)]

@@ -89,12 +89,11 @@ def _jobs(checker: Checker, prepared: Prepared, shards: Sequence[Shard], network
     cache, policy = checker.cache, checker.policy
     assert policy is not None, "use `async with Checker(...)`"
     for shard in shards:
-        # What a check reads of a reference: its target and how it was written, not its places.
-        references = [Reference(ref.target, ref.text, ()) for ref in (prepared.written[i] for i in shard.indexes)]
         part = None
         if cache is not None:  # the stored results of the addresses checked (--remap applied)
             part = cache.part(filter(None, (checker.cache_key(prepared.checked[i]) for i in shard.indexes)))
-        yield ShardJob(shard.number, references, settings, network, policy, part, ends_at)
+        written = (prepared.written[i] for i in shard.indexes)
+        yield ShardJob.of(shard.number, written, settings, network, policy, part, ends_at)
 
 
 async def _shard_parts(

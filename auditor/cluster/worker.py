@@ -16,7 +16,7 @@ import asyncio
 import importlib
 import threading
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -31,7 +31,7 @@ from auditor.check.settings import CheckSettings
 from auditor.cluster.network import NetworkSpec
 from auditor.crawl.visitor import Visit
 from auditor.defaults import MAX_INPUT_BYTES
-from auditor.reference import Reference
+from auditor.reference import Reference, Url
 
 T = TypeVar("T")
 #: The HTTP stacks a transport imports when it opens (auditor.check.transport.open_transport).
@@ -40,17 +40,36 @@ TRANSPORT_MODULES = ("aiohttp", "auditor.check.transport._aiohttp", "auditor.che
 
 @dataclass(frozen=True, slots=True)
 class ShardJob:
-    """One shard to check: its references as written (indexes 0..n-1 in the result), the run's
-    settings, network and address policy, the cache's stored results for its addresses, and when the run's
-    --max-duration ends (``time.time()``; None: no limit)."""
+    """One shard to check: its web references as written, as plain text (``urls``, and ``texts``
+    where a reference was written otherwise: a link's text, a scheme-less name; strings pickle
+    fast), indexes 0..n-1 in the result; the run's settings, network and address policy; the
+    cache's stored results for its addresses; when the run's --max-duration ends
+    (``time.time()``; None: no limit)."""
 
     number: int
-    references: Sequence[Reference]
+    urls: Sequence[str]
+    texts: Sequence[str | None]
     settings: CheckSettings
     network: NetworkSpec
     policy: AddressPolicy  # the coordinator's: its input URLs and its CI variable decide
     cache: CachePart | None = None
     ends_at: float | None = None
+
+    @classmethod
+    def of(cls, number: int, references: Iterable[Reference], *rest: Any) -> ShardJob:
+        """The job of ``references`` (web addresses: only their targets and text travel)."""
+        urls: list[str] = []
+        texts: list[str | None] = []
+        for ref in references:
+            assert isinstance(ref.target, Url), "a shard checks web addresses"
+            urls.append(ref.target.url)
+            texts.append(None if ref.text == ref.target.url else ref.text)
+        return cls(number, urls, texts, *rest)
+
+    def references(self) -> list[Reference]:
+        """The references to check, as a check reads them (their places stay on the coordinator)."""
+        written = zip(self.urls, self.texts, strict=True)
+        return [Reference(Url(url), url if text is None else text, ()) for url, text in written]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +110,7 @@ async def _check(job: ShardJob) -> ShardResult:
     async with checker:
         if job.ends_at is not None:  # the run's deadline, not a new one per shard
             checker.deadline = Deadline.ending(settings.max_duration, job.ends_at - time.time())
-        prepared = checker.prepare(job.references)
+        prepared = checker.prepare(job.references())
         part = await checker.check_part(prepared)
     learnt = cache.learnt() if cache is not None else None
     return ShardResult(job.number, part, learnt, time.monotonic() - started)
