@@ -98,7 +98,7 @@ def _places(sizes: dict[str, int]) -> list[tuple[int, str]]:
 
 def test_shards_keep_a_domain_whole_batch_small_ones_and_put_the_biggest_first() -> None:
     sizes = {"huge.org": 5 * MIN_SHARD, **{f"small{n}.org": 10 for n in range(200)}, "mid.org": MIN_SHARD // 2}
-    shards = plan(_places(sizes), workers=2)
+    shards = plan(_places(sizes), threads=4)
     taken = [i for shard in shards for i in shard.indexes]
     assert sorted(taken) == list(range(sum(sizes.values())))  # every reference once
     homes = [shard.domains for shard in shards]
@@ -111,13 +111,13 @@ def test_shards_keep_a_domain_whole_batch_small_ones_and_put_the_biggest_first()
 
 def test_many_workers_get_more_and_smaller_shards() -> None:
     places = _places({f"host{n}.org": 100 for n in range(400)})  # 40,000 references
-    few, many = plan(places, workers=1), plan(places, workers=16)
+    few, many = plan(places, threads=1), plan(places, threads=32)
     assert len(many) > len(few) >= 4
-    assert max(len(s) for s in many) <= max(MIN_SHARD, 40_000 // (16 * 4)) + 100
+    assert max(len(s) for s in many) <= max(MIN_SHARD, 40_000 // (32 * 8)) + 100
 
 
 def test_no_web_address_no_shard() -> None:
-    assert plan([], workers=2) == ()
+    assert plan([], threads=4) == ()
 
 
 # -- what travels to a worker --------------------------------------------------------------

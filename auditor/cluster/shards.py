@@ -1,10 +1,12 @@
 """Which references go to which shard, for balance: a whole registrable domain per shard.
 
 A domain's references stay together, so its politeness slot, its soft-404 probe and its
-cache entries live in one worker. Shards are about ``total / (workers × SHARDS_PER_WORKER)``
+cache entries live in one worker. Shards are about ``total / (threads × SHARDS_PER_THREAD)``
 references: many small domains are batched into one, a domain bigger than that is a shard
 alone (it cannot be split without two workers hitting one host at once). The biggest come
-first: a huge host starts early instead of ending the run alone.
+first: a huge host starts early instead of ending the run alone. Only a window of shards is
+in flight at a time (:mod:`.session`), a quarter of them: the coordinator never holds every
+shard's references in messages at once.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-#: Shards per worker: enough that a worker which finishes early takes another one.
-SHARDS_PER_WORKER = 4
+#: Shards per worker thread: enough that a thread which finishes early takes another one,
+#: and that the shards in flight (two a thread) are a quarter of the references.
+SHARDS_PER_THREAD = 8
 #: A shard smaller than this costs more to send and start than it saves.
 MIN_SHARD = 500
 
@@ -32,16 +35,16 @@ class Shard:
         return len(self.indexes)
 
 
-def plan(places: Iterable[tuple[int, str]], workers: int) -> tuple[Shard, ...]:
+def plan(places: Iterable[tuple[int, str]], threads: int) -> tuple[Shard, ...]:
     """Shards for ``places``, ``(index, domain)`` of each reference a shard may check, biggest
-    first, for ``workers`` workers (see the module's docstring)."""
+    first, for ``threads`` worker threads (see the module's docstring)."""
     by_domain: dict[str, list[int]] = {}
     for index, domain in places:
         by_domain.setdefault(domain, []).append(index)
     total = sum(len(indexes) for indexes in by_domain.values())
     if not total:
         return ()
-    size = max(MIN_SHARD, math.ceil(total / (max(1, workers) * SHARDS_PER_WORKER)))
+    size = max(MIN_SHARD, math.ceil(total / (max(1, threads) * SHARDS_PER_THREAD)))
     # Biggest domains first (ties: first seen), so the batches end with the small ones.
     domains = sorted(by_domain, key=lambda d: -len(by_domain[d]))
     batches: list[list[str]] = []

@@ -13,6 +13,8 @@ requests, until the coordinator calls :func:`close_crawl` on every worker.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import datetime as dt
 import importlib
 import threading
 import time
@@ -113,7 +115,18 @@ async def _check(job: ShardJob) -> ShardResult:
         prepared = checker.prepare(job.references())
         part = await checker.check_part(prepared)
     learnt = cache.learnt() if cache is not None else None
-    return ShardResult(job.number, part, learnt, time.monotonic() - started)
+    return ShardResult(job.number, _by_the_second(part), learnt, time.monotonic() - started)
+
+
+def _by_the_second(part: Part) -> Part:
+    """``part`` with each verdict's ``checked_at`` to the second (what reports show), one object
+    per second: pickled once each, so the coordinator holds one per second, not per verdict."""
+    seconds: dict[dt.datetime, dt.datetime] = {}
+    verdicts = []
+    for verdict in part.verdicts:
+        second = verdict.checked_at.replace(microsecond=0)
+        verdicts.append(dataclasses.replace(verdict, checked_at=seconds.setdefault(second, second)))
+    return dataclasses.replace(part, verdicts=tuple(verdicts))
 
 
 # -- crawls: a page fetch on the worker of its host ------------------------------------------
