@@ -68,6 +68,7 @@ from auditor.check.settings import (
     parse_duration,
     parse_time_limit,
 )
+from auditor.cluster.address import ClusterAddress, parse_cluster
 from auditor.errors import ConfigError, UnreadableInput
 from auditor.extract.phones import check_regions, parse_number
 from auditor.inputfiles import InputPolicy, read_regular
@@ -250,6 +251,15 @@ def _time_limit(value: Any) -> float:
 
 TimeLimit = Annotated[float, BeforeValidator(_time_limit)]
 
+
+def _cluster(value: Any) -> ClusterAddress:
+    if not isinstance(value, str):
+        raise ValueError(f"write local:N or a scheduler's address such as tcp://HOST:8786, not {value!r}")
+    return parse_cluster(value)
+
+
+ClusterSpec = Annotated[ClusterAddress, BeforeValidator(_cluster)]
+
 #: How each kind of setting is written in targets.yaml (its command-line form: Setting.parse).
 _FILE_TYPES: dict[Kind, Any] = {
     Kind.COUNT: StrictInt,
@@ -268,6 +278,7 @@ _FILE_TYPES: dict[Kind, Any] = {
     Kind.FRAGMENTS: Annotated[FragmentPolicy, BeforeValidator(_switch)],  # fail | warn | off
     Kind.ARCHIVE: ArchiveAddress,
     Kind.TRANSPORT: TransportChoice,
+    Kind.CLUSTER: ClusterSpec,
 }
 
 
@@ -380,6 +391,10 @@ class Reports(_Strict):
     source_url: SourceTemplate | None = None  # a file:line in the report links here
 
 
+class ClusterSection(_Strict):
+    address: ClusterSpec | None = None  # local:N or tcp://HOST:8786: --cluster (auditor.cluster)
+
+
 class Notify(_Strict):
     urls: list[NotifyURL] = []  # Apprise URLs: mailtos://, slack://, msteams://, ntfy://, json://...
     webhooks: list[WebAddress] = []  # our own JSON POST (notify.payload)
@@ -428,7 +443,7 @@ NotifySection = Annotated[
 ]
 
 
-_OPTIONAL_SECTIONS = ("organisations", "checks", "schedule", "reports", "notify")
+_OPTIONAL_SECTIONS = ("organisations", "checks", "schedule", "reports", "notify", "cluster")
 
 
 class Targets(_Strict):
@@ -438,6 +453,7 @@ class Targets(_Strict):
     schedule: Schedule = Schedule()
     reports: Reports = Reports()
     notify: NotifySection = Notify()
+    cluster: ClusterSection = ClusterSection()
 
     @model_validator(mode="before")
     @classmethod
@@ -496,6 +512,8 @@ class Config:
         ``null`` is), as :class:`CheckSettings` holds them."""
         checks = self.targets.checks
         values = {name: self._value(SETTINGS[name], getattr(checks, name)) for name in checks.model_fields_set}
+        if self.targets.cluster.address is not None:
+            values["cluster"] = self.targets.cluster.address
         for name, setting in SETTINGS.items():
             if setting.file_default is not UNSET and name not in values:
                 values[name] = setting.file_default  # the key's default, not the library's

@@ -5,7 +5,8 @@
     │   └── UnreadableInput   one file cannot be read as a document (binary, corrupt,
     │                         too large, undecodable, not a regular file, a link out of
     │                         the inputs' tree); others are still processed
-    └── ConfigError           targets.yaml is wrong (message names file, line and key)
+    ├── ConfigError           targets.yaml is wrong (message names file, line and key)
+    └── ClusterError          --cluster: the Dask scheduler cannot be reached or used
 
 Every message says what is wrong with which file and, where it helps, what to do.
 """
@@ -34,3 +35,7 @@ class UnreadableInput(InputError):
 
 class ConfigError(AuditorError):
     pass
+
+
+class ClusterError(AuditorError):
+    """``--cluster``: dask is not installed, the scheduler does not answer, workers differ."""

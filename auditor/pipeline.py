@@ -18,7 +18,9 @@ crawls. ``auditor run`` (:mod:`auditor.audit`) wraps :func:`check_sources` with 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -29,7 +31,7 @@ from auditor.check.organisations import OrganisationSpec
 from auditor.check.settings import CheckSettings
 from auditor.check.transport import Network
 from auditor.crawl.crawler import crawl
-from auditor.crawl.visitor import CrawlProgress
+from auditor.crawl.visitor import CrawlProgress, Visitor
 from auditor.extract import Extraction, extract_sources
 from auditor.reference import Reference, merge
 from auditor.sources import Source
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
     import ssl as ssl_module
 
     from aiohttp.abc import AbstractResolver
+
+    from auditor.cluster.run import Cluster
 
 __all__ = ["Audit", "check_references", "check_sources", "extract_with_pages", "read_sources"]
 
@@ -73,8 +77,27 @@ async def check_references(
         regions=regions,
         network=network,
     )
-    async with checker:
+    async with checker, _cluster(checker) as cluster:
+        return await _check(checker, cluster, references, progress)
+
+
+def _cluster(checker: Checker) -> AbstractAsyncContextManager[Cluster | None]:
+    """The cluster ``--cluster`` names, for the run's reading and checking; None without it (dask
+    is imported only then: :mod:`auditor.cluster`)."""
+    if checker.settings.cluster is None:
+        return contextlib.nullcontext()
+    from auditor.cluster.run import Cluster
+
+    return Cluster(checker)
+
+
+async def _check(
+    checker: Checker, cluster: Cluster | None, references: Iterable[Reference], progress: Progress | None
+) -> CheckRun:
+    """The checks, here or in host shards on the cluster."""
+    if cluster is None:
         return await checker.check(references, progress)
+    return await cluster.check(references, progress)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +115,20 @@ async def read_sources(
     *,
     stdin: BinaryIO | None = None,
     progress: CrawlProgress | None = None,
+    visitor: Visitor | None = None,
 ) -> tuple[Extraction, bool]:
     """Fetch the web pages among ``sources`` with the checker's client, then extract every source.
 
-    Also says whether the network looks unavailable: every page failed in a way that
-    may be the machine's fault. Extraction runs in a worker thread: it is CPU work.
+    Sites are crawled through ``visitor`` (default: the checker; a cluster run's reads each
+    page on the worker of its host). Also says whether the network looks unavailable: every
+    page failed in a way that may be the machine's fault. Extraction runs in a worker
+    thread: it is CPU work.
     """
     pages = [s.url for s in sources if s.url is not None and s.crawl is None]
     fetched = await asyncio.gather(*(checker.read_page(url) for url in pages))  # a link to one shares it
     crawls = await asyncio.gather(
         *(
-            crawl(checker, s.url, s.crawl, regions, progress=progress)
+            crawl(visitor or checker, s.url, s.crawl, regions, progress=progress)
             for s in sources
             if s.url is not None and s.crawl is not None
         )
@@ -176,10 +202,13 @@ async def check_sources(
         inputs=_input_urls(sources),
         network=network,
     )
-    async with checker:
+    async with checker, _cluster(checker) as cluster:
         crawling = progress if isinstance(progress, CrawlProgress) else None
-        extraction, offline = await read_sources(checker, sources, checker.regions, stdin=stdin, progress=crawling)
-        run = await checker.check(extraction.references, progress)
+        visitor = cluster.visitor if cluster is not None else None
+        extraction, offline = await read_sources(
+            checker, sources, checker.regions, stdin=stdin, progress=crawling, visitor=visitor
+        )
+        run = await _check(checker, cluster, extraction.references, progress)
         if checker.settings.archive_url is not None and not run.network_unavailable and not checker.deadline.expired:
             run = await checker.archive(run, extraction)
     if offline and not run.results:

@@ -30,6 +30,9 @@ NOT_FOR_A_PLAIN_CHECK = [
     "auditor.report.sarif",
     "pydantic",  # targets.yaml, when there is one (here there is none)
     "yaml",
+    "dask",  # --cluster only (auditor.cluster.session)
+    "distributed",
+    "auditor.cluster.session",
 ]
 
 _RUN = """

@@ -79,6 +79,27 @@ class PageContent:
     links: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class CachePart:
+    """Some stored results, sent with a shard to a cluster worker: :meth:`open` there."""
+
+    stored: Mapping[str, StoredCheck]
+    max_age: dt.timedelta
+    now: dt.datetime
+
+    def open(self) -> CheckCache:
+        """A cache over these results that is never saved: :meth:`CheckCache.learnt` says what it learnt."""
+        return CheckCache(self.stored, max_age=self.max_age, now=self.now, history=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Learnt:
+    """What a check elsewhere learnt: results to store, and keys to forget (they failed)."""
+
+    checks: tuple[StoredCheck, ...]
+    forget: frozenset[str]
+
+
 class CheckCache:
     """One run's view of the cache: the stored results, and what this run learnt.
 
@@ -87,7 +108,12 @@ class CheckCache:
     """
 
     def __init__(
-        self, stored: Mapping[str, StoredCheck], *, max_age: dt.timedelta, now: dt.datetime, history: History
+        self,
+        stored: Mapping[str, StoredCheck],
+        *,
+        max_age: dt.timedelta,
+        now: dt.datetime,
+        history: History | None,
     ) -> None:
         self.max_age = max_age
         self.now = now
@@ -135,7 +161,27 @@ class CheckCache:
         self._checks[key] = StoredCheck(key, at, verdict_to_json(verdict), etag, last_modified, anchors_json)
         self._forget.discard(key)
 
+    def part(self, keys: Iterable[str]) -> CachePart:
+        """The stored results of ``keys``, for a check elsewhere (a cluster's shard)."""
+        stored = self._stored
+        return CachePart({key: stored[key] for key in keys if key in stored}, self.max_age, self.now)
+
+    def learnt(self) -> Learnt:
+        """What this run learnt (:meth:`keep`), to be saved by the cache it came from."""
+        return Learnt(tuple(self._checks.values()), frozenset(self._forget))
+
+    def absorb(self, learnt: Learnt) -> None:
+        """Take what a check elsewhere learnt (:meth:`learnt` of a :meth:`part`'s cache)."""
+        for row in learnt.checks:
+            self._checks[row.key] = row
+            self._forget.discard(row.key)
+        for key in learnt.forget:
+            self._checks.pop(key, None)
+            self._forget.add(key)
+
     async def page(self, key: str) -> PageContent | None:
+        if self._history is None:  # a part sent to a cluster worker: no pages stored there
+            return None
         data = await asyncio.to_thread(self._history.cached_page, key)
         if data is None:
             return None
@@ -161,6 +207,7 @@ class CheckCache:
 
     async def save(self) -> None:
         """Write what this run learnt, in one transaction (in a worker thread)."""
+        assert self._history is not None, "a part's cache is not saved: its learnt() goes back"
         pages = [(key, self.now, data) for key, data in self._pages.items()]
         await asyncio.to_thread(
             self._history.save_cache,

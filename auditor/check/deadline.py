@@ -27,6 +27,14 @@ class Deadline:
         self.seconds = seconds
         self._end = None if seconds is None else time.monotonic() + seconds
 
+    @classmethod
+    def ending(cls, seconds: float | None, remaining: float | None) -> Deadline:
+        """The run's limit of ``seconds`` with ``remaining`` left (a cluster shard, started late)."""
+        deadline = cls(seconds)
+        if remaining is not None:
+            deadline._end = time.monotonic() + max(0.0, remaining)
+        return deadline
+
     def remaining(self) -> float | None:
         """Seconds left (never below 0), or None without a limit."""
         return None if self._end is None else max(0.0, self._end - time.monotonic())

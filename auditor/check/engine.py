@@ -113,7 +113,9 @@ class Progress(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class _Outcome:
+class Outcome:
+    """How an address's check went: the verdict, and what the run's judgement needs of it."""
+
     verdict: Verdict
     host: str
     answered: bool  # some HTTP answer came back from the host
@@ -122,8 +124,36 @@ class _Outcome:
     no_index: bool = False  # a local folder linked with a #fragment has no index page to hold it
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A run's references as written and as checked (--remap applied), index for index."""
+
+    written: list[Reference]
+    checked: list[Reference]
+
+    def __len__(self) -> int:
+        return len(self.written)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """The verdicts of some of a run's references (those at ``indexes``), before the run is
+    judged as a whole (:meth:`Checker.conclude`); plain values, so a shard checked in another
+    process (:mod:`auditor.cluster`) sends one back as it is.
+
+    ``answered``: some host gave an HTTP answer; ``network_failures``: the indexes whose
+    check failed at the DNS or connection level (unchecked, not dead, if the network is down).
+    """
+
+    indexes: tuple[int, ...]
+    verdicts: tuple[Verdict, ...]
+    answered: bool
+    network_failures: tuple[int, ...]
+    requests: int
+
+
 #: An address's outcome, and its final answer when it was fetched and someone reads the page.
-_Fetched = tuple[_Outcome, Page | Failure | None]
+_Fetched = tuple[Outcome, Page | Failure | None]
 
 
 class Checker:
@@ -180,12 +210,12 @@ class Checker:
         self._gates: list[Gate] = []
         self._probes: dict[str, asyncio.Task[Page | None]] = {}  # by origin
         self._with_fragments: set[str] = set()  # addresses (.url) some reference links to with a #fragment
-        self._mail_domains: dict[str, asyncio.Task[_Outcome]] = {}
+        self._mail_domains: dict[str, asyncio.Task[Outcome]] = {}
         self._facts: dict[str, asyncio.Future[PageFacts]] = {}  # by final URL: two addresses may end on one page
         self._reader = PageReader()  # where pages' facts are read: off the event loop, one at a time
         self._own_resolver: Resolver | None = None  # the system's, when none was injected
         self.deadline = Deadline(self.settings.max_duration)  # restarted when the session opens
-        self._skips: dict[str, _Outcome] = {}  # by reason
+        self._skips: dict[str, Outcome] = {}  # by reason
         self._refusals: dict[tuple[str, int], str | None] = {}  # the guard's word on a host and port as written
 
     async def __aenter__(self) -> Checker:
@@ -229,6 +259,11 @@ class Checker:
             await asyncio.to_thread(cookies.save, cookies.netscape(self._cookies), Path(self.settings.cookie_jar))
 
     @property
+    def network(self) -> Network:
+        """The network this checker talks to (a cluster run sends its spec to the workers)."""
+        return self._network
+
+    @property
     def fetcher(self) -> Fetcher:
         assert self._fetcher is not None, "use `async with Checker(...)`"
         return self._fetcher
@@ -239,49 +274,124 @@ class Checker:
         return self._listings
 
     async def check(self, references: Iterable[Reference], progress: Progress | None = None) -> CheckRun:
+        """Every reference's verdict, in order: :meth:`prepare`, :meth:`check_part` on them all, :meth:`conclude`.
+
+        A cluster run (:mod:`auditor.cluster`) takes the same three steps, the middle one on
+        host shards in other processes, and concludes on the coordinator.
+        """
         started = time.monotonic()
+        prepared = self.prepare(references)
+        with _fewer_collections():
+            if progress is None:
+                part = await self.check_part(prepared)
+            else:
+                progress.start(len(prepared))
+                try:
+                    part = await self.check_part(prepared, progress=progress)
+                finally:
+                    progress.finish()
+        return await self.conclude(prepared, [part], started)
+
+    def prepare(self, references: Iterable[Reference]) -> Prepared:
+        """The run's references as checked (--remap applied), the addresses asked with a
+        #fragment, and the organisations' pages starting to load: call before :meth:`check_part`."""
         written = list(references)
         # --remap: the rewritten address is checked; the results keep the reference as written.
-        references = [_remapped(ref, self.settings) for ref in written]
+        checked = [_remapped(ref, self.settings) for ref in written]
         self._with_fragments = {
             Address.of(ref.target.url).url
-            for ref in references
+            for ref in checked
             if isinstance(ref.target, Url)
             and self.settings.fragments is not FragmentPolicy.OFF
             and "#" in ref.target.url  # no fragment: nothing to split
             and fragments.needs_anchor(urlsplit(ref.target.url).fragment)
         }
-        self.listings.start(references)  # phones' organisations; their pages start loading
+        self.listings.start(checked)  # phones' organisations; their pages start loading
         self._keep.update(Address.of(url) for url in self.listings.wanted())  # a link to one is its page too
-        with _fewer_collections():
-            if progress is None:
-                outcomes = await self._outcomes(references)
-            else:
-                progress.start(len(references))
-                try:
-                    outcomes = await self._outcomes(references, progress)
-                finally:
-                    progress.finish()
-        down = await self._network_down(outcomes)
-        # Organisations' pages that no longer say what they should.
-        expected = await self.deadline.value(self.listings.expected_text(), {})
-        results = []
-        for original, ref, outcome in zip(written, references, outcomes, strict=True):
+        return Prepared(written, checked)
+
+    def holds(self, address: Address) -> bool:
+        """Whether this checker already has (or will have) ``address``'s answer: a page crawled,
+        read as an input, or read for an organisation. A cluster run checks it here, not in a shard."""
+        return (
+            address in self._urls
+            or address in self._keep
+            or address in self._reads
+            or (bool(self._aliases) and address.without_slash() in self._aliases)
+        )
+
+    def shard_place(self, ref: Reference) -> tuple[str, str] | None:
+        """Where a cluster run may check ``ref`` (as checked, --remap applied) in another process:
+        its registrable domain (its host when it has none) and its cache key. None when it is
+        checked here: not a web address, skipped (--exclude, robots.txt, a refused address),
+        or an address this checker holds already (:meth:`holds`)."""
+        target = ref.target
+        if not isinstance(target, Url):
+            return None
+        url = target.url
+        address = Address.of(url, schemeless=_typed_without_scheme(ref.text, url))
+        if not address.is_web or not _parsed_alike(url, address):
+            return None  # an unusual form: checked here, as it is written
+        if self._skipped(url, address.scheme, address) is not None or self.holds(address):
+            return None
+        return address.registrable_domain or address.host, address.check_key
+
+    async def check_part(
+        self, prepared: Prepared, indexes: Sequence[int] | None = None, *, progress: Progress | None = None
+    ) -> Part:
+        """The verdicts of ``prepared``'s references at ``indexes`` (None: all), before the run is
+        judged as a whole (:meth:`conclude`: a network outage, organisations' expected text).
+        ``progress`` is told of each (not started nor finished here)."""
+        positions = range(len(prepared)) if indexes is None else indexes
+        checked = [prepared.checked[i] for i in positions]
+        outcomes = await self._outcomes(checked, progress)
+        verdicts = []
+        for original, ref, outcome in zip((prepared.written[i] for i in positions), checked, outcomes, strict=True):
             verdict = outcome.verdict
-            if down and outcome.network_failure:
-                verdict = replace(verdict, status=Status.UNCHECKED, reason=NETWORK_UNAVAILABLE, cause=Cause.OUTAGE)
-            elif self.settings.fragments is not FragmentPolicy.OFF and (missing := _missing_fragment(ref, outcome)):
+            if self.settings.fragments is not FragmentPolicy.OFF and (missing := _missing_fragment(ref, outcome)):
                 verdict = replace(verdict, findings=(*verdict.findings, missing))
                 if self.settings.fragments is FragmentPolicy.FAIL and verdict.status.is_healthy:
                     verdict = replace(verdict, status=Status.MISSING_FRAGMENT, reason=missing.detail)
-            if extra := expected_findings(ref, verdict, expected):
-                verdict = replace(verdict, findings=(*verdict.findings, *extra))
             if verdict.suggestion and isinstance(ref.target, Url):
                 verdict = replace(verdict, suggestion=_with_fragment_of(ref.target.url, verdict.suggestion))
             if ref is not original and isinstance(ref.target, Url):
                 verdict = replace(
                     verdict, remapped=ref.target.url, reason=f"remapped to {ref.target.url}: {verdict.reason}"
                 )
+            verdicts.append(verdict)
+        failed = tuple(i for i, outcome in zip(positions, outcomes, strict=True) if outcome.network_failure)
+        return Part(
+            tuple(positions),
+            tuple(verdicts),
+            answered=any(o.answered for o in outcomes),
+            network_failures=failed,
+            requests=self.fetcher.requests,
+        )
+
+    async def conclude(self, prepared: Prepared, parts: Iterable[Part], started: float) -> CheckRun:
+        """The run from its parts: when no host answered in any part and some failed at the
+        network level, and no outage witness answers either, the network is down (those
+        references are ``unchecked``, not dead); organisations' pages that no longer say what
+        they should add their findings. ``started``: the run's start (time.monotonic())."""
+        verdicts: list[Verdict | None] = [None] * len(prepared)
+        answered, failures, requests = False, set[int](), 0
+        for part in parts:
+            for i, verdict in zip(part.indexes, part.verdicts, strict=True):
+                verdicts[i] = verdict
+            answered = answered or part.answered
+            failures.update(part.network_failures)
+            requests += part.requests
+        down = await self._network_down(answered, bool(failures))
+        expected = await self.deadline.value(self.listings.expected_text(), {})
+        results = []
+        for i, (original, ref) in enumerate(zip(prepared.written, prepared.checked, strict=True)):
+            found = verdicts[i]
+            assert found is not None, f"no part checked reference {i}"
+            verdict = found
+            if down and i in failures:
+                verdict = _unreached(verdict)
+            if expected and (extra := expected_findings(ref, verdict, expected)):
+                verdict = replace(verdict, findings=(*verdict.findings, *extra))
             results.append(Checked(original, verdict))
         elapsed = int((time.monotonic() - started) * 1000)
         cached = sum(1 for item in results if item.verdict.cached)
@@ -289,13 +399,12 @@ class Checker:
         if unchecked := sum(1 for item in results if item.verdict.cause is Cause.DEADLINE):
             what = "reference" if unchecked == 1 else "references"
             notes = (f"--max-duration ({self.deadline.seconds:g}s) ran out: {unchecked:,} {what} not checked",)
-        return CheckRun(tuple(results), down, self.fetcher.requests, elapsed, cached, notes)
+        return CheckRun(tuple(results), down, requests, elapsed, cached, notes)
 
-    async def _network_down(self, outcomes: Sequence[_Outcome]) -> bool:
+    async def _network_down(self, answered: bool, failed: bool) -> bool:
         """No host answered and some failed at the network level, and no witness answers
         either (:mod:`.outage`): the network is down, not those hosts."""
-        answered = any(o.answered for o in outcomes)
-        if answered or not any(o.network_failure for o in outcomes):
+        if answered or not failed:
             return False
         assert self._transport is not None, "use `async with Checker(...)`"
         return not await network_works(
@@ -352,6 +461,37 @@ class Checker:
                 future.cancel()
         return Visit(outcome.verdict, final if isinstance(final, Page) else None)
 
+    async def visited(self, url: str, *, max_bytes: int) -> tuple[Visit, Outcome]:
+        """:meth:`visit` (not reusing the cache) and the page's outcome: what a cluster worker
+        sends back for a crawl, to be :meth:`record`-ed by the coordinator."""
+        visit = await self.visit(url, reuse=False, max_bytes=max_bytes)
+        address = Address.of(url)
+        outcome, _ = await (self._urls.get(address) or self._aliases[address.without_slash()])
+        return visit, outcome
+
+    def fresh_in_cache(self, address: Address) -> bool:
+        """Whether the cross-run cache holds a result of ``address`` young enough to use without a request."""
+        hit = self.cache.lookup(address.check_key) if self.cache is not None else None
+        return hit is not None and hit.fresh
+
+    def record(self, url: str, outcome: Outcome, page: Page | None) -> None:
+        """A page's check made elsewhere (a cluster worker's, for a crawl): references to it, and
+        another crawl reading it, share it as if it had been made here; the cache keeps it."""
+        address = Address.of(url)
+        future: asyncio.Future[_Fetched] = asyncio.get_running_loop().create_future()
+        future.set_result((outcome, page if address in self._keep else None))
+        self._urls.setdefault(address, future)
+        self._aliases.setdefault(address.without_slash(), future)
+        if self.cache is not None and not outcome.verdict.cached:
+            headers = page.headers if page is not None else {}
+            self.cache.keep(
+                address.check_key,
+                outcome.verdict,
+                etag=headers.get("etag"),
+                last_modified=headers.get("last-modified"),
+                anchors=outcome.anchors,
+            )
+
     # -- what organisations' listings ask --------------------------------------------------
 
     async def read_page(self, url: str) -> PageInput:
@@ -380,14 +520,14 @@ class Checker:
         later = [hop.url for hop in trail.hops[1:]] + ([trail.url] if trail.hops else [])
         return trail if all(self._hop(url) is None for url in later) else None
 
-    async def _outcomes(self, references: list[Reference], progress: Progress | None = None) -> list[_Outcome]:
+    async def _outcomes(self, references: list[Reference], progress: Progress | None = None) -> list[Outcome]:
         """Every reference's outcome, in order, by a pool of workers.
 
         Not one task per reference: a waiting task costs a few kilobytes, 300 MB for
         100,000 links. Workers take references host by host in turn, so that a host
         with many links does not hold every worker while the others sit idle.
         """
-        outcomes: list[_Outcome | None] = [None] * len(references)
+        outcomes: list[Outcome | None] = [None] * len(references)
         pending = iter(_round_robin_by_host(references))
 
         async def worker() -> None:
@@ -400,15 +540,15 @@ class Checker:
 
         workers = min(len(references), self.settings.max_concurrency * WORKERS_PER_PLACE)
         await self.deadline.run(worker() for _ in range(workers))
-        late = _Outcome(Verdict(Status.UNCHECKED, self.deadline.reason, cause=Cause.DEADLINE), "", False, False)
+        late = Outcome(Verdict(Status.UNCHECKED, self.deadline.reason, cause=Cause.DEADLINE), "", False, False)
         return [late if o is None else o for o in outcomes]
 
-    async def _outcome(self, ref: Reference) -> _Outcome:
+    async def _outcome(self, ref: Reference) -> Outcome:
         target = ref.target
         if isinstance(target, Invalid):
-            return _Outcome(self._invalid(target), "", False, False)
+            return Outcome(self._invalid(target), "", False, False)
         if isinstance(target, Phone):
-            return _Outcome(await self.listings.verdict(target), "", False, False)
+            return Outcome(await self.listings.verdict(target), "", False, False)
         if isinstance(target, Email):
             domain = target.address.rsplit("@", 1)[1]
             task = self._mail_domains.get(domain)
@@ -417,25 +557,25 @@ class Checker:
             return await task
         return await self._url(target, schemeless=_typed_without_scheme(ref.text, target.url), remote=_from_remote(ref))
 
-    async def _url(self, target: Url, *, schemeless: bool, remote: bool = False) -> _Outcome:
+    async def _url(self, target: Url, *, schemeless: bool, remote: bool = False) -> Outcome:
         url = target.url
         address = Address.of(url, schemeless=schemeless)
         plain = _parsed_alike(url, address)
         scheme = address.scheme if plain else urlsplit(url).scheme.lower()
         if scheme == "file" and remote:
             why = "a local file named by a remote page is never looked up on this machine"
-            return _Outcome(Verdict(Status.SKIPPED, why), "", False, False)
+            return Outcome(Verdict(Status.SKIPPED, why), "", False, False)
         if scheme == "file":
             wants_anchors = Address.of(url).url in self._with_fragments
             return await asyncio.to_thread(_local, url, wants_anchors)
         if not scheme and local_site.is_unplaced(url):
             unplaced = Verdict(Status.UNCHECKED, local_site.ROOT_RELATIVE_REASON, cause=Cause.UNPLACED)
-            return _Outcome(unplaced, "", False, False)
+            return Outcome(unplaced, "", False, False)
         skipped = self._skipped(url, scheme, address if plain else None)
         if skipped is not None:
             outcome = self._skips.get(skipped.reason)
             if outcome is None:  # one per reason: a million excluded links share a handful
-                outcome = self._skips[skipped.reason] = _Outcome(skipped, "", False, False)
+                outcome = self._skips[skipped.reason] = Outcome(skipped, "", False, False)
             return outcome
         # Typed without a scheme, it may fall back to http: another check than the link's.
         outcome, _ = await self._once(address)
@@ -545,7 +685,7 @@ class Checker:
         if hit is not None and (not reuse or (wants_anchors and hit.anchors is None)):
             hit = None  # the caller needs what only a fetch gives: the page, or its anchors
         if hit is not None and hit.fresh:
-            return _Outcome(mark_cached(hit.verdict, hit.checked_at), host_of(url), True, False, hit.anchors), None
+            return Outcome(mark_cached(hit.verdict, hit.checked_at), host_of(url), True, False, hit.anchors), None
         conditional = hit.conditional_headers() if hit is not None else {}
         trail = None if conditional else await self._read_before(address)
         if trail is None:
@@ -558,7 +698,7 @@ class Checker:
             etag = final.headers.get("etag") or hit.etag
             last_modified = final.headers.get("last-modified") or hit.last_modified
             cache.keep(cache_key, hit.verdict, etag=etag, last_modified=last_modified, anchors=hit.anchors)
-            return _Outcome(mark_cached(hit.verdict, cache.now), host_of(url), True, False, hit.anchors), None
+            return Outcome(mark_cached(hit.verdict, cache.now), host_of(url), True, False, hit.anchors), None
         if schemeless and _https_unreachable(trail):
             plain = "http://" + url.removeprefix("https://")
             trail = await follow(self.fetcher, plain, settings.max_redirects, max_bytes=max_bytes, excluded=self._hop)
@@ -581,7 +721,7 @@ class Checker:
             headers = page.headers if page is not None else {}
             etag, last_modified = headers.get("etag"), headers.get("last-modified")
             cache.keep(cache_key, verdict, etag=etag, last_modified=last_modified, anchors=anchors)
-        return _Outcome(verdict, host_of(url), answered, network, anchors), trail.final
+        return Outcome(verdict, host_of(url), answered, network, anchors), trail.final
 
     async def _with_page_facts(self, verdict: Verdict, page: Page, known: PageFacts | None = None) -> Verdict:
         """The verdict with what its final HTML page says about itself (``page``), and ``stale``
@@ -631,9 +771,9 @@ class Checker:
         trail = await follow(self.fetcher, url, self.settings.max_redirects, excluded=self._hop)
         return trail.final if isinstance(trail.final, Page) else None
 
-    async def _mail_domain(self, domain: str) -> _Outcome:
+    async def _mail_domain(self, domain: str) -> Outcome:
         found = await check_domain(self._mail(), domain)
-        return _Outcome(found.verdict, domain, found.answered, found.network)
+        return Outcome(found.verdict, domain, found.answered, found.network)
 
     def _mail(self) -> MailResolver:
         """The injected mail resolver; else the injected resolver's address records (a fake
@@ -653,6 +793,14 @@ def _parsed_alike(url: str, address: Address) -> bool:
     """Whether ``address`` has the scheme, host and port urllib reads in ``url`` (then
     ``url`` is not split again): an ASCII address with nothing to strip at its ends."""
     return not address.opaque and url.isascii() and url[:1].isalpha() and not url[-1:].isspace()
+
+
+def _unreached(verdict: Verdict) -> Verdict:
+    """``verdict`` of a reference the network outage kept from being checked: no verdict on it."""
+    reason = (
+        NETWORK_UNAVAILABLE if verdict.remapped is None else f"remapped to {verdict.remapped}: {NETWORK_UNAVAILABLE}"
+    )
+    return replace(verdict, status=Status.UNCHECKED, reason=reason, cause=Cause.OUTAGE)
 
 
 #: The collector's first threshold while references are checked: Python's default (700
@@ -714,7 +862,7 @@ def _with_fragment_of(url: str, suggestion: str) -> str:
     return f"{suggestion.split('#', 1)[0]}#{fragment}"
 
 
-def _missing_fragment(ref: Reference, outcome: _Outcome) -> Finding | None:
+def _missing_fragment(ref: Reference, outcome: Outcome) -> Finding | None:
     """A finding when the page has no element the reference's #fragment names."""
     if outcome.anchors is None or not isinstance(ref.target, Url):
         return None
@@ -744,18 +892,18 @@ def _https_unreachable(trail: Trail) -> bool:
     return isinstance(final, Failure) and not trail.hops and (final.https_only or (final.retryable and final.network))
 
 
-def _local(url: str, wants_anchors: bool) -> _Outcome:
+def _local(url: str, wants_anchors: bool) -> Outcome:
     """A local file: there or not; its anchors when a reference points into it (run in a thread)."""
     path = Path(unquote(urlsplit(url).path))
     if not path.exists():
-        return _Outcome(Verdict(Status.DEAD, f"no such file: {path}"), "", False, False)
+        return Outcome(Verdict(Status.DEAD, f"no such file: {path}"), "", False, False)
     anchors = None
     page = path
     if wants_anchors and path.is_dir():
         # A folder link (sub_dir/#x) is served as the folder's index page.
         page = next((path / name for name in FOLDER_INDEXES if (path / name).is_file()), path)
         if page == path:
-            return _Outcome(Verdict(Status.OK, f"the folder {path} exists"), "", False, False, frozenset(), True)
+            return Outcome(Verdict(Status.OK, f"the folder {path} exists"), "", False, False, frozenset(), True)
     if wants_anchors and page.is_file():
         suffix = page.suffix.lower()
         try:  # read as inputs are: a regular file, bounded (a link to /dev/zero gives no anchors)
@@ -766,4 +914,4 @@ def _local(url: str, wants_anchors: bool) -> _Outcome:
                 anchors = fragments.html_anchors(read_regular(page, str(page), MAX_INPUT_BYTES))
         except UnreadableInput:
             anchors = None
-    return _Outcome(Verdict(Status.OK, f"the file {path} exists"), "", False, False, anchors)
+    return Outcome(Verdict(Status.OK, f"the file {path} exists"), "", False, False, anchors)

@@ -32,6 +32,7 @@ from auditor.check.accept import Accept, parse_accept
 from auditor.check.fragment_policy import FragmentPolicy, effective
 from auditor.check.headers import Header, as_headers, parse_header
 from auditor.check.remap import Remap, parse_remap
+from auditor.cluster.address import ClusterAddress, parse_cluster
 from auditor.verdict import DEFAULT_FAIL_ON, Status
 
 
@@ -83,6 +84,7 @@ class Kind(StrEnum):
     FRAGMENTS = "fragments"  # fail | warn | off
     ARCHIVE = "archive"  # a web archive's address, ending in /
     TRANSPORT = "transport"  # auto | curl | aiohttp
+    CLUSTER = "cluster"  # local:N | tcp://HOST:8786 (auditor.cluster.address)
 
     @property
     def repeatable(self) -> bool:
@@ -116,11 +118,14 @@ class Setting:
     # The key's default in targets.yaml when it differs from the field's (the library's, and
     # the command line's without a targets.yaml): the weekly audit judges staleness by default.
     file_default: Any = UNSET
+    file_key: str | None = None  # its targets.yaml key when not checks.<name> (cluster.address)
     name: str = ""  # the field's; filled in below
     default: Any = None  # the field's; filled in below
 
     @property
     def config_key(self) -> str | None:
+        if self.file_key is not None:
+            return self.file_key
         return f"checks.{self.name}" if self.key else None
 
     @property
@@ -374,6 +379,18 @@ class CheckSettings:
         "the verdicts are the same.",
         flag="--transport",
     )
+    cluster: ClusterAddress | None = option(
+        None,
+        Kind.CLUSTER,
+        "Check web addresses in host shards on a Dask cluster: local:N starts N worker processes here, "
+        "tcp://HOST:8786 uses a running scheduler (pip install 'reference-auditor[cluster]'; docs/scale.md).",
+        flag="--cluster",
+        metavar="ADDRESS",
+        key=False,
+        file_key="cluster.address",
+        nullable=True,
+        commands=frozenset({"check", "run", "schedule"}),
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "headers", as_headers(self.headers))  # (name, value) pairs: every host
@@ -519,4 +536,5 @@ _PARSE: dict[Kind, Callable[[str], Any]] = {
     Kind.FRAGMENTS: FragmentPolicy,
     Kind.ARCHIVE: str,
     Kind.TRANSPORT: TransportChoice,
+    Kind.CLUSTER: parse_cluster,
 }

@@ -41,9 +41,14 @@ class Visit:
 class Visitor(Protocol):
     """Checks the pages a crawl reads (see the module's docstring)."""
 
-    settings: CheckSettings
-    deadline: Deadline
-    cache: CheckCache | None
+    @property
+    def settings(self) -> CheckSettings: ...
+
+    @property
+    def deadline(self) -> Deadline: ...
+
+    @property
+    def cache(self) -> CheckCache | None: ...
 
     async def visit(self, url: str, *, reuse: bool, max_bytes: int) -> Visit:
         """Check ``url`` keeping its page (up to ``max_bytes``); ``reuse``: the cache holds what the

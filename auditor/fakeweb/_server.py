@@ -76,6 +76,14 @@ class FakeResolver(AbstractResolver):
         self._refused_port = refused_port
         self._addresses = dict(addresses or {})
 
+    def __getstate__(self) -> dict[str, Any]:
+        # How each name answers, not the sites' handlers: the resolver pickles, so cluster
+        # workers (auditor.cluster.network) resolve as this process does.
+        routes: dict[str, Site] = {
+            name: site if isinstance(site, Refused | Unresolvable) else {} for name, site in self._sites.items()
+        }
+        return {**self.__dict__, "_sites": routes}
+
     def stands_for(self, host: str) -> str:
         """The address ``host`` pretends to have: declared in ``addresses``, else a public one;
         an address literal stands for itself."""

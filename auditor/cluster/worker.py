@@ -1,0 +1,165 @@
+"""What a cluster worker runs: the engine's own check on one shard's references, nothing else.
+
+No dask here: Dask calls :func:`check_shard` with a :class:`ShardJob` (plain values that
+pickle) in one of its worker threads; the shard is checked on an event loop of its own,
+by a :class:`~auditor.check.engine.Checker` like a single-process run's, and a
+:class:`ShardResult` goes back. A worker keeps nothing between shards.
+
+A crawl's pages (:func:`visit_page`, :func:`fetch_page`) are read by one Checker per run
+on the worker of their host, kept between pages so that its politeness slots space the
+requests, until the coordinator calls :func:`close_crawl` on every worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from auditor._version import __version__
+from auditor.check.cache import CachePart, Learnt
+from auditor.check.deadline import Deadline
+from auditor.check.engine import Checker, Outcome, Part
+from auditor.check.redirects import Trail
+from auditor.check.settings import CheckSettings
+from auditor.cluster.network import NetworkSpec
+from auditor.crawl.visitor import Visit
+from auditor.defaults import MAX_INPUT_BYTES
+from auditor.reference import Reference
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ShardJob:
+    """One shard to check: its references as written (indexes 0..n-1 in the result), the run's
+    settings and network, the cache's stored results for its addresses, and when the run's
+    --max-duration ends (``time.time()``; None: no limit)."""
+
+    number: int
+    references: Sequence[Reference]
+    settings: CheckSettings
+    network: NetworkSpec
+    cache: CachePart | None = None
+    ends_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShardResult:
+    """A shard's verdicts (``part``, indexed as the job's references), what its cache learnt,
+    and how long it took where (for the log and the bench)."""
+
+    number: int
+    part: Part
+    learnt: Learnt | None
+    seconds: float
+    version: str = __version__
+
+
+def check_shard(job: ShardJob) -> ShardResult:
+    """Check ``job`` on an event loop of this thread's own (Dask runs tasks in threads)."""
+    return asyncio.run(_check(job))
+
+
+async def _check(job: ShardJob) -> ShardResult:
+    started = time.monotonic()
+    settings = job.settings
+    cache = job.cache.open() if job.cache is not None else None
+    checker = Checker(settings, network=job.network.build(), cache=cache)
+    async with checker:
+        if job.ends_at is not None:  # the run's deadline, not a new one per shard
+            checker.deadline = Deadline.ending(settings.max_duration, job.ends_at - time.time())
+        prepared = checker.prepare(job.references)
+        part = await checker.check_part(prepared)
+    learnt = cache.learnt() if cache is not None else None
+    return ShardResult(job.number, part, learnt, time.monotonic() - started)
+
+
+# -- crawls: a page fetch on the worker of its host ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlSpec:
+    """What a worker needs to read a run's crawled pages: one Checker per run and worker, kept
+    between pages (its politeness slots space the requests to each host)."""
+
+    run: str
+    settings: CheckSettings
+    network: NetworkSpec
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """One page of a crawl: checked and kept (``visit``), or only read (robots.txt, a sitemap).
+    ``delays``: the Crawl-delay robots.txt asks of the page's host, when it asks one."""
+
+    crawl: CrawlSpec
+    url: str
+    max_bytes: int | None
+    delays: tuple[tuple[str, float], ...] = ()
+
+
+class _Resident:
+    """A run's Checker on this worker, on an event loop in a thread of its own (Dask's task
+    threads come and go; the checker's connections and slots must stay on one loop)."""
+
+    def __init__(self, crawl: CrawlSpec) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name=f"auditor-crawl-{crawl.run}", daemon=True)
+        self.thread.start()
+        self.checker = Checker(crawl.settings, network=crawl.network.build())
+        self.call(self.checker.__aenter__())
+
+    def call(self, job: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(job, self.loop).result()
+
+    def close(self) -> None:
+        try:
+            self.call(self.checker.__aexit__(None, None, None))
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join()
+            self.loop.close()
+
+
+_RESIDENTS: dict[str, _Resident] = {}
+_RESIDENTS_LOCK = threading.Lock()
+
+
+def _resident(crawl: CrawlSpec) -> _Resident:
+    with _RESIDENTS_LOCK:
+        resident = _RESIDENTS.get(crawl.run)
+        if resident is None:
+            resident = _RESIDENTS[crawl.run] = _Resident(crawl)
+        return resident
+
+
+def _slowed(resident: _Resident, job: PageJob) -> None:
+    for host, seconds in job.delays:
+        resident.checker.slow_down(host, seconds)
+
+
+def visit_page(job: PageJob) -> tuple[Visit, Outcome]:
+    """Check a crawled page and keep it (:meth:`Checker.visited`), on this worker's checker of the run."""
+    resident = _resident(job.crawl)
+    _slowed(resident, job)
+    max_bytes = job.max_bytes if job.max_bytes is not None else MAX_INPUT_BYTES + 1
+    return resident.call(resident.checker.visited(job.url, max_bytes=max_bytes))
+
+
+def fetch_page(job: PageJob) -> Trail:
+    """Read a page without checking it (robots.txt, a sitemap), redirects followed."""
+    resident = _resident(job.crawl)
+    _slowed(resident, job)
+    return resident.call(resident.checker.fetch(job.url, max_bytes=job.max_bytes))
+
+
+def close_crawl(run: str) -> None:
+    """The run is over: its checker on this worker closes (run on every worker by the coordinator)."""
+    with _RESIDENTS_LOCK:
+        resident = _RESIDENTS.pop(run, None)
+    if resident is not None:
+        resident.close()
