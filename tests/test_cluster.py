@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 
+from auditor.check.addresses import AddressPolicy
 from auditor.check.cache import CheckCache
+from auditor.check.remap import parse_remap
 from auditor.check.settings import CheckSettings
 from auditor.check.transport import MockTransport, Network
 from auditor.cli import main
@@ -85,11 +87,11 @@ def test_a_wrong_cluster_address_says_what_to_write(written: str, says: str) -> 
 # -- shards --------------------------------------------------------------------------------
 
 
-def _places(sizes: dict[str, int]) -> list[tuple[int, str, str]]:
+def _places(sizes: dict[str, int]) -> list[tuple[int, str]]:
     places, index = [], 0
     for domain, count in sizes.items():
-        for n in range(count):
-            places.append((index, domain, f"https://{domain}/{n}"))
+        for _ in range(count):
+            places.append((index, domain))
             index += 1
     return places
 
@@ -105,7 +107,6 @@ def test_shards_keep_a_domain_whole_batch_small_ones_and_put_the_biggest_first()
     assert [len(s) for s in shards] == sorted((len(s) for s in shards), reverse=True)
     assert len(shards) < len(sizes) / 10  # small domains share shards
     assert all(shard.number == n for n, shard in enumerate(shards))
-    assert shards[0].keys == {f"https://huge.org/{n}" for n in range(5 * MIN_SHARD)}
 
 
 def test_many_workers_get_more_and_smaller_shards() -> None:
@@ -161,10 +162,14 @@ def test_a_shard_takes_its_stored_results_and_brings_back_what_it_learnt(tmp_pat
 # -- the same verdicts ---------------------------------------------------------------------
 
 
+#: What depends on the clock (or on how requests were shared), not on the verdicts.
+CLOCK_KEYS = frozenset({"elapsed_ms", "checked_at", "requests", "previous_run", "status_since", "first_seen"})
+
+
 def _without_timings(value: Any) -> Any:
     """The JSON report but what depends on the clock or on how requests were shared."""
     if isinstance(value, dict):
-        return {k: _without_timings(v) for k, v in value.items() if k not in ("elapsed_ms", "checked_at", "requests")}
+        return {k: _without_timings(v) for k, v in value.items() if k not in CLOCK_KEYS}
     if isinstance(value, list):
         return [_without_timings(v) for v in value]
     return value
@@ -214,6 +219,27 @@ async def test_the_demo_checked_on_two_workers_gives_the_single_process_verdicts
     assert progress.total == len(two.run.results) == len(progress.advanced) and progress.finished
 
 
+def test_the_weekly_audit_on_two_workers_writes_the_single_process_report(tmp_path: Path, monkeypatch: Any) -> None:
+    """``auditor run`` with ``cluster.address``: the demo's two runs (last week's, then today's:
+    a history, the cache, archived copies, organisations' expected text) give the same
+    report as in one process."""
+    import asyncio
+
+    from auditor.demo import runner
+
+    reports = []
+    for name, overrides in (("single", runner.OVERRIDES), ("cluster", {**runner.OVERRIDES, "cluster": LOCAL_2})):
+        monkeypatch.setattr(runner, "OVERRIDES", overrides)
+        folder = tmp_path / name
+        folder.mkdir()
+        asyncio.run(runner.run_demo(folder))
+        latest = next(folder.rglob("latest.json")).read_text().replace(str(folder), "FOLDER")
+        reports.append(_without_timings(json.loads(latest)))
+    single, cluster = reports
+    assert cluster == single
+    assert cluster["changes"]["fixed"] and cluster["changes"]["new_broken"]
+
+
 OUTAGE_SITES: dict[str, Any] = {"www.cancer.gov": Unresolvable(), "www.sarcoma-uk.org": Unresolvable()}
 
 
@@ -243,18 +269,23 @@ WIDE = {
 @pytest.mark.asyncio
 async def test_many_hosts_over_many_shards_give_the_same_verdicts(tmp_path: Path, monkeypatch: Any) -> None:
     """Thirty hosts in shards of a few each (the shard size lowered), links written with and
-    without a scheme, with fragments, refused and redirected."""
+    without a scheme, with fragments, refused, redirected and remapped."""
     monkeypatch.setattr("auditor.cluster.shards.MIN_SHARD", 2)
     lines = [f"- https://www.site{n}.org/a and www.site{n}.org/ and https://www.site{n}.org/b" for n in range(30)]
     lines += ["- http://old.example.org/", "- https://gone.example.org/x", "- https://www.site2.org/a#top"]
     doc = tmp_path / "links.md"
     doc.write_text("\n".join(lines) + "\n")
     sources = resolve_inputs([str(doc)], InputPolicy())
+    # --remap sends one site's links to another: the shard checks the remapped address.
+    settings = dataclasses.replace(
+        QUICK, remap=(parse_remap(r"https://www\.site7\.org/(.*) https://www.site8.org/$1"),)
+    )
     async with FakeWeb(WIDE) as web:
-        one = await check_sources(sources, QUICK, network=web.network)
-        two = await check_sources(sources, dataclasses.replace(QUICK, cluster=LOCAL_2), network=web.network)
+        one = await check_sources(sources, settings, network=web.network)
+        two = await check_sources(sources, dataclasses.replace(settings, cluster=LOCAL_2), network=web.network)
     assert _report(two) == _report(one)
     assert len(two.run.results) == 30 * 3 + 3
+    assert any(item.verdict.remapped for item in two.run.results)
 
 
 @pytest.mark.asyncio
@@ -276,6 +307,36 @@ async def test_a_crawl_reads_each_page_on_a_worker_once_with_the_same_verdicts()
     assert asked[1] == asked[0]  # the same requests, none twice
 
 
+HOSTILE_PAGE = """<html><head><title>Links</title></head><body>
+<a href="https://www.example.org/">public</a>
+<a href="http://intranet.example.org/admin">an intranet host</a>
+<a href="http://169.254.169.254/latest/meta-data/">cloud metadata</a>
+</body></html>"""
+
+
+@pytest.mark.asyncio
+async def test_workers_refuse_the_private_addresses_the_coordinator_refuses(monkeypatch: Any) -> None:
+    """A remote page (a hostile one, in CI) links to a name that resolves to a private address
+    and to a link-local one: refused in a shard as in one process (the coordinator's policy
+    travels: a worker has no input URLs, nor the coordinator's CI variable)."""
+    monkeypatch.delenv("CI", raising=False)
+    sites = {
+        "pages.example.net": {"/links": html_page("Links", HOSTILE_PAGE)},
+        "www.example.org": {"/": html_page("Home")},
+        "intranet.example.org": {"/admin": html_page("Admin")},
+    }
+    start = "https://pages.example.net/links"
+    source = Source(start, None, None, url=start)
+    async with FakeWeb(sites, addresses={"intranet.example.org": "10.0.0.5"}) as web:
+        one = await check_sources([source], QUICK, network=web.network)
+        two = await check_sources([source], dataclasses.replace(QUICK, cluster=LOCAL_2), network=web.network)
+        asked = [r.host for r in web.requests]
+    assert _report(two) == _report(one)
+    refused = {item.reference.target.key: item.verdict for item in two.run.results}
+    assert refused["http://intranet.example.org/admin"].status is Status.SKIPPED
+    assert "intranet.example.org" not in asked
+
+
 # -- the cluster as a service --------------------------------------------------------------
 
 
@@ -294,16 +355,32 @@ async def test_a_lost_workers_shard_is_checked_again_elsewhere(tmp_path: Path, m
 
     monkeypatch.setenv("AUDITOR_TEST_MARKER", str(tmp_path))  # the workers inherit it
     async with FakeWeb({"www.example.org": {"/": html_page("Home")}}) as web:
-        job = ShardJob(
+        job = ShardJob.of(
             0,
             [Reference(Url("https://www.example.org/"), "https://www.example.org/", ())],
             QUICK,
             NetworkSpec.of(web.network),
+            AddressPolicy(),
         )
         async with ClusterSession(LOCAL_2) as session:
             results = [result async for result in session.results(iter([job]), task=_dies_once)]
     assert (tmp_path / "shard-0").exists()
     assert [v.status for v in results[0].part.verdicts] == [Status.OK]
+
+
+def _always_fails(job: ShardJob) -> ShardResult:
+    raise RuntimeError("\x1b[31mboom\x1b[0m")
+
+
+@pytest.mark.asyncio
+async def test_a_shard_that_fails_again_stops_the_run_with_its_error_quoted() -> None:
+    from auditor.cluster.session import ClusterSession
+
+    job = ShardJob.of(3, [], QUICK, NetworkSpec(), AddressPolicy())
+    async with ClusterSession(LOCAL_2) as session:
+        with pytest.raises(ClusterError, match=r"shard .* failed on the cluster: RuntimeError: \[31mboom") as raised:
+            [result async for result in session.results(iter([job]), task=_always_fails)]
+    assert "\x1b" not in str(raised.value)
 
 
 @pytest.mark.asyncio

@@ -41,7 +41,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from auditor import local_site
 from auditor.address import Address
 from auditor.check import cookies, fragments, freshness
-from auditor.check.addresses import address_policy
+from auditor.check.addresses import AddressPolicy, address_policy
 from auditor.check.archive import archived_copies
 from auditor.check.cache import CheckCache, mark_cached
 from auditor.check.client import Fetcher
@@ -167,7 +167,8 @@ class Checker:
     address beside them, numbers on those pages read in ``regions``.
     ``inputs``: the URLs of the input web pages: when there are any, private addresses are
     refused by default but for those hosts and ports (:mod:`.addresses`); every connection
-    goes through the :class:`~auditor.check.guard.GuardedConnector`. With
+    goes through the :class:`~auditor.check.guard.GuardedConnector`; ``policy`` replaces that
+    judgement (a cluster worker runs with the coordinator's). With
     ``settings.cookie_jar``, cookies are loaded on entry and saved on exit.
     """
 
@@ -183,9 +184,14 @@ class Checker:
         cache: CheckCache | None = None,
         inputs: Sequence[str] = (),
         network: Network | None = None,
+        policy: AddressPolicy | None = None,
     ) -> None:
         self.settings = settings or CheckSettings()
         self._inputs = tuple(inputs)
+        # The addresses refused: from the settings, the input URLs and this machine's CI
+        # variable, unless given (a cluster worker takes the coordinator's).
+        self._policy = policy
+        self.policy: AddressPolicy | None = None  # the one in force, once entered
         # One object says which network the run talks to; resolver/ssl/mail_resolver are its parts.
         network = network or Network(resolver=resolver, ssl=ssl, mail_resolver=mail_resolver)
         self._network = network
@@ -221,7 +227,7 @@ class Checker:
     async def __aenter__(self) -> Checker:
         self.deadline = Deadline(self.settings.max_duration)
         settings = self.settings
-        policy = address_policy(
+        policy = self.policy = self._policy or address_policy(
             exclude_private=settings.exclude_private,
             exclude_loopback=settings.exclude_loopback,
             exclude_link_local=settings.exclude_link_local,
@@ -320,21 +326,23 @@ class Checker:
             or (bool(self._aliases) and address.without_slash() in self._aliases)
         )
 
-    def shard_place(self, ref: Reference) -> tuple[str, str] | None:
+    def shard_place(self, ref: Reference) -> str | None:
         """Where a cluster run may check ``ref`` (as checked, --remap applied) in another process:
-        its registrable domain (its host when it has none) and its cache key. None when it is
-        checked here: not a web address, skipped (--exclude, robots.txt, a refused address),
-        or an address this checker holds already (:meth:`holds`)."""
-        target = ref.target
-        if not isinstance(target, Url):
-            return None
-        url = target.url
-        address = Address.of(url, schemeless=_typed_without_scheme(ref.text, url))
-        if not address.is_web or not _parsed_alike(url, address):
+        its registrable domain (its host when it has none). None when it is checked here: not a
+        web address, skipped (--exclude, robots.txt, a refused address), or an address this
+        checker holds already (:meth:`holds`)."""
+        address = _web_address(ref)
+        if address is None or not isinstance(ref.target, Url) or not _parsed_alike(url := ref.target.url, address):
             return None  # an unusual form: checked here, as it is written
         if self._skipped(url, address.scheme, address) is not None or self.holds(address):
             return None
-        return address.registrable_domain or address.host, address.check_key
+        return address.registrable_domain or address.host
+
+    @staticmethod
+    def cache_key(ref: Reference) -> str | None:
+        """The cross-run cache's key of ``ref``'s address (a web address's), as its check uses it."""
+        address = _web_address(ref)
+        return None if address is None else address.check_key
 
     async def check_part(
         self, prepared: Prepared, indexes: Sequence[int] | None = None, *, progress: Progress | None = None
@@ -793,6 +801,16 @@ def _parsed_alike(url: str, address: Address) -> bool:
     """Whether ``address`` has the scheme, host and port urllib reads in ``url`` (then
     ``url`` is not split again): an ASCII address with nothing to strip at its ends."""
     return not address.opaque and url.isascii() and url[:1].isalpha() and not url[-1:].isspace()
+
+
+def _web_address(ref: Reference) -> Address | None:
+    """``ref``'s address as a check reads it (written without a scheme: https, then http), when
+    it is a web address with a host."""
+    target = ref.target
+    if not isinstance(target, Url):
+        return None
+    address = Address.of(target.url, schemeless=_typed_without_scheme(ref.text, target.url))
+    return address if address.is_web else None
 
 
 def _unreached(verdict: Verdict) -> Verdict:

@@ -96,6 +96,11 @@ _SOURCE_WORDS = {
     "last-modified": "the Last-Modified header",
 }
 
+#: What reading a page's facts imports when first asked (slow to import, so not before): a
+#: process that reads pages in several threads at once imports them first, in one thread
+#: (two threads importing trafilatura at once can leave one with a half-initialised module).
+LAZY_MODULES = ("htmldate", "trafilatura", "trafilatura.deduplication", "trafilatura.settings")
+
 
 def is_html(page: Page) -> bool:
     """Is this answer an HTML page (said by its Content-Type, or by its first bytes when it has none)?"""

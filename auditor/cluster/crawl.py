@@ -39,7 +39,10 @@ class ClusterVisitor:
         self._session = session
         settings = checker.settings
         # No cluster of its own, no cookie jar to save (each worker would write it).
-        self._spec = CrawlSpec(secrets.token_hex(8), replace(settings, cluster=None, cookie_jar=None), network)
+        assert checker.policy is not None, "use `async with Checker(...)`"
+        self._spec = CrawlSpec(
+            secrets.token_hex(8), replace(settings, cluster=None, cookie_jar=None), network, checker.policy
+        )
         self._delays: dict[str, float] = {}
 
     @property

@@ -57,11 +57,8 @@ class Cluster:
         checker, session = self._checker, self._session
         started = time.monotonic()
         prepared = checker.prepare(references)
-        places = [
-            (i, *place) for i, ref in enumerate(prepared.checked) if (place := checker.shard_place(ref)) is not None
-        ]
+        places = ((i, domain) for i, ref in enumerate(prepared.checked) if (domain := checker.shard_place(ref)))
         shards = plan(places, session.workers)
-        del places
         here = _not_in(shards, len(prepared))
         if progress is not None:
             progress.start(len(prepared))
@@ -89,12 +86,14 @@ def _jobs(checker: Checker, prepared: Prepared, shards: Sequence[Shard], network
     settings = dataclasses.replace(checker.settings, cluster=None)
     remaining = checker.deadline.remaining()
     ends_at = None if remaining is None else time.time() + remaining
-    cache = checker.cache
+    cache, policy = checker.cache, checker.policy
+    assert policy is not None, "use `async with Checker(...)`"
     for shard in shards:
-        # What a check reads of a reference: its target and how it was written, not its places.
-        references = [Reference(ref.target, ref.text, ()) for ref in (prepared.written[i] for i in shard.indexes)]
-        part = cache.part(shard.keys) if cache is not None else None
-        yield ShardJob(shard.number, references, settings, network, part, ends_at)
+        part = None
+        if cache is not None:  # the stored results of the addresses checked (--remap applied)
+            part = cache.part(filter(None, (checker.cache_key(prepared.checked[i]) for i in shard.indexes)))
+        written = (prepared.written[i] for i in shard.indexes)
+        yield ShardJob.of(shard.number, written, settings, network, policy, part, ends_at)
 
 
 async def _shard_parts(

@@ -22,6 +22,7 @@ from auditor._version import __version__
 from auditor.cluster.address import ClusterAddress
 from auditor.cluster.worker import ShardJob, ShardResult, check_shard
 from auditor.errors import ClusterError
+from auditor.untrusted import quoted
 
 #: Worker threads of a ``local:N`` worker process.
 LOCAL_THREADS = 2
@@ -80,9 +81,10 @@ class ClusterSession:
                 threads_per_worker=LOCAL_THREADS,
                 processes=True,
                 asynchronous=True,
-                dashboard_address=None,
-                worker_dashboard_address=None,
-                silence_logs=logging.ERROR,
+                host="127.0.0.1",  # this machine's workers only
+                dashboard_address="127.0.0.1:0",  # any free port: no clash with a dask already running
+                worker_dashboard_address="127.0.0.1:0",
+                silence_logs=logging.CRITICAL,  # a worker closing after the scheduler is no news
             )
             self._client = await distributed.Client(self._cluster, asynchronous=True)
             await self.refresh()
@@ -165,7 +167,9 @@ class ClusterSession:
         running = self._dask.as_completed(first, with_results=True, raise_errors=False)
         async for future, result in running:
             if future.status == "error":
-                raise ClusterError(f"a shard failed on the cluster: {type(result).__name__}: {result}") from None
+                error = result[1] if isinstance(result, tuple) else result  # (type, error, traceback)
+                why = quoted(f"{type(error).__name__}: {error}")
+                raise ClusterError(f"shard {future.key} failed on the cluster: {why}") from None
             future.release()
             following = next(jobs, None)
             if following is not None:

@@ -21,25 +21,22 @@ MIN_SHARD = 500
 
 @dataclass(frozen=True, slots=True)
 class Shard:
-    """The references (indexes of the run's) of some registrable ``domains``, with their cache keys."""
+    """The references (indexes of the run's) of some registrable ``domains``."""
 
     number: int
     domains: tuple[str, ...]
     indexes: tuple[int, ...]
-    keys: frozenset[str]
 
     def __len__(self) -> int:
         return len(self.indexes)
 
 
-def plan(places: Iterable[tuple[int, str, str]], workers: int) -> tuple[Shard, ...]:
-    """Shards for ``places``, ``(index, domain, cache key)`` of each reference a shard may check,
-    biggest first, for ``workers`` workers (see the module's docstring)."""
+def plan(places: Iterable[tuple[int, str]], workers: int) -> tuple[Shard, ...]:
+    """Shards for ``places``, ``(index, domain)`` of each reference a shard may check, biggest
+    first, for ``workers`` workers (see the module's docstring)."""
     by_domain: dict[str, list[int]] = {}
-    keys: dict[str, set[str]] = {}
-    for index, domain, key in places:
+    for index, domain in places:
         by_domain.setdefault(domain, []).append(index)
-        keys.setdefault(domain, set()).add(key)
     total = sum(len(indexes) for indexes in by_domain.values())
     if not total:
         return ()
@@ -61,14 +58,7 @@ def plan(places: Iterable[tuple[int, str, str]], workers: int) -> tuple[Shard, .
             batch, filled = [], 0
     if batch:
         batches.append(batch)
-    shards = [
-        Shard(
-            0,
-            tuple(group),
-            tuple(sorted(i for d in group for i in by_domain[d])),
-            frozenset(k for d in group for k in keys[d]),
-        )
-        for group in batches
-    ]
-    shards.sort(key=lambda s: -len(s))
-    return tuple(Shard(n, s.domains, s.indexes, s.keys) for n, s in enumerate(shards))
+    groups = sorted(batches, key=lambda group: -sum(len(by_domain[d]) for d in group))
+    return tuple(
+        Shard(n, tuple(group), tuple(sorted(i for d in group for i in by_domain[d]))) for n, group in enumerate(groups)
+    )

@@ -13,38 +13,63 @@ requests, until the coordinator calls :func:`close_crawl` on every worker.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import threading
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from auditor._version import __version__
+from auditor.check.addresses import AddressPolicy
 from auditor.check.cache import CachePart, Learnt
 from auditor.check.deadline import Deadline
 from auditor.check.engine import Checker, Outcome, Part
+from auditor.check.freshness import LAZY_MODULES
 from auditor.check.redirects import Trail
 from auditor.check.settings import CheckSettings
 from auditor.cluster.network import NetworkSpec
 from auditor.crawl.visitor import Visit
 from auditor.defaults import MAX_INPUT_BYTES
-from auditor.reference import Reference
+from auditor.reference import Reference, Url
 
 T = TypeVar("T")
+#: The HTTP stacks a transport imports when it opens (auditor.check.transport.open_transport).
+TRANSPORT_MODULES = ("aiohttp", "auditor.check.transport._aiohttp", "auditor.check.transport._curl")
 
 
 @dataclass(frozen=True, slots=True)
 class ShardJob:
-    """One shard to check: its references as written (indexes 0..n-1 in the result), the run's
-    settings and network, the cache's stored results for its addresses, and when the run's
-    --max-duration ends (``time.time()``; None: no limit)."""
+    """One shard to check: its web references as written, as plain text (``urls``, and ``texts``
+    where a reference was written otherwise: a link's text, a scheme-less name; strings pickle
+    fast), indexes 0..n-1 in the result; the run's settings, network and address policy; the
+    cache's stored results for its addresses; when the run's --max-duration ends
+    (``time.time()``; None: no limit)."""
 
     number: int
-    references: Sequence[Reference]
+    urls: Sequence[str]
+    texts: Sequence[str | None]
     settings: CheckSettings
     network: NetworkSpec
+    policy: AddressPolicy  # the coordinator's: its input URLs and its CI variable decide
     cache: CachePart | None = None
     ends_at: float | None = None
+
+    @classmethod
+    def of(cls, number: int, references: Iterable[Reference], *rest: Any) -> ShardJob:
+        """The job of ``references`` (web addresses: only their targets and text travel)."""
+        urls: list[str] = []
+        texts: list[str | None] = []
+        for ref in references:
+            assert isinstance(ref.target, Url), "a shard checks web addresses"
+            urls.append(ref.target.url)
+            texts.append(None if ref.text == ref.target.url else ref.text)
+        return cls(number, urls, texts, *rest)
+
+    def references(self) -> list[Reference]:
+        """The references to check, as a check reads them (their places stay on the coordinator)."""
+        written = zip(self.urls, self.texts, strict=True)
+        return [Reference(Url(url), url if text is None else text, ()) for url, text in written]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +86,31 @@ class ShardResult:
 
 def check_shard(job: ShardJob) -> ShardResult:
     """Check ``job`` on an event loop of this thread's own (Dask runs tasks in threads)."""
+    _import_once(job.settings)
     return asyncio.run(_check(job))
+
+
+_IMPORTING = threading.Lock()
+
+
+def _import_once(settings: CheckSettings) -> None:
+    """What the checks import when first needed, imported by one thread while the others wait:
+    Dask runs two shards at once in a worker, and two threads importing trafilatura (or the
+    HTTP stack) at once can leave one with a half-initialised module."""
+    with _IMPORTING:
+        for name in (*TRANSPORT_MODULES, *(LAZY_MODULES if settings.page_facts else ())):
+            importlib.import_module(name)
 
 
 async def _check(job: ShardJob) -> ShardResult:
     started = time.monotonic()
     settings = job.settings
     cache = job.cache.open() if job.cache is not None else None
-    checker = Checker(settings, network=job.network.build(), cache=cache)
+    checker = Checker(settings, network=job.network.build(), cache=cache, policy=job.policy)
     async with checker:
         if job.ends_at is not None:  # the run's deadline, not a new one per shard
             checker.deadline = Deadline.ending(settings.max_duration, job.ends_at - time.time())
-        prepared = checker.prepare(job.references)
+        prepared = checker.prepare(job.references())
         part = await checker.check_part(prepared)
     learnt = cache.learnt() if cache is not None else None
     return ShardResult(job.number, part, learnt, time.monotonic() - started)
@@ -89,6 +127,7 @@ class CrawlSpec:
     run: str
     settings: CheckSettings
     network: NetworkSpec
+    policy: AddressPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +149,8 @@ class _Resident:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name=f"auditor-crawl-{crawl.run}", daemon=True)
         self.thread.start()
-        self.checker = Checker(crawl.settings, network=crawl.network.build())
+        _import_once(crawl.settings)
+        self.checker = Checker(crawl.settings, network=crawl.network.build(), policy=crawl.policy)
         self.call(self.checker.__aenter__())
 
     def call(self, job: Coroutine[Any, Any, T]) -> T:
