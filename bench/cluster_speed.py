@@ -21,9 +21,13 @@ cluster   the same with ``--cluster local:N`` (``--workers``, default 2), when
 Each run prints its wall time, the CPU time (user + system) of its whole process tree,
 the peak RSS of the tool's own process (the coordinator: VmHWM from /proc, polled every
 50 ms, without its worker processes), the peak of the RSS summed over the process tree
-(polled), the links found dead and the requests the server answered. single and cluster
-write JSON reports whose verdicts are compared (the status of every reference; timings
-ignored). A Markdown table of the runs closes, for docs/scale.md.
+(polled), the CPU time of the tool's own process (the coordinator's share), the links
+found dead and the requests the server answered. single and cluster write JSON reports
+whose verdicts are compared (the status of every reference; timings ignored). A Markdown
+table of the runs closes, for docs/scale.md.
+
+Do not ask the server's ``/__requests`` by hand during a run: it answers the count since it
+was last asked, and the run's figure would lose what was counted before.
 """
 
 from __future__ import annotations
@@ -90,6 +94,7 @@ class Run:
     name: str
     wall: float  # seconds
     cpu: float  # seconds, user + system of the process tree
+    own_cpu: float  # seconds, user + system of the tool's own process (the coordinator)
     coordinator: int  # peak RSS of the tool's own process, MB
     tree: int  # peak of the RSS summed over the process tree, MB
     dead: int | None  # links reported broken; None when the report could not be read
@@ -109,8 +114,9 @@ def _status_kb(pid: int, field: str) -> int | None:
     return None
 
 
-def measured(name: str, command: list[str], env: dict[str, str], log: Path) -> tuple[float, float, int, int, int]:
-    """Wall s, tree CPU s, coordinator peak RSS MB, tree peak RSS MB and exit status of ``command``."""
+def measured(command: list[str], env: dict[str, str], log: Path) -> tuple[float, float, float, int, int, int]:
+    """Wall s, tree CPU s, the tool's own CPU s, coordinator peak RSS MB, tree peak RSS MB and exit
+    status of ``command``."""
     import psutil
 
     with log.open("wb") as out:
@@ -144,7 +150,8 @@ def measured(name: str, command: list[str], env: dict[str, str], log: Path) -> t
     # wait4 counts the tool and the children it waited for; the polled figures (each process's
     # own CPU, last seen) also count children it never waited for (a worker killed at the end)
     tree_cpu = max(usage.ru_utime + usage.ru_stime, sum(cpu.values()))
-    return wall, tree_cpu, hwm // 1024, max(tree_peak, hwm) // 1024, process.returncode
+    own = cpu.get(process.pid, 0.0)  # last seen: short of the last 50 ms
+    return wall, tree_cpu, own, hwm // 1024, max(tree_peak, hwm) // 1024, process.returncode
 
 
 def _by_status(report: Path) -> dict[str, int] | None:
@@ -204,13 +211,15 @@ def table(runs: list[Run], links: int, hosts: int, latency: float, missing: int)
     rows = [
         f"{links:,} links over {hosts:,} hosts, {latency:g} ms a page, {missing:,} missing (404):",
         "",
-        "| Run | Wall | CPU (tree) | Coordinator peak RSS | Tree peak RSS | Dead found | Requests |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| Run | Wall | CPU (tree) | CPU (coordinator) | Coordinator peak RSS | Tree peak RSS | Dead found "
+        "| Requests |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
         dead = "?" if run.dead is None else f"{run.dead:,}"
         rows.append(
-            f"| {run.name} | {run.wall:.1f} s | {run.cpu:.1f} s | {run.coordinator:,} MB | {run.tree:,} MB "
+            f"| {run.name} | {run.wall:.1f} s | {run.cpu:.1f} s | {run.own_cpu:.1f} s | {run.coordinator:,} MB "
+            f"| {run.tree:,} MB "
             f"| {dead} | {run.requests:,} |"
         )
     return "\n".join(rows)
@@ -284,11 +293,12 @@ def main() -> None:
                 report.unlink(missing_ok=True)
                 print(f"{name}: {' '.join(command)}", flush=True)
                 log = work / f"{name.split()[0]}.log"
-                wall, cpu, coordinator, tree, code = measured(name, command, env, log)
-                run = Run(name, wall, cpu, coordinator, tree, _dead(name, report), requests_served(PORT), code)
+                wall, cpu, own, coordinator, tree, code = measured(command, env, log)
+                run = Run(name, wall, cpu, own, coordinator, tree, _dead(name, report), requests_served(PORT), code)
                 runs.append(run)
                 print(
-                    f"  {name:16} wall {wall:7.1f} s  cpu {cpu:7.1f} s  coordinator {coordinator:5d} MB  "
+                    f"  {name:16} wall {wall:7.1f} s  cpu {cpu:7.1f} s (own {own:7.1f} s)  "
+                    f"coordinator {coordinator:5d} MB  "
                     f"tree {tree:5d} MB  dead {run.dead}/{missing}  requests {run.requests}  exit {code}",
                     flush=True,
                 )
