@@ -145,7 +145,7 @@ class Part:
     check failed at the DNS or connection level (unchecked, not dead, if the network is down).
     """
 
-    indexes: tuple[int, ...]
+    indexes: Sequence[int]  # a range when it is every reference (it pickles as three numbers)
     verdicts: tuple[Verdict, ...]
     answered: bool
     network_failures: tuple[int, ...]
@@ -369,7 +369,7 @@ class Checker:
             verdicts.append(verdict)
         failed = tuple(i for i, outcome in zip(positions, outcomes, strict=True) if outcome.network_failure)
         return Part(
-            tuple(positions),
+            positions if isinstance(positions, range) else tuple(positions),
             tuple(verdicts),
             answered=any(o.answered for o in outcomes),
             network_failures=failed,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
 
@@ -120,8 +121,5 @@ async def _shard_parts(
 def _placed(part: Part, shard: Shard) -> Part:
     """``part`` with the run's indexes instead of the shard's."""
     at = shard.indexes
-    return dataclasses.replace(
-        part,
-        indexes=tuple(at[i] for i in part.indexes),
-        network_failures=tuple(at[i] for i in part.network_failures),
-    )
+    indexes = at if part.indexes == range(len(at)) else array("q", (at[i] for i in part.indexes))
+    return dataclasses.replace(part, indexes=indexes, network_failures=tuple(at[i] for i in part.network_failures))
