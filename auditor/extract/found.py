@@ -83,13 +83,29 @@ def finish(found: Iterable[Found], source: str) -> list[Reference]:
     return merge(item for item in refs if isinstance(item, Reference))
 
 
+#: One int object per number a location holds (line, column, block, offset): Python shares
+#: only -5..256, and a million links in a thousand files hold a few thousand distinct numbers,
+#: not three million int objects (32 bytes each). Emptied when full: bounded either way.
+_NUMBERS: dict[int, int] = {}
+_MAX_NUMBERS = 1 << 16
+
+
+def _shared(n: int) -> int:
+    shared = _NUMBERS.setdefault(n, n)
+    if len(_NUMBERS) > _MAX_NUMBERS:
+        _NUMBERS.clear()
+    return shared
+
+
 def _reference(f: Found, target: Url | Email | Phone | Invalid, source: str) -> Reference:
     # One string, not two equal ones: a million links, a million strings fewer.
     text = target.url if isinstance(target, Url) and target.url == f.text else f.text
     context = text if f.context == text else f.context
+    line, block = _shared(f.line), _shared(f.block)
+    column = None if f.column is None else _shared(f.column)
     if f.length < 0:
-        return Reference(target, text, (Location(source, f.line, f.column, context, text, f.block),))
-    where = Location(source, f.line, f.column, context, text, f.block, f.order, f.length, f.form, f.markup)
+        return Reference(target, text, (Location(source, line, column, context, text, block),))
+    where = Location(source, line, column, context, text, block, _shared(f.order), f.length, f.form, f.markup)
     return Reference(target, text, (where,))
 
 

@@ -30,7 +30,7 @@ from auditor.reference import Kind
 from auditor.report import jsondoc
 from auditor.report.fragments import fragment_warnings
 from auditor.report.references import problems_to_list, reference_to_dict, sources_to_list
-from auditor.report.summary import WAITING, standing, summarize, summary_of
+from auditor.report.summary import WAITING, standing, summarize
 from auditor.report.terminal import paint
 from auditor.untrusted import safe
 from auditor.verdict import Cause, Checked, CheckRun, Finding, PhoneFacts, Status, Verdict
@@ -222,8 +222,8 @@ def to_text(
     lines = [line for report in crawls for line in crawl_lines(report)]
     if run.network_unavailable:
         lines.append("The network is unavailable: no host could be reached, so nothing was judged dead.")
-    standings = {id(item): standing(item, fail_on, history) for item in run.results}
-    counted = summary_of(standings.values(), history=history is not None, network_unavailable=run.network_unavailable)
+    # Counted as they are made: a million standings are not kept for the few rows listed below.
+    counted = summarize(run, fail_on, history)
     lines.append(
         f"{counted.total} reference{'' if counted.total == 1 else 's'}: "
         + ", ".join(
@@ -237,16 +237,18 @@ def to_text(
     if counted.total:
         lines.append(" \u00b7 ".join(f"{group.value} {n:,}" for group, n in counted.by_group.items()))
     for status in Status:
+        if not (status in fail_on or status in LISTED):
+            continue
         # In an outage every unreachable reference says the same: the first line said it.
         items = [item for item in run.results if item.verdict.status is status and not run.unreached(item)]
-        if not items or not (status in fail_on or status in LISTED):
+        if not items:
             continue
         lines.append("")
         lines.append(styled(f"{status.value} ({len(items)})", status, bold=True))
         for item in items[:max_rows]:
             loc = item.reference.locations[0]
             lines.append(safe(f"  {loc.where}  {item.reference.text}"))
-            waiting = f" ({WAITING})" if standings[id(item)].waiting else ""
+            waiting = f" ({WAITING})" if standing(item, fail_on, history).waiting else ""
             lines.append(safe(f"      {item.verdict.reason}{waiting}"))
             if item.verdict.suggestion:
                 lines.append(safe(f"      \u2192 {item.verdict.suggestion}"))
