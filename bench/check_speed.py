@@ -21,7 +21,6 @@ sources on every start, and compiling them costs about a second.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import shutil
@@ -38,20 +37,11 @@ PORT = 8089
 
 
 def serve(hosts: int, latency: float) -> None:
-    """The server side (its own process): answers on every host's address after ``latency`` seconds
-    (``/__requests``, the count of requests, is bench/localweb.py's)."""
-    from aiohttp import web
-    from localweb import serve_forever  # bench/localweb.py, beside this file
+    """The server side (its own process): every host answers after ``latency`` seconds
+    (bench/localweb.py's page; ``/__requests`` counts the requests)."""
+    from localweb import serve_pages  # bench/localweb.py, beside this file
 
-    page = "<html><title>Page</title><body><h1>Page</h1><p>Content.</p></body></html>"
-
-    async def handler(request: web.Request) -> web.Response:
-        await asyncio.sleep(latency)
-        if request.path.endswith("/missing"):
-            return web.Response(status=404, text="not found")
-        return web.Response(text=page, content_type="text/html")
-
-    serve_forever(handler, (address(i) for i in range(hosts)), PORT)
+    serve_pages(hosts, latency, PORT)
 
 
 def write_links(path: Path, links: int, hosts: int) -> int:

@@ -33,7 +33,6 @@ was last asked, and the run's figure would lose what was counted before.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import re
@@ -53,19 +52,11 @@ POLL = 0.05  # seconds between two looks at the process tree
 
 
 def serve(hosts: int, latency: float) -> None:
-    """The server side (its own process): answers on every host's address after ``latency`` seconds."""
-    from aiohttp import web
-    from localweb import serve_forever  # bench/localweb.py, beside this file
+    """The server side (its own process): every host answers after ``latency`` seconds
+    (bench/localweb.py's page; ``/__requests`` counts the requests)."""
+    from localweb import serve_pages  # bench/localweb.py, beside this file
 
-    page = "<html><head><title>Page</title></head><body><h1>Page</h1><p>Content.</p></body></html>"
-
-    async def handler(request: web.Request) -> web.Response:
-        await asyncio.sleep(latency)
-        if request.path.endswith("/missing"):
-            return web.Response(status=404, text="not found")
-        return web.Response(text=page, content_type="text/html")
-
-    serve_forever(handler, (address(i) for i in range(hosts)), PORT)
+    serve_pages(hosts, latency, PORT)
 
 
 def write_links(folder: Path, links: int, hosts: int, per_file: int) -> int:

@@ -44,6 +44,23 @@ def serve_forever(
     asyncio.run(run())
 
 
+#: The page every host answers (bench/check_speed.py, bench/cluster_speed.py).
+PAGE = "<html><head><title>Page</title></head><body><h1>Page</h1><p>Content.</p></body></html>"
+
+
+def serve_pages(hosts: int, latency: float, port: int) -> None:
+    """Hosts 0 … ``hosts - 1`` (:func:`address`) answer :data:`PAGE` after ``latency`` seconds,
+    and 404 for a path ending in ``/missing``, until killed."""
+
+    async def handler(request: web.Request) -> web.Response:
+        await asyncio.sleep(latency)
+        if request.path.endswith("/missing"):
+            return web.Response(status=404, text="not found")
+        return web.Response(text=PAGE, content_type="text/html")
+
+    serve_forever(handler, (address(i) for i in range(hosts)), port)
+
+
 def address(host: int) -> str:
     """The loopback address of host number ``host``: 127.0.0.2 … 127.0.0.251, then 127.0.1.2 …"""
     return f"127.0.{host // 250}.{host % 250 + 2}"
