@@ -2,7 +2,7 @@
 
     python bench/cluster_model.py                               # the defaults' 10M / 50,000 hosts
     python bench/cluster_model.py --links 1000000 --hosts 5000 --workers 2 --threads 1 \\
-        --interval 0 --latency 0.005 --host-concurrency 10 --coordinator-us 190 --cpu-us 270
+        --interval 0 --latency 0.005 --host-concurrency 10
 
 T = coordinator(N) + max(cpu, politeness), where
 
@@ -32,8 +32,8 @@ class Model:
     latency: float = 0.3  # a host's answer time
     host_concurrency: int = 8
     max_concurrency: int = 128
-    coordinator_us: float = 190.0  # coordinator CPU per link (measured: bench/cluster_speed.py)
-    cpu_us: float = 270.0  # checking CPU per link (measured: bench/check_speed.py)
+    coordinator_us: float = 354.0  # coordinator CPU per link (measured: bench/cluster_speed.py, 1M links)
+    cpu_us: float = 335.0  # workers' CPU per link (measured: the same run, tree minus coordinator)
 
     @property
     def per_host(self) -> float:
@@ -68,8 +68,8 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.1)
     parser.add_argument("--latency", type=float, default=0.3)
     parser.add_argument("--host-concurrency", type=int, default=8)
-    parser.add_argument("--coordinator-us", type=float, default=190.0)
-    parser.add_argument("--cpu-us", type=float, default=270.0)
+    parser.add_argument("--coordinator-us", type=float, default=354.0)
+    parser.add_argument("--cpu-us", type=float, default=335.0)
     args = parser.parse_args()
     print(f"{args.links:,} links over {args.hosts:,} hosts ({args.links / args.hosts:,.0f} a host)")
     print("| workers | coordinator | checking CPU | politeness | total |")
