@@ -22,7 +22,6 @@ from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from auditor._version import __version__
 from auditor.check.addresses import AddressPolicy
 from auditor.check.cache import CachePart, Learnt
 from auditor.check.deadline import Deadline
@@ -76,14 +75,11 @@ class ShardJob:
 
 @dataclass(frozen=True, slots=True)
 class ShardResult:
-    """A shard's verdicts (``part``, indexed as the job's references), what its cache learnt,
-    and how long it took where (for the log and the bench)."""
+    """A shard's verdicts (``part``, indexed as the job's references) and what its cache learnt."""
 
     number: int
     part: Part
     learnt: Learnt | None
-    seconds: float
-    version: str = __version__
 
 
 def check_shard(job: ShardJob) -> ShardResult:
@@ -105,7 +101,6 @@ def _import_once(settings: CheckSettings) -> None:
 
 
 async def _check(job: ShardJob) -> ShardResult:
-    started = time.monotonic()
     settings = job.settings
     cache = job.cache.open() if job.cache is not None else None
     checker = Checker(settings, network=job.network.build(), cache=cache, policy=job.policy)
@@ -115,7 +110,7 @@ async def _check(job: ShardJob) -> ShardResult:
         prepared = checker.prepare(job.references())
         part = await checker.check_part(prepared)
     learnt = cache.learnt() if cache is not None else None
-    return ShardResult(job.number, _by_the_second(part), learnt, time.monotonic() - started)
+    return ShardResult(job.number, _by_the_second(part), learnt)
 
 
 def _by_the_second(part: Part) -> Part:
