@@ -368,6 +368,24 @@ async def test_a_lost_workers_shard_is_checked_again_elsewhere(tmp_path: Path, m
     assert [v.status for v in results[0].part.verdicts] == [Status.OK]
 
 
+@pytest.mark.asyncio
+async def test_a_local_cluster_admits_only_this_run() -> None:
+    """Another user of the machine finds the scheduler's port but cannot connect to it (and
+    have the workers run code of theirs): TLS, with credentials made for the run."""
+    import distributed
+    from distributed.security import Security
+
+    from auditor.cluster.session import ClusterSession
+
+    async with ClusterSession(LOCAL_2) as session:
+        address = session.scheduler_address
+        assert address.startswith("tls://127.0.0.1:")
+        with pytest.raises((OSError, TimeoutError)):  # in the clear: the connection is reset
+            await distributed.Client(address.replace("tls://", "tcp://"), asynchronous=True, timeout=3)
+        with pytest.raises(OSError, match="certificate"):  # with credentials of its own
+            await distributed.Client(address, asynchronous=True, timeout=3, security=Security.temporary())
+
+
 def _always_fails(job: ShardJob) -> ShardResult:
     raise RuntimeError("\x1b[31mboom\x1b[0m")
 

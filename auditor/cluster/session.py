@@ -82,6 +82,9 @@ class ClusterSession:
                 processes=True,
                 asynchronous=True,
                 host="127.0.0.1",  # this machine's workers only
+                # TLS with credentials made for this run: another user of the machine cannot
+                # connect to the scheduler and have the workers run code of theirs.
+                security=True,
                 dashboard_address="127.0.0.1:0",  # any free port: no clash with a dask already running
                 worker_dashboard_address="127.0.0.1:0",
                 silence_logs=logging.CRITICAL,  # a worker closing after the scheduler is no news
@@ -114,6 +117,12 @@ class ClusterSession:
         if self._cluster is not None:
             await self._cluster.close()
             self._cluster = None
+
+    @property
+    def scheduler_address(self) -> str:
+        """Where the scheduler listens (``tls://127.0.0.1:…`` for ``local:N``)."""
+        assert self._client is not None, "use `async with ClusterSession(...)`"
+        return str(self._client.scheduler.address)
 
     async def refresh(self) -> None:
         """Ask the scheduler which workers it has (an asynchronous client's cache holds none)."""
