@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from auditor.address import Address
 from auditor.cluster.network import NetworkSpec
 from auditor.cluster.session import ClusterSession
-from auditor.cluster.worker import CrawlSpec, PageJob, close_crawl, fetch_page, visit_page
+from auditor.cluster.worker import CrawlSpec, PageJob, close_crawl, crawl_requests, fetch_page, visit_page
 from auditor.crawl.visitor import Gate, Visit
 
 if TYPE_CHECKING:
@@ -56,6 +56,10 @@ class ClusterVisitor:
     @property
     def cache(self) -> CheckCache | None:
         return self._checker.cache
+
+    async def requests(self) -> int:
+        """The requests the run's crawl checkers made on the workers (the run counts them too)."""
+        return sum(await self._session.everywhere(crawl_requests, self._spec.run))
 
     async def close(self) -> None:
         """The run's crawl checkers on the workers close (those that read no page have none)."""

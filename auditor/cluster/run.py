@@ -72,7 +72,8 @@ class Cluster:
         finally:
             if progress is not None:
                 progress.finish()
-        return await checker.conclude(prepared, [local, *remote], started)
+        crawled = Part(range(0), (), answered=False, network_failures=(), requests=await self.visitor.requests())
+        return await checker.conclude(prepared, [local, *remote, crawled], started)
 
 
 def _not_in(shards: Sequence[Shard], total: int) -> list[int]:

@@ -154,10 +154,10 @@ class ClusterSession:
         finally:
             future.release()
 
-    async def everywhere(self, task: Callable[[str], None], argument: str) -> None:
-        """``task(argument)`` on every worker now (a run's crawl checkers closing)."""
+    async def everywhere(self, task: Callable[[str], R], argument: str) -> list[R]:
+        """``task(argument)`` on every worker now (a run's crawl checkers counting, closing)."""
         assert self._client is not None, "use `async with ClusterSession(...)`"
-        await self._client.run(task, argument)
+        return list((await self._client.run(task, argument)).values())
 
     async def results(
         self, jobs: Iterator[ShardJob], task: Callable[[ShardJob], ShardResult] = check_shard

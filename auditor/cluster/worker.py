@@ -205,6 +205,13 @@ def fetch_page(job: PageJob) -> Trail:
     return resident.call(resident.checker.fetch(job.url, max_bytes=job.max_bytes))
 
 
+def crawl_requests(run: str) -> int:
+    """The requests this worker's checker of the run made (0 when it read no page)."""
+    with _RESIDENTS_LOCK:
+        resident = _RESIDENTS.get(run)
+    return resident.checker.fetcher.requests if resident is not None else 0
+
+
 def close_crawl(run: str) -> None:
     """The run is over: its checker on this worker closes (run on every worker by the coordinator)."""
     with _RESIDENTS_LOCK:
