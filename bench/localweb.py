@@ -7,8 +7,14 @@ Run in a server process of its own (so its CPU is not the measured tool's); it p
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
 import urllib.request
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from pathlib import Path
 
 from aiohttp import web
 
@@ -70,3 +76,38 @@ def requests_served(port: int) -> int:
     """How many requests the server answered since the last call (its handler counts them at ``/__requests``)."""
     with urllib.request.urlopen(f"http://{address(0)}:{port}/__requests", timeout=10) as answer:
         return int(answer.read())
+
+
+def tool(name: str) -> str | None:
+    """The tool beside this Python (a virtual environment's), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
+def measured_env() -> dict[str, str]:
+    """This environment without ``PYTHONDONTWRITEBYTECODE``: an installed auditor does not
+    compile its sources on every start, and compiling them costs about a second."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def ready_auditor(env: dict[str, str]) -> str:
+    """The auditor command, its bytecode cached by one ``auditor --help`` (as when installed)."""
+    auditor = tool("auditor")
+    if auditor is None:
+        sys.exit("auditor not found: pip install -e .")
+    subprocess.run([auditor, "--help"], capture_output=True, check=False, env=env)
+    return auditor
+
+
+@contextlib.contextmanager
+def server_process(script: str, hosts: int, latency_ms: float, port: int) -> Iterator[None]:
+    """``script --serve`` (a bench's own server side) in a process of its own, from ``ready``
+    to the end of the block."""
+    serve_args = ["--hosts", str(hosts), "--latency", str(latency_ms), "--port", str(port)]
+    server = subprocess.Popen([sys.executable, script, "--serve", *serve_args], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        server.terminate()
+        server.wait()

@@ -35,15 +35,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
-import os
 import re
-import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from localweb import address, requests_served  # bench/localweb.py, beside this file
+from localweb import address, measured_env, ready_auditor, requests_served, server_process  # bench/localweb.py
 
 PORT = 8090
 _PAGE = re.compile(r"/(?:page/\d+)?")
@@ -160,58 +157,47 @@ def main() -> None:
     if args.serve:
         serve(args.hosts, latency)
         return
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    beside = Path(sys.executable).parent / "auditor"
-    auditor = str(beside) if beside.exists() else shutil.which("auditor")
-    if auditor is None:
-        sys.exit("auditor not found: pip install -e .")
-    subprocess.run([auditor, "--help"], capture_output=True, check=False, env=env)  # bytecode cached, as installed
-    serve_args = ["--hosts", str(args.hosts), "--latency", str(args.latency), "--port", str(args.port)]
-    server = subprocess.Popen([sys.executable, __file__, "--serve", *serve_args], stdout=subprocess.PIPE, text=True)
-    try:
-        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
-        with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
-            doc = root / "links.md"
-            missing = write_links(doc, args.links, args.hosts)
-            (root / "targets.yaml").write_text(targets(doc))
-            limits = ["--max-concurrency", "128", "--host-concurrency", "10", "--host-request-interval", "0"]
-            limits += ["--retries", "0", "--no-archive", "--region", "GB"]
-            run = [auditor, "run", "--config", "targets.yaml", "--no-progress"]
-            commands = {
-                "check": [auditor, "check", doc.name, *limits, "--no-progress", "-o", "check.json"],
-                "cold": run,
-                "warm": run,
-                "week": [*run, "--cache-max-age", "0s"],
-                "refetch": [*run, "--no-cache"],
-            }
+    env = measured_env()
+    auditor = ready_auditor(env)
+    with server_process(__file__, args.hosts, args.latency, args.port), tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        doc = root / "links.md"
+        missing = write_links(doc, args.links, args.hosts)
+        (root / "targets.yaml").write_text(targets(doc))
+        limits = ["--max-concurrency", "128", "--host-concurrency", "10", "--host-request-interval", "0"]
+        limits += ["--retries", "0", "--no-archive", "--region", "GB"]
+        run = [auditor, "run", "--config", "targets.yaml", "--no-progress"]
+        commands = {
+            "check": [auditor, "check", doc.name, *limits, "--no-progress", "-o", "check.json"],
+            "cold": run,
+            "warm": run,
+            "week": [*run, "--cache-max-age", "0s"],
+            "refetch": [*run, "--no-cache"],
+        }
+        print(
+            f"{args.links} links over {args.hosts} hosts at {args.latency:g} ms, {missing} missing; "
+            f"both commands from the command line, {len(page('/page/1')) / 1000:.1f} kB pages"
+        )
+        walls: dict[str, float] = {}
+        cpus: dict[str, float] = {}
+        requests_served(PORT)
+        for name, command in commands.items():
+            if name in args.skip:
+                continue
+            wall, cpu, rss, code, last = timed(command, root / "time.txt", env, root)
+            walls[name], cpus[name] = wall, cpu
             print(
-                f"{args.links} links over {args.hosts} hosts at {args.latency:g} ms, {missing} missing; "
-                f"both commands from the command line, {len(page('/page/1')) / 1000:.1f} kB pages"
+                f"{name:8} wall {wall:7.2f} s  cpu {cpu:7.2f} s  rss {rss:5d} MB  "
+                f"requests {requests_served(PORT):6d}  exit {code}  {last}",
+                flush=True,
             )
-            walls: dict[str, float] = {}
-            cpus: dict[str, float] = {}
-            requests_served(PORT)
-            for name, command in commands.items():
-                if name in args.skip:
-                    continue
-                wall, cpu, rss, code, last = timed(command, root / "time.txt", env, root)
-                walls[name], cpus[name] = wall, cpu
-                print(
-                    f"{name:8} wall {wall:7.2f} s  cpu {cpu:7.2f} s  rss {rss:5d} MB  "
-                    f"requests {requests_served(PORT):6d}  exit {code}  {last}",
-                    flush=True,
-                )
-            if "check" in walls:
-                for name in ("cold", "warm", "week", "refetch"):
-                    if name in walls:
-                        print(
-                            f"run {name}/check  wall {walls[name] / walls['check']:.2f}x  "
-                            f"cpu {cpus[name] / cpus['check']:.2f}x"
-                        )
-    finally:
-        server.terminate()
-        server.wait()
+        if "check" in walls:
+            for name in ("cold", "warm", "week", "refetch"):
+                if name in walls:
+                    print(
+                        f"run {name}/check  wall {walls[name] / walls['check']:.2f}x  "
+                        f"cpu {cpus[name] / cpus['check']:.2f}x"
+                    )
 
 
 if __name__ == "__main__":
