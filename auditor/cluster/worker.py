@@ -57,7 +57,16 @@ class ShardJob:
     ends_at: float | None = None
 
     @classmethod
-    def of(cls, number: int, references: Iterable[Reference], *rest: Any) -> ShardJob:
+    def of(
+        cls,
+        number: int,
+        references: Iterable[Reference],
+        settings: CheckSettings,
+        network: NetworkSpec,
+        policy: AddressPolicy,
+        cache: CachePart | None = None,
+        ends_at: float | None = None,
+    ) -> ShardJob:
         """The job of ``references`` (web addresses: only their targets and text travel)."""
         urls: list[str] = []
         texts: list[str | None] = []
@@ -65,7 +74,7 @@ class ShardJob:
             assert isinstance(ref.target, Url), "a shard checks web addresses"
             urls.append(ref.target.url)
             texts.append(None if ref.text == ref.target.url else ref.text)
-        return cls(number, urls, texts, *rest)
+        return cls(number, urls, texts, settings, network, policy, cache, ends_at)
 
     def references(self) -> list[Reference]:
         """The references to check, as a check reads them (their places stay on the coordinator)."""
