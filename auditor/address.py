@@ -122,6 +122,12 @@ class Address:
         (never fetched); empty for an address without one (an IP address, ``localhost``)."""
         return registrable_domain(self.host) if self.host else ""
 
+    @property
+    def site(self) -> str:
+        """Its registrable domain, or its host when it has none: the unit a crawl's ``domain``
+        scope and a cluster's shards keep together."""
+        return domain_or_host(self.host) if self.host else ""
+
     def without_slash(self) -> Address:
         """The same page written without its trailing slash (the key of :attr:`page_key`)."""
         if self.opaque or not self.path.endswith("/") or self.path == "/":
@@ -225,3 +231,9 @@ def registrable_domain(host: str) -> str:
     """``www.cancer.gov`` -> ``cancer.gov``; empty when the host has no public suffix."""
     found = public_suffixes()(host)
     return f"{found.domain}.{found.suffix}" if found.domain and found.suffix else ""
+
+
+def domain_or_host(host: str) -> str:
+    """``www.cancer.gov`` -> ``cancer.gov``; an IP address or ``localhost``, which have no
+    registrable domain, stand for themselves."""
+    return registrable_domain(host) or host

@@ -336,7 +336,7 @@ class Checker:
             return None  # an unusual form: checked here, as it is written
         if self._skipped(url, address.scheme, address) is not None or self.holds(address):
             return None
-        return address.registrable_domain or address.host
+        return address.site
 
     @staticmethod
     def cache_key(ref: Reference) -> str | None:

@@ -70,7 +70,7 @@ class ClusterVisitor:
         address = Address.of(url)
         if checker.holds(address) or (reuse and checker.fresh_in_cache(address)):
             return await checker.visit(url, reuse=reuse, max_bytes=max_bytes)  # no request, or one shared
-        visit, outcome = await self._session.call(visit_page, self._job(url, max_bytes), affinity=_affinity(address))
+        visit, outcome = await self._session.call(visit_page, self._job(url, max_bytes), affinity=address.site)
         checker.record(url, outcome, visit.page)
         return visit
 
@@ -82,13 +82,9 @@ class ClusterVisitor:
 
     async def fetch(self, url: str, *, max_bytes: int | None = None) -> Trail:
         address = Address.of(url)
-        return await self._session.call(fetch_page, self._job(url, max_bytes), affinity=_affinity(address))
+        return await self._session.call(fetch_page, self._job(url, max_bytes), affinity=address.site)
 
     def _job(self, url: str, max_bytes: int | None) -> PageJob:
         host = Address.of(url).host
         delays = ((host, self._delays[host]),) if host in self._delays else ()
         return PageJob(self._spec, url, max_bytes, delays)
-
-
-def _affinity(address: Address) -> str:
-    return address.registrable_domain or address.host

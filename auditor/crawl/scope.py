@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from auditor.address import Address, registrable_domain, remove_dot_segments  # not extract's: no extractors for --help
+from auditor.address import Address, domain_or_host, remove_dot_segments  # not extract's: no extractors for --help
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -111,7 +111,7 @@ class Scope:
         # Worked out once: contains() runs for every link of every page.
         object.__setattr__(self, "_host", parts.host)
         object.__setattr__(self, "_port", parts.port)
-        object.__setattr__(self, "_domain", _domain_of(parts.host))
+        object.__setattr__(self, "_domain", domain_or_host(parts.host))
         object.__setattr__(self, "_start_key", page_key(self.start))
 
     def why_outside(self, url: str) -> str | None:
@@ -120,7 +120,7 @@ class Scope:
         if parts is None:
             return "not an http(s) URL with a host"
         if self.mode is CrawlScope.DOMAIN:
-            domain = _domain_of(parts.host)
+            domain = domain_or_host(parts.host)
             if domain != self._domain:
                 return f"another domain: {domain}"
         elif parts.host != self._host:
@@ -138,8 +138,3 @@ class Scope:
 
     def contains(self, url: str) -> bool:
         return self.why_outside(url) is None
-
-
-def _domain_of(host: str) -> str:
-    # localhost and IP addresses have no registrable domain: the host is the whole site.
-    return registrable_domain(host) or host
