@@ -14,7 +14,6 @@ never sees the cache (a stale page is fetched again, not revalidated with a 304)
 from __future__ import annotations
 
 import secrets
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from auditor.address import Address
@@ -34,15 +33,14 @@ if TYPE_CHECKING:
 class ClusterVisitor:
     """Crawled pages read on the cluster; :meth:`close` at the end of the run."""
 
-    def __init__(self, checker: Checker, session: ClusterSession, network: NetworkSpec) -> None:
+    def __init__(
+        self, checker: Checker, session: ClusterSession, settings: CheckSettings, network: NetworkSpec
+    ) -> None:
+        """``settings``: what the workers check with (:class:`~auditor.cluster.run.Cluster`'s)."""
         self._checker = checker
         self._session = session
-        settings = checker.settings
-        # No cluster of its own, no cookie jar to save (each worker would write it).
         assert checker.policy is not None, "use `async with Checker(...)`"
-        self._spec = CrawlSpec(
-            secrets.token_hex(8), replace(settings, cluster=None, cookie_jar=None), network, checker.policy
-        )
+        self._spec = CrawlSpec(secrets.token_hex(8), settings, network, checker.policy)
         self._delays: dict[str, float] = {}
 
     @property

@@ -39,8 +39,9 @@ class Cluster:
             raise ClusterError("--cookie-jar cannot be shared with cluster workers yet: leave out --cluster or the jar")
         self._checker = checker
         self._network = NetworkSpec.of(checker.network)
+        self._settings = dataclasses.replace(checker.settings, cluster=None)  # what a worker checks with
         self._session = ClusterSession(address)
-        self.visitor = ClusterVisitor(checker, self._session, self._network)
+        self.visitor = ClusterVisitor(checker, self._session, self._settings, self._network)
 
     async def __aenter__(self) -> Cluster:
         await self._session.__aenter__()
@@ -67,13 +68,26 @@ class Cluster:
         try:
             local, remote = await asyncio.gather(
                 checker.check_part(prepared, here, progress=progress),
-                _shard_parts(checker, prepared, shards, session, self._network, progress),
+                _shard_parts(checker, prepared, shards, session, self._jobs(prepared, shards), progress),
             )
         finally:
             if progress is not None:
                 progress.finish()
         crawled = Part(range(0), (), answered=False, network_failures=(), requests=await self.visitor.requests())
         return await checker.conclude(prepared, [local, *remote, crawled], started)
+
+    def _jobs(self, prepared: Prepared, shards: Sequence[Shard]) -> Iterator[ShardJob]:
+        checker = self._checker
+        remaining = checker.deadline.remaining()
+        ends_at = None if remaining is None else time.time() + remaining
+        cache, policy = checker.cache, checker.policy
+        assert policy is not None, "use `async with Checker(...)`"
+        for shard in shards:
+            part = None
+            if cache is not None:  # the stored results of the addresses checked (--remap applied)
+                part = cache.part(filter(None, (checker.cache_key(prepared.checked[i]) for i in shard.indexes)))
+            written = (prepared.written[i] for i in shard.indexes)
+            yield ShardJob.of(shard.number, written, self._settings, self._network, policy, part, ends_at)
 
 
 def _not_in(shards: Sequence[Shard], total: int) -> list[int]:
@@ -85,31 +99,17 @@ def _not_in(shards: Sequence[Shard], total: int) -> list[int]:
     return [i for i in range(total) if not taken[i]]
 
 
-def _jobs(checker: Checker, prepared: Prepared, shards: Sequence[Shard], network: NetworkSpec) -> Iterator[ShardJob]:
-    settings = dataclasses.replace(checker.settings, cluster=None)
-    remaining = checker.deadline.remaining()
-    ends_at = None if remaining is None else time.time() + remaining
-    cache, policy = checker.cache, checker.policy
-    assert policy is not None, "use `async with Checker(...)`"
-    for shard in shards:
-        part = None
-        if cache is not None:  # the stored results of the addresses checked (--remap applied)
-            part = cache.part(filter(None, (checker.cache_key(prepared.checked[i]) for i in shard.indexes)))
-        written = (prepared.written[i] for i in shard.indexes)
-        yield ShardJob.of(shard.number, written, settings, network, policy, part, ends_at)
-
-
 async def _shard_parts(
     checker: Checker,
     prepared: Prepared,
     shards: Sequence[Shard],
     session: ClusterSession,
-    network: NetworkSpec,
+    jobs: Iterator[ShardJob],
     progress: Progress | None,
 ) -> list[Part]:
     parts = []
     shared: dict[Any, Any] = {}  # one object per value (times, durations), across shards
-    async for result in session.results(_jobs(checker, prepared, shards, network)):
+    async for result in session.results(jobs):
         shard = shards[result.number]
         part = _placed(result.part, shard, prepared, shared)
         if checker.cache is not None and result.learnt is not None:
