@@ -21,10 +21,6 @@ class ClusterAddress:
     workers: int | None = None
     scheduler: str | None = None
 
-    @property
-    def local(self) -> bool:
-        return self.workers is not None
-
     def __str__(self) -> str:
         return f"local:{self.workers}" if self.workers is not None else str(self.scheduler)
 

@@ -90,7 +90,7 @@ class ClusterSession:
                 silence_logs=logging.CRITICAL,  # a worker closing after the scheduler is no news
             )
             self._client = await distributed.Client(self._cluster, asynchronous=True)
-            await self.refresh()
+            await self._refresh()
             return
         try:
             self._client = await distributed.Client(address.scheduler, asynchronous=True, timeout=CONNECT_TIMEOUT)
@@ -100,7 +100,7 @@ class ClusterSession:
                 f"--cluster {address}: no Dask scheduler with workers answered in {CONNECT_TIMEOUT:g}s ({exc}); "
                 "start one with `dask scheduler` and `dask worker ADDRESS` (docs/scale.md)"
             ) from None
-        await self.refresh()
+        await self._refresh()
         versions = await self._client.run(_version)
         other = {worker: v for worker, v in versions.items() if v != __version__}
         if other:
@@ -124,7 +124,7 @@ class ClusterSession:
         assert self._client is not None, "use `async with ClusterSession(...)`"
         return str(self._client.scheduler.address)
 
-    async def refresh(self) -> None:
+    async def _refresh(self) -> None:
         """Ask the scheduler which workers it has (an asynchronous client's cache holds none)."""
         identity = await self._client.scheduler.identity()
         self._workers = dict(identity.get("workers", {}))
@@ -133,11 +133,6 @@ class ClusterSession:
     def threads(self) -> int:
         """Worker threads in the cluster when last asked (at least 1)."""
         return max(1, sum(w.get("nthreads", 1) for w in self._workers.values()))
-
-    @property
-    def workers(self) -> int:
-        """Worker processes in the cluster when last asked (at least 1)."""
-        return max(1, len(self._workers))
 
     async def call(self, task: Callable[[J], R], job: J, *, affinity: str) -> R:
         """``task(job)`` on the worker ``affinity`` (a host's registrable domain) maps to, so that
